@@ -219,7 +219,7 @@ type hungPort struct {
 	closed bool
 }
 
-func (p *hungPort) Read([]byte) (int, error)     { return 0, io.EOF }
+func (p *hungPort) Read([]byte) (int, error)    { return 0, io.EOF }
 func (p *hungPort) Write(b []byte) (int, error) { return len(b), nil }
 func (p *hungPort) Close() error {
 	p.mu.Lock()
