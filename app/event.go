@@ -1,0 +1,86 @@
+package app
+
+import (
+	"sync"
+	"time"
+)
+
+// Event kinds. Every change to the queue or a case is one durable event.
+const (
+	EventIssued      = "ticket.issued"
+	EventCalled      = "ticket.called"
+	EventRecalled    = "ticket.recalled"
+	EventSkipped     = "ticket.skipped"
+	EventTransferred = "ticket.transferred"
+	EventHeld        = "ticket.held"
+	EventResumed     = "ticket.resumed"
+	EventStarted     = "ticket.started"
+	EventCompleted   = "ticket.completed"
+	EventPaused      = "window.paused"
+	EventUnpaused    = "window.resumed"
+	EventCaseOpened  = "case.opened"
+	EventCaseChanged = "case.changed"
+	EventCaseNote    = "case.followup"
+	EventEscalated   = "case.escalated"
+)
+
+// Event is one committed change, as subscribers (display, consoles, kiosk) see it. It carries no
+// personal data: the ticket has none and the case's visitor is masked.
+type Event struct {
+	ID     int64     `json:"id"`
+	At     time.Time `json:"at"`
+	Kind   string    `json:"kind"`
+	Window int       `json:"window,omitempty"`
+	Ticket *Ticket   `json:"ticket,omitempty"`
+	Case   *Case     `json:"case,omitempty"`
+}
+
+// Bus fans committed events out to subscribers. A slow subscriber never blocks the publisher:
+// when its buffer is full it is dropped (its channel closed) and must resubscribe, replaying
+// from the last event id it saw.
+type Bus struct {
+	mu   sync.Mutex
+	subs map[chan Event]struct{}
+}
+
+// subscriberBuffer is how many events a subscriber may fall behind before it is dropped.
+const subscriberBuffer = 256
+
+// Subscribe returns a channel of events published from now on, and a function that ends the
+// subscription.
+func (b *Bus) Subscribe() (<-chan Event, func()) {
+	ch := make(chan Event, subscriberBuffer)
+	b.mu.Lock()
+	if b.subs == nil {
+		b.subs = make(map[chan Event]struct{})
+	}
+	b.subs[ch] = struct{}{}
+	b.mu.Unlock()
+	return ch, func() {
+		b.mu.Lock()
+		if _, ok := b.subs[ch]; ok {
+			delete(b.subs, ch)
+			close(ch)
+		}
+		b.mu.Unlock()
+	}
+}
+
+// Publish delivers events, in order, to every subscriber.
+func (b *Bus) Publish(events ...Event) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for ch := range b.subs {
+		for _, e := range events {
+			select {
+			case ch <- e:
+			default:
+				delete(b.subs, ch)
+				close(ch)
+			}
+			if _, ok := b.subs[ch]; !ok {
+				break
+			}
+		}
+	}
+}

@@ -1,0 +1,124 @@
+package app
+
+import (
+	"context"
+	"time"
+)
+
+// Rules are the hall's queue policies.
+type Rules struct {
+	Location          *time.Location
+	ResetAt           int // minutes after local midnight when ticket numbers restart
+	Hours             Hours
+	ElderlyAge        int // visitors this old or older get priority; 0 disables
+	MaxPriorityStreak int // priority calls in a row before a normal ticket's turn
+	PerIDLimit        int // tickets per ID number per service per day; 0 disables
+	MaxRecalls        int // recalls per ticket
+}
+
+// DefaultRules are the rules of a hall with no configuration.
+func DefaultRules() Rules {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		loc = time.FixedZone("CST", 8*3600)
+	}
+	return Rules{Location: loc, ElderlyAge: 70, MaxPriorityStreak: 2, PerIDLimit: 2, MaxRecalls: 3}
+}
+
+// IssueRequest asks for a ticket.
+type IssueRequest struct {
+	Service  string   `json:"service"`
+	Category string   `json:"category,omitempty"`
+	Priority Priority `json:"priority,omitempty"` // declared (disabled, pregnant) or set by staff
+	Visitor  *Visitor `json:"visitor,omitempty"`
+	// LinkCase is the code of the visitor's open case that the new ticket continues, as the kiosk
+	// offers to a visitor identified by their card.
+	LinkCase string `json:"link_case,omitempty"`
+}
+
+// ServiceQueue is the live state of one service's queue.
+type ServiceQueue struct {
+	Service string   `json:"service"`
+	Name    string   `json:"name"`
+	Prefix  string   `json:"prefix"`
+	Waiting int      `json:"waiting"`
+	Serving []string `json:"serving"` // labels called or being served
+}
+
+// WindowState is the live state of one window.
+type WindowState struct {
+	ID      int      `json:"id"`
+	Name    string   `json:"name"`
+	Paused  bool     `json:"paused"`
+	Current *Ticket  `json:"current,omitempty"`
+	Held    []Ticket `json:"held,omitempty"`
+}
+
+// QueueStatus is the whole hall at one moment.
+type QueueStatus struct {
+	Day      string         `json:"day"`
+	Open     bool           `json:"open"`
+	Services []ServiceQueue `json:"services"`
+	Windows  []WindowState  `json:"windows"`
+}
+
+// Hall is the queue authority of one hall. store.Hall implements it on SQLite; hub.Client
+// implements it over the hub's HTTP API, so that screens work the same either way.
+type Hall interface {
+	// Issue gives a new ticket, opening a case (or continuing req.LinkCase).
+	Issue(ctx context.Context, req IssueRequest) (Ticket, error)
+	// Call gives the window the next ticket it serves, by the fairness rule; ENONE when nobody waits.
+	Call(ctx context.Context, window int) (Ticket, error)
+	// CallNumber calls a given waiting, skipped or held ticket out of turn.
+	CallNumber(ctx context.Context, window int, label string) (Ticket, error)
+	// Recall calls the window's current ticket again (at most Rules.MaxRecalls times).
+	Recall(ctx context.Context, window int) (Ticket, error)
+	// Skip marks the window's called ticket as a no-show (过号).
+	Skip(ctx context.Context, window int) (Ticket, error)
+	// Transfer moves the window's current ticket to another service's queue, keeping its label
+	// and original arrival time.
+	Transfer(ctx context.Context, window int, service string) (Ticket, error)
+	// Hold sets the window's current ticket aside (挂起).
+	Hold(ctx context.Context, window int) (Ticket, error)
+	// Resume makes a held ticket of this window current again.
+	Resume(ctx context.Context, window int, label string) (Ticket, error)
+	// Start records that the called visitor has arrived (开始办理).
+	Start(ctx context.Context, window int) (Ticket, error)
+	// Complete finishes the window's current ticket.
+	Complete(ctx context.Context, window int) (Ticket, error)
+	// SetPaused pauses or resumes a window; a paused window calls nobody.
+	SetPaused(ctx context.Context, window int, paused bool) (WindowState, error)
+
+	// Queue returns the live state of every service and window.
+	Queue(ctx context.Context) (QueueStatus, error)
+
+	// Case returns a case by its code, with the visitor masked.
+	Case(ctx context.Context, code string) (Case, error)
+	// OpenCases returns the visitor's cases that are not final.
+	OpenCases(ctx context.Context, idNumber string) ([]Case, error)
+	// ChangeCase moves a case this hall owns to a new status.
+	ChangeCase(ctx context.Context, code string, change CaseChange) (Case, error)
+	// AddFollowUp appends a follow-up record to any case.
+	AddFollowUp(ctx context.Context, code string, note, by string) (Case, error)
+	// Escalate hands ownership of a case to the centre (上报).
+	Escalate(ctx context.Context, code string, note, by string) (Case, error)
+
+	// Subscribe delivers every committed change until ctx ends. Events after the one with id
+	// after are replayed first (0: only new events).
+	Subscribe(ctx context.Context, after int64) (<-chan Event, error)
+}
+
+// idempotencyKey is the context key of an Idempotency-Key.
+type idempotencyKey struct{}
+
+// WithIdempotencyKey returns a context carrying a client's idempotency key: a state change made
+// with a key already used returns the first result instead of acting again.
+func WithIdempotencyKey(ctx context.Context, key string) context.Context {
+	return context.WithValue(ctx, idempotencyKey{}, key)
+}
+
+// IdempotencyKey returns the key carried by ctx, or "".
+func IdempotencyKey(ctx context.Context) string {
+	k, _ := ctx.Value(idempotencyKey{}).(string)
+	return k
+}
