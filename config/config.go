@@ -1,0 +1,347 @@
+// Package config reads the hall's configuration: one TOML file (see fengqiao.example.toml at the
+// repository root). With no file at all, Default gives a working demo hall.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	"golang.org/x/crypto/bcrypt"
+
+	"fengqiao/app"
+)
+
+// Config is the whole configuration of one hall.
+type Config struct {
+	Hall        Hall      `toml:"hall"`
+	Queue       Queue     `toml:"queue"`
+	Services    []Service `toml:"services"`
+	Windows     []Window  `toml:"windows"`
+	Staff       []Staff   `toml:"staff"`
+	Departments []string  `toml:"departments"`
+	Devices     Devices   `toml:"devices"`
+	Hub         Hub       `toml:"hub"`
+	Centre      Centre    `toml:"centre"`
+	DataDir     string    `toml:"data_dir"`
+	Kiosk       Kiosk     `toml:"kiosk"`
+}
+
+// Hall describes the hall itself.
+type Hall struct {
+	Name     string   `toml:"name"`      // 枫桥镇社会治理综合服务中心
+	Code     string   `toml:"code"`      // site code used by the centre, e.g. 330681101
+	Phone    string   `toml:"phone"`     // shown on receipts and the tracking page
+	TimeZone string   `toml:"time_zone"` // IANA name, default Asia/Shanghai
+	Weekdays []int    `toml:"weekdays"`  // 0 = Sunday … 6 = Saturday; empty = every day
+	Hours    []string `toml:"hours"`     // opening periods, "08:30-12:00"; empty = always open
+	WaitArea string   `toml:"wait_area"` // where visitors wait, printed on the receipt
+}
+
+// Queue holds the queue policies.
+type Queue struct {
+	ResetAt           string `toml:"reset_at"`            // when numbers restart, "00:00"
+	ElderlyAge        int    `toml:"elderly_age"`         // default 70; -1 disables
+	MaxPriorityStreak int    `toml:"max_priority_streak"` // default 2
+	PerIDLimit        int    `toml:"per_id_limit"`        // default 2; -1 disables
+	MaxRecalls        int    `toml:"max_recalls"`         // default 3
+}
+
+// Service is one entry of the service catalogue.
+type Service struct {
+	Code       string   `toml:"code"`
+	Name       string   `toml:"name"`
+	Prefix     string   `toml:"prefix"`
+	Categories []string `toml:"categories"`
+	AcceptDays int      `toml:"accept_days"`
+	HandleDays int      `toml:"handle_days"`
+}
+
+// Window is one service desk.
+type Window struct {
+	ID       int      `toml:"id"`
+	Name     string   `toml:"name"`
+	Services []string `toml:"services"`
+}
+
+// Staff is a window staff member who signs in with a PIN. Only the PIN's bcrypt hash is stored;
+// `fengqiao pin-hash` makes one.
+type Staff struct {
+	Name    string `toml:"name"`
+	PINHash string `toml:"pin_hash"`
+}
+
+// CheckPIN reports whether pin matches the staff member's hashed PIN.
+func (s Staff) CheckPIN(pin string) bool {
+	return bcrypt.CompareHashAndPassword([]byte(s.PINHash), []byte(pin)) == nil
+}
+
+// Devices names the serial ports and printers the kiosk uses. Use stable names (see docs/devices.md).
+type Devices struct {
+	IDCardPort  string `toml:"idcard_port"`  // e.g. /dev/fengqiao-idcard
+	IDCardBaud  int    `toml:"idcard_baud"`  // default 115200
+	ScannerPort string `toml:"scanner_port"` // e.g. /dev/fengqiao-scanner
+	ScannerBaud int    `toml:"scanner_baud"` // default 9600
+	Printer     string `toml:"printer"`      // "cups:QUEUE", "device:/dev/usb/lp0", "serial:/dev/ttyUSB1", "tcp:HOST:9100", "pdf:FOLDER"
+	Paper       int    `toml:"paper"`        // 80 or 58 (mm)
+	QR          string `toml:"qr"`           // "native" or "raster" for ESC/POS printers
+	Cut         string `toml:"cut"`          // "full", "partial" or "none"
+	KeepPhoto   bool   `toml:"keep_photo"`   // store the ID card photo; off by default
+}
+
+// Hub configures the hall's HTTP API.
+type Hub struct {
+	Listen string  `toml:"listen"` // e.g. 127.0.0.1:8470 or 0.0.0.0:8470 for a hall with several PCs
+	URL    string  `toml:"url"`    // how clients reach the hub; empty = run it inside the kiosk
+	Tokens []Token `toml:"tokens"`
+}
+
+// Token lets a client of the hub act in one role.
+type Token struct {
+	Role  string `toml:"role"`  // kiosk, window, display or rating
+	Token string `toml:"token"` // at least 16 characters
+}
+
+// Centre holds the two addresses of the town centre.
+type Centre struct {
+	SyncURL   string `toml:"sync_url"`   // where the hall pushes its records (often the government intranet)
+	PublicURL string `toml:"public_url"` // what residents' phones open from the receipt's QR
+	Token     string `toml:"token"`      // this site's token at the centre
+}
+
+// Kiosk holds the kiosk screen's settings.
+type Kiosk struct {
+	IdleSeconds   int    `toml:"idle_seconds"`   // back to home, clearing all personal data; default 60
+	ResultSeconds int    `toml:"result_seconds"` // the ticket screen returns home; default 20
+	Speech        bool   `toml:"speech"`         // spoken prompts
+	Portrait      bool   `toml:"portrait"`
+	StaffPIN      string `toml:"staff_pin_hash"` // bcrypt hash of the PIN that leaves the kiosk
+}
+
+// Roles that hub tokens may carry.
+const (
+	RoleKiosk   = "kiosk"
+	RoleWindow  = "window"
+	RoleDisplay = "display"
+	RoleRating  = "rating"
+)
+
+// demoPINHash is bcrypt("1234"), the PIN of the demo hall's staff.
+const demoPINHash = "$2a$10$DWw1ZJegGU2Oq8BW986RL.mlZ/BQPhgkQ/QWib.xLv0yZKWHE0oj."
+
+// Default returns the configuration of the demo hall: the four default services, three windows,
+// demo staff with PIN 1234, open all day, the hub on loopback with demo tokens.
+func Default() Config {
+	c := Config{
+		Hall: Hall{Name: "枫桥镇社会治理综合服务中心", Code: "330681101", Phone: "0575-87000000",
+			TimeZone: "Asia/Shanghai", WaitArea: "请在大厅等候区就座，留意叫号"},
+		Queue: Queue{ResetAt: "00:00", ElderlyAge: 70, MaxPriorityStreak: 2, PerIDLimit: 2, MaxRecalls: 3},
+		Windows: []Window{
+			{ID: 1, Name: "1号窗口", Services: []string{"petition", "hotline"}},
+			{ID: 2, Name: "2号窗口", Services: []string{"legal", "mediation"}},
+			{ID: 3, Name: "3号窗口", Services: []string{"mediation", "petition", "legal", "hotline"}},
+		},
+		Staff:       []Staff{{Name: "王芳", PINHash: demoPINHash}, {Name: "李明", PINHash: demoPINHash}},
+		Departments: []string{"司法所", "派出所", "人民法庭", "人社所", "自然资源所", "信访办", "综合执法队"},
+		Devices:     Devices{IDCardBaud: 115200, ScannerBaud: 9600, Paper: 80, QR: "native", Cut: "partial"},
+		Hub: Hub{Listen: "127.0.0.1:8470", Tokens: []Token{
+			{Role: RoleKiosk, Token: "demo-kiosk-token-0001"},
+			{Role: RoleWindow, Token: "demo-window-token-0001"},
+			{Role: RoleDisplay, Token: "demo-display-token-001"},
+			{Role: RoleRating, Token: "demo-rating-token-0001"},
+		}},
+		Centre:  Centre{PublicURL: "https://zz.example.gov.cn"},
+		DataDir: "data",
+		Kiosk:   Kiosk{IdleSeconds: 60, ResultSeconds: 20, Speech: true, StaffPIN: demoPINHash},
+	}
+	for _, s := range app.DefaultServices() {
+		c.Services = append(c.Services, Service{Code: s.Code, Name: s.Name, Prefix: s.Prefix,
+			Categories: s.Categories, AcceptDays: s.AcceptDays, HandleDays: s.HandleDays})
+	}
+	return c
+}
+
+// Load reads the configuration at path over the defaults. An empty path gives the defaults. Lists
+// in the file (services, windows, staff, departments, tokens) replace the default lists whole.
+func Load(path string) (Config, error) {
+	c := Default()
+	if path == "" {
+		return c, c.Validate()
+	}
+	var file Config
+	md, err := toml.DecodeFile(path, &file)
+	if err != nil {
+		return c, fmt.Errorf("read config %s: %w", path, err)
+	}
+	if keys := md.Undecoded(); len(keys) > 0 {
+		names := make([]string, len(keys))
+		for i, k := range keys {
+			names[i] = k.String()
+		}
+		return c, fmt.Errorf("read config %s: unknown settings: %s", path, strings.Join(names, ", "))
+	}
+	// Decode again onto the defaults so unset scalars keep their default values.
+	if _, err := toml.DecodeFile(path, &c); err != nil {
+		return c, fmt.Errorf("read config %s: %w", path, err)
+	}
+	replace := func(set bool, apply func()) {
+		if set {
+			apply()
+		}
+	}
+	replace(md.IsDefined("services"), func() { c.Services = file.Services })
+	replace(md.IsDefined("windows"), func() { c.Windows = file.Windows })
+	replace(md.IsDefined("staff"), func() { c.Staff = file.Staff })
+	replace(md.IsDefined("departments"), func() { c.Departments = file.Departments })
+	replace(md.IsDefined("hub", "tokens"), func() { c.Hub.Tokens = file.Hub.Tokens })
+	if !filepath.IsAbs(c.DataDir) {
+		c.DataDir = filepath.Join(filepath.Dir(path), c.DataDir)
+	}
+	return c, c.Validate()
+}
+
+// Validate reports every problem in the configuration at once.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if c.Hall.Name == "" {
+		bad("hall.name is empty")
+	}
+	if _, err := time.LoadLocation(c.Hall.TimeZone); err != nil {
+		bad("hall.time_zone %q: %v", c.Hall.TimeZone, err)
+	}
+	for _, d := range c.Hall.Weekdays {
+		if d < 0 || d > 6 {
+			bad("hall.weekdays: %d is not 0 (Sunday) to 6 (Saturday)", d)
+		}
+	}
+	for _, h := range c.Hall.Hours {
+		if _, err := app.ParsePeriod(h); err != nil {
+			bad("hall.hours: %v", err)
+		}
+	}
+	if _, err := app.ParseClockTime(c.Queue.ResetAt); err != nil {
+		bad("queue.reset_at: %v", err)
+	}
+	codes, prefixes := map[string]bool{}, map[string]bool{}
+	if len(c.Services) == 0 {
+		bad("no services configured")
+	}
+	for i, s := range c.Services {
+		switch {
+		case s.Code == "" || s.Name == "" || s.Prefix == "":
+			bad("services[%d]: code, name and prefix are required", i)
+		case codes[s.Code]:
+			bad("services[%d]: duplicate code %q", i, s.Code)
+		case prefixes[s.Prefix]:
+			bad("services[%d]: duplicate prefix %q", i, s.Prefix)
+		}
+		codes[s.Code], prefixes[s.Prefix] = true, true
+	}
+	ids := map[int]bool{}
+	for i, w := range c.Windows {
+		if w.ID <= 0 || ids[w.ID] {
+			bad("windows[%d]: id must be a unique positive number", i)
+		}
+		ids[w.ID] = true
+		for _, s := range w.Services {
+			if !codes[s] {
+				bad("windows[%d]: unknown service %q", i, s)
+			}
+		}
+	}
+	for i, s := range c.Staff {
+		if s.Name == "" {
+			bad("staff[%d]: name is empty", i)
+		}
+		if _, err := bcrypt.Cost([]byte(s.PINHash)); err != nil {
+			bad("staff[%d]: pin_hash is not a bcrypt hash (make one with: fengqiao pin-hash)", i)
+		}
+	}
+	for i, t := range c.Hub.Tokens {
+		switch t.Role {
+		case RoleKiosk, RoleWindow, RoleDisplay, RoleRating:
+		default:
+			bad("hub.tokens[%d]: unknown role %q", i, t.Role)
+		}
+		if len(t.Token) < 16 {
+			bad("hub.tokens[%d]: token must have at least 16 characters", i)
+		}
+	}
+	switch c.Devices.Paper {
+	case 0, 58, 80:
+	default:
+		bad("devices.paper must be 80 or 58")
+	}
+	return errors.Join(errs...)
+}
+
+// AppServices returns the service catalogue as domain values.
+func (c Config) AppServices() []app.Service {
+	out := make([]app.Service, len(c.Services))
+	for i, s := range c.Services {
+		out[i] = app.Service{Code: s.Code, Name: s.Name, Prefix: s.Prefix, Categories: s.Categories,
+			AcceptDays: s.AcceptDays, HandleDays: s.HandleDays}
+	}
+	return out
+}
+
+// AppWindows returns the windows as domain values.
+func (c Config) AppWindows() []app.Window {
+	out := make([]app.Window, len(c.Windows))
+	for i, w := range c.Windows {
+		name := w.Name
+		if name == "" {
+			name = fmt.Sprintf("%d号窗口", w.ID)
+		}
+		out[i] = app.Window{ID: w.ID, Name: name, Services: w.Services}
+	}
+	return out
+}
+
+// Rules returns the queue rules. The configuration must be valid.
+func (c Config) Rules() app.Rules {
+	r := app.DefaultRules()
+	if loc, err := time.LoadLocation(c.Hall.TimeZone); err == nil {
+		r.Location = loc
+	}
+	r.ResetAt, _ = app.ParseClockTime(c.Queue.ResetAt)
+	for _, d := range c.Hall.Weekdays {
+		r.Hours.Weekdays = append(r.Hours.Weekdays, time.Weekday(d))
+	}
+	for _, h := range c.Hall.Hours {
+		p, _ := app.ParsePeriod(h)
+		r.Hours.Periods = append(r.Hours.Periods, p)
+	}
+	r.ElderlyAge = max(c.Queue.ElderlyAge, 0)
+	r.MaxPriorityStreak = c.Queue.MaxPriorityStreak
+	r.PerIDLimit = max(c.Queue.PerIDLimit, 0)
+	r.MaxRecalls = c.Queue.MaxRecalls
+	return r
+}
+
+// DatabasePath is where the hall's SQLite database lives.
+func (c Config) DatabasePath() string { return filepath.Join(c.DataDir, "fengqiao.db") }
+
+// TokenRole returns the role of a hub token, or "" if the token is unknown.
+func (c Config) TokenRole(token string) string {
+	for _, t := range c.Hub.Tokens {
+		if t.Token == token {
+			return t.Role
+		}
+	}
+	return ""
+}
+
+// RoleToken returns the first token configured for role, or "".
+func (c Config) RoleToken(role string) string {
+	for _, t := range c.Hub.Tokens {
+		if t.Role == role {
+			return t.Token
+		}
+	}
+	return ""
+}

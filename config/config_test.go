@@ -1,0 +1,78 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestDefaultIsValid(t *testing.T) {
+	c := Default()
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.AppServices()) != 4 || c.AppServices()[3].Name != "矛盾纠纷调解" || c.AppServices()[3].Prefix != "D" {
+		t.Errorf("default services = %+v", c.AppServices())
+	}
+	if !c.Staff[0].CheckPIN("1234") || c.Staff[0].CheckPIN("1235") {
+		t.Error("demo PIN 1234 does not check")
+	}
+	if c.TokenRole("demo-kiosk-token-0001") != RoleKiosk || c.TokenRole("nope") != "" {
+		t.Error("token roles wrong")
+	}
+}
+
+func TestExampleFileLoads(t *testing.T) {
+	c, err := Load(filepath.Join("..", "fengqiao.example.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := c.Rules()
+	if r.Hours.Open(time.Date(2026, 11, 28, 10, 0, 0, 0, r.Location)) {
+		t.Error("example hall open on Saturday")
+	}
+	if !r.Hours.Open(time.Date(2026, 11, 27, 10, 0, 0, 0, r.Location)) {
+		t.Error("example hall closed on Friday morning")
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	tests := []struct {
+		name, body, want string
+	}{
+		{"unknown key", "[hall]\nnmae = \"x\"\n", "unknown settings: hall.nmae"},
+		{"bad hours", "[hall]\nhours = [\"17:00-08:00\"]\n", "end must be after start"},
+		{"dup prefix", "[[services]]\ncode=\"a\"\nname=\"A\"\nprefix=\"A\"\n[[services]]\ncode=\"b\"\nname=\"B\"\nprefix=\"A\"\n[[windows]]\nid=1\nservices=[\"a\"]\n", "duplicate prefix"},
+		{"window unknown service", "[[windows]]\nid = 1\nservices = [\"nope\"]\n", "unknown service \"nope\""},
+		{"short token", "[[hub.tokens]]\nrole = \"kiosk\"\ntoken = \"short\"\n", "at least 16"},
+		{"bad pin hash", "[[staff]]\nname = \"x\"\npin_hash = \"1234\"\n", "not a bcrypt hash"},
+		{"syntax", "[hall\n", "read config"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "c.toml")
+			os.WriteFile(p, []byte(tt.body), 0o600)
+			_, err := Load(p)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %v, want it to mention %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadKeepsDefaultsForUnsetValues(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "c.toml")
+	os.WriteFile(p, []byte("[hall]\nname = \"陈家村综治中心\"\n[queue]\nelderly_age = 65\n"), 0o600)
+	c, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Hall.Name != "陈家村综治中心" || c.Queue.ElderlyAge != 65 || c.Queue.PerIDLimit != 2 || len(c.Services) != 4 {
+		t.Errorf("config = %+v", c)
+	}
+	if c.DataDir != filepath.Join(filepath.Dir(p), "data") {
+		t.Errorf("data dir %q not relative to the file", c.DataDir)
+	}
+}
