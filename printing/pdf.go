@@ -1,0 +1,277 @@
+package printing
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/jung-kurt/gofpdf"
+	qrcode "github.com/skip2/go-qrcode"
+)
+
+// Type sizes in points on the PDF receipt.
+var pdfPoints = map[size]float64{normal: 9, large: 14, huge: 40}
+
+const (
+	ptMM      = 25.4 / 72 // one point in millimetres
+	pdfMargin = 4.0       // top and bottom margin, mm
+	pdfLead   = 1.35      // line height as a multiple of the type size
+)
+
+// pdfFamilies are the gofpdf family names of the faces.
+var pdfFamilies = [2]string{primary: "cjk", fallback: "fallback"}
+
+// PDF renders r as a one-page PDF as wide as paper and as long as the receipt.
+func (rd *Renderer) PDF(r Receipt, paper Paper) ([]byte, error) {
+	url, err := r.validate()
+	if err != nil {
+		return nil, fmt.Errorf("render pdf: %w", err)
+	}
+	qr, err := qrcode.New(url, qrcode.Medium)
+	if err != nil {
+		return nil, fmt.Errorf("render pdf: qr: %w", err)
+	}
+	qr.DisableBorder = true
+
+	lines := layout(&r, url)
+	pdf := gofpdf.NewCustom(&gofpdf.InitType{UnitStr: "mm", Size: gofpdf.SizeType{Wd: float64(paper), Ht: 100}})
+	pdf.SetMargins(0, 0, 0)
+	pdf.SetAutoPageBreak(false, 0)
+	pdf.SetCreator("Fengqiao", true)
+	pdf.SetTitle(r.Ticket, true)
+
+	// Split text lines into font runs and load only the faces they need.
+	runs := make([][]run, len(lines))
+	var used [2]bool
+	missing := 0
+	for i, l := range lines {
+		if l.kind != textLine {
+			continue
+		}
+		rs, m := rd.fonts.runs(l.text)
+		missing += m
+		runs[i] = rs
+		for _, r := range rs {
+			if r.face >= primary {
+				used[r.face] = true
+			}
+		}
+	}
+	used[primary] = true
+	for f, ok := range used {
+		if ok {
+			pdf.AddUTF8FontFromBytes(pdfFamilies[f], "", rd.fonts.raw[f])
+		}
+	}
+	logMissing("pdf", missing)
+
+	width := paper.printableMM()
+	left := (float64(paper) - width) / 2
+	qrMM := 36.0
+	if paper == Paper58 {
+		qrMM = 30
+	}
+
+	// First pass: wrap and measure; second: draw on a page of the measured height.
+	type placed struct {
+		line  line
+		rows  [][]run
+		lineH float64
+	}
+	var items []placed
+	height := 2 * pdfMargin
+	for i, l := range lines {
+		p := placed{line: l}
+		switch l.kind {
+		case textLine:
+			pt := pdfPoints[l.size]
+			p.rows = wrapPDF(pdf, runs[i], pt, width)
+			p.lineH = pt * ptMM * pdfLead
+			height += p.lineH * float64(len(p.rows))
+			if l.boxed {
+				height += 2
+			}
+		case ruleLine:
+			p.lineH = 3
+			height += p.lineH
+		case gapLine:
+			p.lineH = 1.5
+			height += p.lineH
+		case qrLine:
+			p.lineH = qrMM + 2
+			height += p.lineH
+		}
+		items = append(items, p)
+	}
+
+	pdf.AddPageFormat("P", gofpdf.SizeType{Wd: float64(paper), Ht: height})
+	pdf.SetTextColor(0, 0, 0)
+	pdf.SetDrawColor(0, 0, 0)
+	pdf.SetFillColor(0, 0, 0)
+	y := pdfMargin
+	for _, p := range items {
+		switch p.line.kind {
+		case textLine:
+			pt := pdfPoints[p.line.size]
+			if p.line.boxed {
+				y += 1
+			}
+			for _, row := range p.rows {
+				w := rowWidth(pdf, row, pt)
+				x := left
+				if p.line.center {
+					x = left + (width-w)/2
+				}
+				baseline := y + pt*ptMM*1.05
+				if p.line.boxed {
+					pdf.SetLineWidth(0.5)
+					pdf.Rect(x-2, y-1, w+4, p.lineH+1, "D")
+				}
+				drawRow(pdf, row, pt, x, baseline)
+				y += p.lineH
+			}
+			if p.line.boxed {
+				y += 1
+			}
+		case ruleLine:
+			pdf.SetLineWidth(0.2)
+			pdf.SetDashPattern([]float64{1, 1}, 0)
+			pdf.Line(left, y+p.lineH/2, left+width, y+p.lineH/2)
+			pdf.SetDashPattern(nil, 0)
+			y += p.lineH
+		case gapLine:
+			y += p.lineH
+		case qrLine:
+			drawQR(pdf, qr.Bitmap(), left+(width-qrMM)/2, y+1, qrMM)
+			y += p.lineH
+		}
+	}
+
+	var out bytes.Buffer
+	if err := pdf.Output(&out); err != nil {
+		return nil, fmt.Errorf("render pdf: %w", err)
+	}
+	return out.Bytes(), nil
+}
+
+// setFace selects face f at pt points.
+func setFace(pdf *gofpdf.Fpdf, f face, pt float64) {
+	if f < primary {
+		f = primary
+	}
+	pdf.SetFont(pdfFamilies[f], "", pt)
+}
+
+// runWidth is the width of run r in mm; a missing character is a square one em wide.
+func runWidth(pdf *gofpdf.Fpdf, r run, pt float64) float64 {
+	if r.face == noFace {
+		return pt * ptMM
+	}
+	setFace(pdf, r.face, pt)
+	return pdf.GetStringWidth(r.text)
+}
+
+func rowWidth(pdf *gofpdf.Fpdf, row []run, pt float64) float64 {
+	var w float64
+	for _, r := range row {
+		w += runWidth(pdf, r, pt)
+	}
+	return w
+}
+
+// drawRow draws the runs of row from x on baseline.
+func drawRow(pdf *gofpdf.Fpdf, row []run, pt, x, baseline float64) {
+	for _, r := range row {
+		w := runWidth(pdf, r, pt)
+		if r.face == noFace {
+			em := pt * ptMM
+			pdf.SetLineWidth(0.2)
+			pdf.Rect(x+em*0.1, baseline-em*0.85, em*0.8, em*0.95, "D")
+		} else {
+			setFace(pdf, r.face, pt)
+			pdf.Text(x, baseline, r.text)
+		}
+		x += w
+	}
+}
+
+// wrapPDF breaks runs into rows no wider than width mm, between characters (Chinese text breaks
+// anywhere; the receipt's Latin text is short codes).
+func wrapPDF(pdf *gofpdf.Fpdf, runs []run, pt, width float64) [][]run {
+	var rows [][]run
+	var row []run
+	w := 0.0
+	for _, r := range runs {
+		for len(r.text) > 0 {
+			if r.face == noFace {
+				cw := runWidth(pdf, r, pt)
+				if w+cw > width && len(row) > 0 {
+					rows, row, w = append(rows, row), nil, 0
+				}
+				row, w = append(row, r), w+cw
+				break
+			}
+			setFace(pdf, r.face, pt)
+			fit := len(r.text)
+			if w+pdf.GetStringWidth(r.text) > width {
+				fit = 0
+				acc := w
+				for i, c := range r.text {
+					cw := pdf.GetStringWidth(string(c))
+					if acc+cw > width {
+						fit = i
+						break
+					}
+					acc += cw
+				}
+				if fit == 0 && len(row) == 0 {
+					_, n := firstRune(r.text)
+					fit = n // at least one character per row
+				}
+			}
+			if fit > 0 {
+				part := run{r.text[:fit], r.face}
+				row, w = append(row, part), w+pdf.GetStringWidth(part.text)
+				r.text = r.text[fit:]
+			}
+			if len(r.text) > 0 {
+				rows, row, w = append(rows, row), nil, 0
+			}
+		}
+	}
+	if len(row) > 0 || len(rows) == 0 {
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+func firstRune(s string) (string, int) {
+	for i := range s {
+		if i > 0 {
+			return s[:i], i
+		}
+	}
+	return s, len(s)
+}
+
+// drawQR draws the QR bitmap as filled squares, size mm wide, with its top left at x, y. Runs of
+// dark modules on a row become one rectangle.
+func drawQR(pdf *gofpdf.Fpdf, bits [][]bool, x, y, size float64) {
+	if len(bits) == 0 {
+		return
+	}
+	m := size / float64(len(bits))
+	for row, cols := range bits {
+		for col := 0; col < len(cols); {
+			if !cols[col] {
+				col++
+				continue
+			}
+			end := col
+			for end < len(cols) && cols[end] {
+				end++
+			}
+			pdf.Rect(x+float64(col)*m, y+float64(row)*m, float64(end-col)*m, m, "F")
+			col = end
+		}
+	}
+}

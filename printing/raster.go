@@ -1,0 +1,172 @@
+package printing
+
+import (
+	"image"
+	"image/color"
+	"image/draw"
+
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/math/fixed"
+)
+
+// dotsPerSize is the pixel size of normal type on a raster line, like the printers' 24-dot font.
+const dotsPerSize = 24
+
+// rasterFaces are font faces at one pixel size. A font.Face is not safe for concurrent use, so
+// each rendering makes its own.
+type rasterFaces struct {
+	px    int
+	faces [2]font.Face
+}
+
+func (rd *Renderer) newRasterFaces(px int) (*rasterFaces, error) {
+	rf := &rasterFaces{px: px}
+	for i, f := range rd.fonts.sfnt {
+		face, err := opentype.NewFace(f, &opentype.FaceOptions{Size: float64(px), DPI: 72, Hinting: font.HintingFull})
+		if err != nil {
+			return nil, err
+		}
+		rf.faces[i] = face
+	}
+	return rf, nil
+}
+
+// width is the advance of r in dots.
+func (rf *rasterFaces) width(r run) int {
+	if r.face == noFace {
+		return rf.px * len([]rune(r.text))
+	}
+	return font.MeasureString(rf.faces[r.face], r.text).Ceil()
+}
+
+// wrap breaks runs into rows no wider than width dots.
+func (rf *rasterFaces) wrap(runs []run, width int) [][]run {
+	var rows [][]run
+	var row []run
+	w := 0
+	for _, r := range runs {
+		for i, c := range r.text {
+			one := run{r.text[i : i+len(string(c))], r.face}
+			cw := rf.width(one)
+			if w+cw > width && len(row) > 0 {
+				rows, row, w = append(rows, row), nil, 0
+			}
+			if n := len(row); n > 0 && row[n-1].face == r.face && r.face != noFace {
+				row[n-1].text += one.text
+			} else {
+				row = append(row, one)
+			}
+			w += cw
+		}
+	}
+	if len(row) > 0 || len(rows) == 0 {
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// draw renders row on a white image width dots wide, centred or from the left, black where the
+// glyph coverage is at least half. Characters without a font become outlined boxes.
+func (rf *rasterFaces) draw(row []run, width int, center, boxed bool) *image.Gray {
+	lineH := rf.px + rf.px/4
+	img := image.NewGray(image.Rect(0, 0, width, lineH))
+	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
+	total := 0
+	for _, r := range row {
+		total += rf.width(r)
+	}
+	x := 0
+	if center {
+		x = max(0, (width-total)/2)
+	}
+	baseline := rf.px * 7 / 8
+	if boxed {
+		rect(img, image.Rect(x-6, 0, x+total+6, lineH), 2)
+	}
+	for _, r := range row {
+		if r.face == noFace {
+			for range r.text {
+				rect(img, image.Rect(x+rf.px/10, baseline-rf.px*8/10, x+rf.px*9/10, baseline+rf.px/10), 1)
+				x += rf.px
+			}
+			continue
+		}
+		f := rf.faces[r.face]
+		dot := fixed.P(x, baseline)
+		prev := rune(-1)
+		for _, c := range r.text {
+			if prev >= 0 {
+				dot.X += f.Kern(prev, c)
+			}
+			dr, mask, mp, adv, ok := f.Glyph(dot, c)
+			if ok {
+				blit(img, dr, mask, mp)
+			}
+			dot.X += adv
+			prev = c
+		}
+		x = dot.X.Ceil()
+	}
+	return img
+}
+
+// blit sets dst black inside dr wherever mask (from mp) is at least half covered.
+func blit(dst *image.Gray, dr image.Rectangle, mask image.Image, mp image.Point) {
+	dr = dr.Intersect(dst.Bounds())
+	a, isAlpha := mask.(*image.Alpha)
+	for y := dr.Min.Y; y < dr.Max.Y; y++ {
+		for x := dr.Min.X; x < dr.Max.X; x++ {
+			mx, my := mp.X+x-dr.Min.X, mp.Y+y-dr.Min.Y
+			var cover uint8
+			if isAlpha {
+				cover = a.AlphaAt(mx, my).A
+			} else {
+				_, _, _, al := mask.At(mx, my).RGBA()
+				cover = uint8(al >> 8)
+			}
+			if cover >= 0x80 {
+				dst.Pix[dst.PixOffset(x, y)] = 0
+			}
+		}
+	}
+}
+
+// rect outlines r in black, t dots thick, clipped to img.
+func rect(img *image.Gray, r image.Rectangle, t int) {
+	black := color.Gray{}
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if x < r.Min.X+t || x >= r.Max.X-t || y < r.Min.Y+t || y >= r.Max.Y-t {
+				if image.Pt(x, y).In(img.Bounds()) {
+					img.SetGray(x, y, black)
+				}
+			}
+		}
+	}
+}
+
+// qrImage draws a QR bitmap (with its quiet zone) at module dots per module, centred on a white
+// image width dots wide.
+func qrImage(bits [][]bool, module, width int) *image.Gray {
+	n := len(bits) * module
+	img := image.NewGray(image.Rect(0, 0, max(width, n), n))
+	for i := range img.Pix {
+		img.Pix[i] = 0xFF
+	}
+	left := max(0, (img.Rect.Dx()-n)/2)
+	for r, cols := range bits {
+		for c, dark := range cols {
+			if !dark {
+				continue
+			}
+			for y := r * module; y < (r+1)*module; y++ {
+				row := img.Pix[y*img.Stride:]
+				for x := left + c*module; x < left+(c+1)*module; x++ {
+					row[x] = 0
+				}
+			}
+		}
+	}
+	return img
+}
