@@ -182,9 +182,9 @@ func (e *Encoder) QR(data string, module int, ec ECLevel) error {
 	if len(data) == 0 || len(data) > MaxQRData {
 		return fmt.Errorf("qr: data length %d outside 1..%d", len(data), MaxQRData)
 	}
-	e.Raw(gs, '(', 'k', 4, 0, '1', 'A', '2', 0)                    // fn 165: model 2
+	e.Raw(gs, '(', 'k', 4, 0, '1', 'A', '2', 0)                     // fn 165: model 2
 	e.Raw(gs, '(', 'k', 3, 0, '1', 'C', byte(clamp(module, 1, 16))) // fn 167: module size
-	e.Raw(gs, '(', 'k', 3, 0, '1', 'E', byte(ec))                  // fn 169: error correction
+	e.Raw(gs, '(', 'k', 3, 0, '1', 'E', byte(ec))                   // fn 169: error correction
 	n := len(data) + 3
 	e.Raw(gs, '(', 'k', byte(n), byte(n>>8), '1', 'P', '0') // fn 180: store
 	e.buf = append(e.buf, data...)

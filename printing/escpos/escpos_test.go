@@ -94,7 +94,7 @@ func TestText(t *testing.T) {
 		{"A003", []byte("A003"), true},
 		{"张*丰", h(0xD5, 0xC5, '*', 0xB7, 0xE1), true},
 		{"请在大厅等候叫号", h(0xC7, 0xEB, 0xD4, 0xDA, 0xB4, 0xF3, 0xCC, 0xFC, 0xB5, 0xC8, 0xBA, 0xF2, 0xBD, 0xD0, 0xBA, 0xC5), true},
-		{"刘䶮", nil, false},        // U+4DAE needs four bytes
+		{"刘䶮", nil, false},         // U+4DAE needs four bytes
 		{"\U00020000", nil, false}, // 95 32 82 36
 	}
 	for _, tt := range tests {
