@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -23,6 +24,34 @@ func DefaultRules() Rules {
 		loc = time.FixedZone("CST", 8*3600)
 	}
 	return Rules{Location: loc, ElderlyAge: 70, MaxPriorityStreak: 2, PerIDLimit: 2, MaxRecalls: 3}
+}
+
+// Info describes the hall to its clients: who it is, what it serves, where its windows are.
+type Info struct {
+	Name        string    `json:"name"`
+	Code        string    `json:"code"`
+	Phone       string    `json:"phone"`
+	Hours       string    `json:"hours"`      // opening hours in Chinese, e.g. 周一至周五 08:30-12:00
+	WaitArea    string    `json:"wait_area"`  // where visitors wait
+	PublicURL   string    `json:"public_url"` // the centre's public address; tracking URLs are <PublicURL>/t/<code>
+	Services    []Service `json:"services"`
+	Windows     []Window  `json:"windows"`
+	Departments []string  `json:"departments"`
+}
+
+// Service returns the service with the given code.
+func (i Info) Service(code string) (Service, bool) {
+	for _, s := range i.Services {
+		if s.Code == code {
+			return s, true
+		}
+	}
+	return Service{}, false
+}
+
+// TrackingURL returns the address a resident's phone opens for a case.
+func (i Info) TrackingURL(caseCode string) string {
+	return strings.TrimRight(i.PublicURL, "/") + "/t/" + caseCode
 }
 
 // IssueRequest asks for a ticket.
@@ -65,6 +94,8 @@ type QueueStatus struct {
 // Hall is the queue authority of one hall. store.Hall implements it on SQLite; hub.Client
 // implements it over the hub's HTTP API, so that screens work the same either way.
 type Hall interface {
+	// Info describes the hall.
+	Info(ctx context.Context) (Info, error)
 	// Issue gives a new ticket, opening a case (or continuing req.LinkCase).
 	Issue(ctx context.Context, req IssueRequest) (Ticket, error)
 	// Call gives the window the next ticket it serves, by the fairness rule; ENONE when nobody waits.

@@ -3,14 +3,14 @@ package app
 // Service is one kind of matter the hall handles (信访接待, 法律咨询 …), with its own ticket prefix
 // and queue.
 type Service struct {
-	Code       string   // stable identifier used in the API, e.g. "petition"
-	Name       string   // display name, e.g. 信访接待
-	Prefix     string   // ticket prefix, e.g. "A"
-	Categories []string // matter categories offered when a visitor checks in
+	Code       string   `json:"code"`       // stable identifier used in the API, e.g. "petition"
+	Name       string   `json:"name"`       // display name, e.g. 信访接待
+	Prefix     string   `json:"prefix"`     // ticket prefix, e.g. "A"
+	Categories []string `json:"categories"` // matter categories offered when a visitor checks in
 	// AcceptDays and HandleDays are the case deadlines in days: to decide on acceptance, and to
 	// close an accepted case. Zero means no deadline.
-	AcceptDays int
-	HandleDays int
+	AcceptDays int `json:"accept_days,omitempty"`
+	HandleDays int `json:"handle_days,omitempty"`
 }
 
 // HasCategory reports whether c is one of the service's categories.
@@ -25,9 +25,9 @@ func (s Service) HasCategory(c string) bool {
 
 // Window is a service desk in the hall.
 type Window struct {
-	ID       int      // 1-based window number shown to visitors
-	Name     string   // e.g. 1号窗口
-	Services []string // codes of the services this window calls
+	ID       int      `json:"id"`       // 1-based window number shown to visitors
+	Name     string   `json:"name"`     // e.g. 1号窗口
+	Services []string `json:"services"` // codes of the services this window calls
 }
 
 // Serves reports whether the window calls tickets of the given service.

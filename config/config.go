@@ -345,3 +345,10 @@ func (c Config) RoleToken(role string) string {
 	}
 	return ""
 }
+
+// Info returns the hall as its clients see it.
+func (c Config) Info() app.Info {
+	return app.Info{Name: c.Hall.Name, Code: c.Hall.Code, Phone: c.Hall.Phone, Hours: c.Rules().Hours.String(),
+		WaitArea: c.Hall.WaitArea, PublicURL: c.Centre.PublicURL, Services: c.AppServices(),
+		Windows: c.AppWindows(), Departments: c.Departments}
+}

@@ -13,6 +13,7 @@ import (
 // Hall implements app.Hall on a DB.
 type Hall struct {
 	db       *DB
+	info     app.Info
 	services []app.Service
 	windows  []app.Window
 	rules    app.Rules
@@ -22,16 +23,23 @@ type Hall struct {
 
 var _ app.Hall = (*Hall)(nil)
 
-// NewHall returns the hall's queue authority on db. clock may be nil for the system clock.
-func NewHall(db *DB, services []app.Service, windows []app.Window, rules app.Rules, clock app.Clock) *Hall {
+// NewHall returns the hall's queue authority on db, serving info.Services at info.Windows. clock
+// may be nil for the system clock.
+func NewHall(db *DB, info app.Info, rules app.Rules, clock app.Clock) *Hall {
 	if clock == nil {
 		clock = time.Now
 	}
 	if rules.Location == nil {
 		rules.Location = time.Local
 	}
-	return &Hall{db: db, services: services, windows: windows, rules: rules, clock: clock}
+	if info.Hours == "" {
+		info.Hours = rules.Hours.String()
+	}
+	return &Hall{db: db, info: info, services: info.Services, windows: info.Windows, rules: rules, clock: clock}
 }
+
+// Info implements app.Hall.
+func (h *Hall) Info(context.Context) (app.Info, error) { return h.info, nil }
 
 // Services returns the hall's service catalogue.
 func (h *Hall) Services() []app.Service { return h.services }

@@ -53,7 +53,7 @@ func newHall(t testing.TB, path string, c *clock, mod func(*app.Rules)) *store.H
 	if mod != nil {
 		mod(&rules)
 	}
-	return store.NewHall(db, app.DefaultServices(), testWindows(), rules, c.Now)
+	return store.NewHall(db, app.Info{Name: "测试大厅", Services: app.DefaultServices(), Windows: testWindows()}, rules, c.Now)
 }
 
 func setup(t testing.TB, mod func(*app.Rules)) (*store.Hall, *clock) {
@@ -496,7 +496,7 @@ func TestDurableAcrossReopen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := store.NewHall(db, app.DefaultServices(), testWindows(), app.DefaultRules(), c.Now)
+	h := store.NewHall(db, app.Info{Name: "测试大厅", Services: app.DefaultServices(), Windows: testWindows()}, app.DefaultRules(), c.Now)
 	h.Issue(ctx, app.IssueRequest{Service: "petition"})
 	db.Close()
 	h = newHall(t, path, c, nil)
