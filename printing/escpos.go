@@ -144,7 +144,7 @@ func (rd *Renderer) escposQR(e *escpos.Encoder, url string, opt ESCPOSOptions) e
 	if err != nil {
 		return fmt.Errorf("qr: %w", err)
 	}
-	return e.Raster(qrImage(qr.Bitmap(), opt.qrModule(), opt.Paper.Dots()))
+	return e.RasterBitmap(qrBitmap(qr.Bitmap(), opt.qrModule(), opt.Paper.Dots()))
 }
 
 // wrapColumns breaks s into rows of at most cols half-width columns; a character outside ASCII

@@ -2,6 +2,8 @@ package printing
 
 import (
 	"image"
+
+	"fengqiao/printing/escpos"
 	"image/color"
 	"image/draw"
 
@@ -146,27 +148,26 @@ func rect(img *image.Gray, r image.Rectangle, t int) {
 	}
 }
 
-// qrImage draws a QR bitmap (with its quiet zone) at module dots per module, centred on a white
-// image width dots wide.
-func qrImage(bits [][]bool, module, width int) *image.Gray {
+// qrBitmap draws a QR bitmap (with its quiet zone) at module dots per module, centred on a
+// bitmap width dots wide.
+func qrBitmap(bits [][]bool, module, width int) *escpos.Bitmap {
 	n := len(bits) * module
-	img := image.NewGray(image.Rect(0, 0, max(width, n), n))
-	for i := range img.Pix {
-		img.Pix[i] = 0xFF
-	}
-	left := max(0, (img.Rect.Dx()-n)/2)
+	bm := escpos.NewBitmap(max(width, n), n)
+	left := max(0, (bm.Width-n)/2)
+	stride := bm.Stride()
 	for r, cols := range bits {
+		y := r * module
 		for c, dark := range cols {
-			if !dark {
-				continue
-			}
-			for y := r * module; y < (r+1)*module; y++ {
-				row := img.Pix[y*img.Stride:]
+			if dark {
 				for x := left + c*module; x < left+(c+1)*module; x++ {
-					row[x] = 0
+					bm.Set(x, y)
 				}
 			}
 		}
+		first := bm.Pix[y*stride : (y+1)*stride]
+		for k := 1; k < module; k++ {
+			copy(bm.Pix[(y+k)*stride:], first)
+		}
 	}
-	return img
+	return bm
 }

@@ -250,3 +250,37 @@ func (e *Encoder) Cut(c Cut, feed int) *Encoder {
 }
 
 func clamp(v, lo, hi int) int { return min(max(v, lo), hi) }
+
+// Bitmap is a one-bit image packed the way GS v 0 takes it: Height rows of (Width+7)/8 bytes,
+// the leftmost dot in the high bit, 1 for black.
+type Bitmap struct {
+	Width, Height int
+	Pix           []byte
+}
+
+// NewBitmap returns a white bitmap of width × height dots.
+func NewBitmap(width, height int) *Bitmap {
+	return &Bitmap{Width: width, Height: height, Pix: make([]byte, (width+7)/8*height)}
+}
+
+// Stride is the length of one row in bytes.
+func (b *Bitmap) Stride() int { return (b.Width + 7) / 8 }
+
+// Set blackens the dot at x, y; dots outside the bitmap are ignored.
+func (b *Bitmap) Set(x, y int) {
+	if x >= 0 && y >= 0 && x < b.Width && y < b.Height {
+		b.Pix[y*b.Stride()+x/8] |= 0x80 >> (x % 8)
+	}
+}
+
+// RasterBitmap appends b as a GS v 0 raster bit image.
+func (e *Encoder) RasterBitmap(b *Bitmap) error {
+	wb := b.Stride()
+	if b.Width <= 0 || b.Height <= 0 || wb > 0xFFFF || b.Height > 0xFFFF || len(b.Pix) != wb*b.Height {
+		return fmt.Errorf("raster: bitmap size %dx%d out of range", b.Width, b.Height)
+	}
+	e.Grow(8 + len(b.Pix))
+	e.Raw(gs, 'v', '0', 0, byte(wb), byte(wb>>8), byte(b.Height), byte(b.Height>>8))
+	e.buf = append(e.buf, b.Pix...)
+	return nil
+}

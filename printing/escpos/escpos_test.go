@@ -137,3 +137,21 @@ func TestParseCut(t *testing.T) {
 		t.Error("ParseCut(half) succeeded")
 	}
 }
+
+func TestRasterBitmap(t *testing.T) {
+	bm := NewBitmap(10, 2)
+	bm.Set(0, 0)
+	bm.Set(9, 1)
+	bm.Set(10, 1) // outside: ignored
+	var e Encoder
+	if err := e.RasterBitmap(bm); err != nil {
+		t.Fatal(err)
+	}
+	want := h(0x1D, 0x76, 0x30, 0x00, 0x02, 0x00, 0x02, 0x00, 0x80, 0x00, 0x00, 0x40)
+	if !bytes.Equal(e.Bytes(), want) {
+		t.Errorf("got  % X\nwant % X", e.Bytes(), want)
+	}
+	if err := e.RasterBitmap(&Bitmap{}); err == nil {
+		t.Error("empty bitmap accepted")
+	}
+}
