@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"fengqiao/config"
+	"fengqiao/hub"
+	"fengqiao/store"
+)
+
+func init() {
+	register("hub", "serve the hall's queue API headless (a hall with several PCs)", runHub)
+}
+
+// loadConfig reads --config (empty: the demo hall) and applies --data.
+func loadConfig(path, dataDir string) (config.Config, error) {
+	cfg, err := config.Load(path)
+	if err != nil {
+		return cfg, err
+	}
+	if dataDir != "" {
+		cfg.DataDir = dataDir
+	}
+	return cfg, nil
+}
+
+// openHall opens the hall's database and queue authority.
+func openHall(ctx context.Context, cfg config.Config) (*store.Hall, error) {
+	db, err := store.Open(ctx, cfg.DatabasePath())
+	if err != nil {
+		return nil, err
+	}
+	return store.NewHall(db, cfg.Info(), cfg.Rules(), nil), nil
+}
+
+func hubTokens(cfg config.Config) map[string]string {
+	m := make(map[string]string, len(cfg.Hub.Tokens))
+	for _, t := range cfg.Hub.Tokens {
+		m[t.Token] = t.Role
+	}
+	return m
+}
+
+func runHub(ctx context.Context, args []string) error {
+	fs := newFlags("hub")
+	cfgPath := fs.String("config", "", "configuration file (default: the demo hall)")
+	dataDir := fs.String("data", "", "data folder (overrides data_dir)")
+	listen := fs.String("listen", "", "listen address (overrides hub.listen)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(*cfgPath, *dataDir)
+	if err != nil {
+		return err
+	}
+	if *listen != "" {
+		cfg.Hub.Listen = *listen
+	}
+	hall, err := openHall(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer hall.DB().Close()
+	return serveHub(ctx, cfg, hall)
+}
+
+// serveHub serves the hub API on cfg.Hub.Listen until ctx ends.
+func serveHub(ctx context.Context, cfg config.Config, hall *store.Hall) error {
+	ln, err := net.Listen("tcp", cfg.Hub.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Hub.Listen, err)
+	}
+	srv := &http.Server{
+		Handler:           hub.NewServer(hall, hubTokens(cfg), slog.Default()),
+		ReadHeaderTimeout: 10 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	slog.Info("hub listening", "addr", ln.Addr().String(), "db", cfg.DatabasePath(), "hall", cfg.Hall.Code)
+	fmt.Printf("fengqiao hub: listening on http://%s\n", ln.Addr())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	slog.Info("hub stopped")
+	return nil
+}
