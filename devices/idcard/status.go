@@ -3,6 +3,7 @@ package idcard
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Status is the reader's own status byte SW3.
@@ -86,7 +87,8 @@ type StatusError struct {
 
 // Error describes the failure in English, for logs.
 func (e *StatusError) Error() string {
-	return fmt.Sprintf("%s: %v (SW %02X %02X %02X)", e.Command, e.sentinel(), e.SW1, e.SW2, byte(e.SW3))
+	what := strings.TrimPrefix(e.sentinel().Error(), "idcard: ")
+	return fmt.Sprintf("idcard: %s: %s (SW %02X %02X %02X)", e.Command, what, e.SW1, e.SW2, byte(e.SW3))
 }
 
 // Is reports whether target is the sentinel of e's status code.
