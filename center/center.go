@@ -1,0 +1,154 @@
+// Package center is the domain of the Fengqiao centre server (综治中心): the records that every
+// hall pushes, the cases the centre owns, and the changes it sends back to the halls.
+//
+// The centre keeps one copy of each hall's event log and projects it into cases and tickets.
+// Ownership decides who may change a case: the hall that opened it until the hall escalates it
+// (event case.escalated), then the centre. Each side only ever changes the status of the cases it
+// owns; follow-up notes are appended by either side. Nothing is merged and no write wins by time.
+//
+// The protocol is described in docs/sync.md. Storage lives in package center/sqlstore, the HTTP
+// API in this package (Server).
+package center
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"time"
+
+	"fengqiao/app"
+)
+
+// Error codes that the centre adds to those of package app.
+const (
+	EUNAUTHORIZED = "unauthorized" // no or an unknown bearer token
+	EFORBIDDEN    = "forbidden"    // a valid token that may not use this endpoint
+)
+
+// MaxBatch is the largest number of events a hall may push in one request.
+const MaxBatch = 1000
+
+// Event is one hall event as pushed to the centre: a row of the hall's events table.
+type Event struct {
+	ID      int64           `json:"id"` // the hall's event id: strictly increasing, gap-free in commit order
+	At      time.Time       `json:"at"`
+	Kind    string          `json:"kind"`
+	Body    json.RawMessage `json:"body"`              // app.Event with public data only
+	Private json.RawMessage `json:"private,omitempty"` // app.Visitor: the full identity, on a case's first event
+}
+
+// PushRequest is the body of POST /api/v1/sync/events.
+type PushRequest struct {
+	Events []Event `json:"events"`
+}
+
+// PushReply tells the hall how far the centre got.
+type PushReply struct {
+	// AppliedThrough is the site's high-water mark: every event with an id up to it has been
+	// applied, exactly once. The hall advances its cursor to it and sends from the next id.
+	AppliedThrough int64 `json:"applied_through"`
+	// Applied counts the events of this request applied now (duplicates and events past a gap
+	// are not).
+	Applied int `json:"applied"`
+}
+
+// Change kinds sent back to the halls.
+const (
+	ChangeStatus   = "status"   // a status change of a centre-owned case
+	ChangeFollowUp = "followup" // a follow-up note appended by the centre
+)
+
+// Change is one change made at the centre to a case of a site, for the site to apply.
+type Change struct {
+	Seq    int64           `json:"seq"` // per site, gap-free and in commit order
+	At     time.Time       `json:"at"`
+	Code   string          `json:"code"`
+	Kind   string          `json:"kind"`
+	Change *app.CaseChange `json:"change,omitempty"` // for ChangeStatus
+	Note   string          `json:"note,omitempty"`   // for ChangeFollowUp
+	By     string          `json:"by,omitempty"`     // for ChangeFollowUp
+}
+
+// ChangesReply is the body of the reply to GET /api/v1/sync/changes.
+type ChangesReply struct {
+	Changes []Change `json:"changes"`
+}
+
+// ErrorReply is the body of every error response.
+type ErrorReply struct {
+	Error string `json:"error"`
+	Code  string `json:"code"`
+}
+
+// Case is a case as the centre holds it.
+type Case struct {
+	app.Case
+	Site string `json:"site"`
+}
+
+// Site is a hall that pushes to the centre.
+type Site struct {
+	ID             int64  `json:"id"`
+	Name           string `json:"name"`
+	AppliedThrough int64  `json:"applied_through"` // high-water mark of its events
+	LastSeq        int64  `json:"last_seq"`        // last change sent back to it
+}
+
+// Principal is who a bearer token belongs to: a site (hall) or a centre user.
+type Principal struct {
+	Site *Site  // set for a hall's token
+	User string // set for a centre user's token
+}
+
+// Outcomes of hall events at the centre, kept with each raw event.
+const (
+	OutcomeApplied  = "applied"  // projected into cases and tickets
+	OutcomeRecorded = "recorded" // kept, nothing to project (window events, unknown kinds)
+	OutcomeEcho     = "echo"     // the hall's record of a change that came from the centre
+	OutcomeRefused  = "refused"  // breaks the ownership rule: kept with a reason, not applied
+)
+
+// Store is the centre database. Package center/sqlstore implements it on PostgreSQL and SQLite.
+type Store interface {
+	// AddSite registers a hall with the hash of its token.
+	AddSite(ctx context.Context, name string, tokenHash []byte) (Site, error)
+	// AddUser registers a centre user with the hash of their token.
+	AddUser(ctx context.Context, name string, tokenHash []byte) error
+	// Authenticate returns the owner of a token hash, or an EUNAUTHORIZED error.
+	Authenticate(ctx context.Context, tokenHash []byte) (Principal, error)
+
+	// ApplyBatch applies the events of a site that continue its high-water mark, each exactly
+	// once, in one transaction with the new mark. Duplicates and events past a gap are ignored.
+	// A malformed batch is refused whole (EINVALID) and nothing of it is applied.
+	ApplyBatch(ctx context.Context, siteID int64, events []Event) (PushReply, error)
+	// Changes returns up to limit changes for the site with a sequence number above after.
+	Changes(ctx context.Context, siteID, after int64, limit int) ([]Change, error)
+
+	// Case returns a case with its history.
+	Case(ctx context.Context, code string) (Case, error)
+	// ChangeCase changes the status of a case the centre owns and queues the change for its site.
+	ChangeCase(ctx context.Context, code string, change app.CaseChange) (Case, error)
+	// AddFollowUp appends a follow-up to any case and queues it for its site.
+	AddFollowUp(ctx context.Context, code, note, by string) (Case, error)
+
+	Close() error
+}
+
+// NewToken returns a new random token (32 bytes, hex) and its hash for storing.
+func NewToken() (token string, hash []byte) {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("crypto/rand failed: " + err.Error()) // never happens on supported systems
+	}
+	token = hex.EncodeToString(b[:])
+	return token, HashToken(token)
+}
+
+// HashToken returns the stored form of a token. A plain SHA-256 suffices because tokens carry
+// 256 random bits: there is nothing to guess.
+func HashToken(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}

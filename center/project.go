@@ -1,0 +1,266 @@
+package center
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"fengqiao/app"
+)
+
+// Decoded is a pushed event with its body parsed.
+type Decoded struct {
+	Event
+	Body    app.Event
+	Visitor *app.Visitor // the private identity, if the event carries one
+}
+
+// Decode validates a batch and parses its events. Ids must be positive and strictly increasing;
+// ticket events must carry a ticket and case events a case with a valid code. Any fault refuses
+// the whole batch with an EINVALID error that names the event.
+func Decode(events []Event) ([]Decoded, error) {
+	if len(events) > MaxBatch {
+		return nil, app.Errorf(app.EINVALID, "a batch holds at most %d events, not %d", MaxBatch, len(events))
+	}
+	out := make([]Decoded, len(events))
+	var last int64
+	for i, e := range events {
+		d, err := decode(e)
+		if err != nil {
+			return nil, app.Errorf(app.EINVALID, "event %d (#%d in batch): %v", e.ID, i, err)
+		}
+		if e.ID <= last {
+			return nil, app.Errorf(app.EINVALID, "event %d (#%d in batch): ids must be strictly increasing", e.ID, i)
+		}
+		last = e.ID
+		out[i] = d
+	}
+	return out, nil
+}
+
+func decode(e Event) (Decoded, error) {
+	d := Decoded{Event: e}
+	switch {
+	case e.ID <= 0:
+		return d, fmt.Errorf("id must be positive")
+	case e.Kind == "":
+		return d, fmt.Errorf("kind is missing")
+	case e.At.IsZero():
+		return d, fmt.Errorf("time is missing")
+	}
+	if err := json.Unmarshal(e.Body, &d.Body); err != nil {
+		return d, fmt.Errorf("body: %v", err)
+	}
+	if d.Body.Kind != e.Kind {
+		return d, fmt.Errorf("body kind %q differs from %q", d.Body.Kind, e.Kind)
+	}
+	if len(e.Private) > 0 && string(e.Private) != "null" {
+		d.Visitor = new(app.Visitor)
+		if err := json.Unmarshal(e.Private, d.Visitor); err != nil {
+			return d, fmt.Errorf("private: %v", err)
+		}
+	}
+	switch {
+	case strings.HasPrefix(e.Kind, "ticket."):
+		if d.Body.Ticket == nil || d.Body.Ticket.ID <= 0 {
+			return d, fmt.Errorf("a ticket event needs a ticket")
+		}
+	case strings.HasPrefix(e.Kind, "case."):
+		if d.Body.Case == nil {
+			return d, fmt.Errorf("a case event needs a case")
+		}
+		code, err := app.ParseCaseCode(d.Body.Case.Code)
+		if err != nil || code != d.Body.Case.Code {
+			return d, fmt.Errorf("case code is not valid")
+		}
+	}
+	return d, nil
+}
+
+// CaseCodes returns the codes of the cases that events touch, each once.
+func CaseCodes(events []Decoded) []string {
+	seen := map[string]bool{}
+	var codes []string
+	add := func(c string) {
+		if c != "" && !seen[c] {
+			seen[c] = true
+			codes = append(codes, c)
+		}
+	}
+	for _, d := range events {
+		if d.Body.Case != nil {
+			add(d.Body.Case.Code)
+		}
+		if d.Body.Ticket != nil && d.Visitor != nil {
+			add(d.Body.Ticket.CaseCode)
+		}
+	}
+	return codes
+}
+
+// CaseState is the centre's record of a case, without its history.
+type CaseState struct {
+	Site     int64
+	Case     app.Case     // History and Tickets are not used
+	Identity *app.Visitor // the full identity, kept apart from the masked one
+	Changed  bool         // must be written back
+}
+
+// Entry is one line of a case's history at the centre.
+type Entry struct {
+	Code    string
+	At      time.Time
+	Kind    string
+	Status  app.CaseStatus
+	Note    string
+	By      string
+	Origin  string // app.OwnerHall or app.OwnerCentre: who wrote it
+	EventID int64  // the hall event it came from, for hall entries
+	Seq     int64  // the centre change, for centre entries
+}
+
+// Pending is a change the centre sent to a hall whose echo (the hall's event recording it) has
+// not arrived yet.
+type Pending struct {
+	Seq    int64
+	Code   string
+	Kind   string
+	Status app.CaseStatus
+	Note   string
+	By     string
+	Echo   int64 // the hall event found to be its echo; 0 while pending
+}
+
+// Projection applies a run of a site's events, in id order, to the centre's records held in
+// memory. The store loads what the events touch, applies them, and writes the result back in
+// the same transaction.
+type Projection struct {
+	Site    int64
+	Cases   map[string]*CaseState // by code
+	Tickets map[int64]*app.Ticket // final snapshot by hall ticket id
+	Entries []Entry               // new history lines, in order
+	Pending []*Pending            // centre changes awaiting their echo, in seq order
+}
+
+// NewProjection returns an empty projection for a site.
+func NewProjection(site int64) *Projection {
+	return &Projection{Site: site, Cases: map[string]*CaseState{}, Tickets: map[int64]*app.Ticket{}}
+}
+
+// Apply applies one event and returns its outcome, with the reason of a refusal.
+func (p *Projection) Apply(d Decoded) (outcome, reason string) {
+	ev := d.Body
+	if t := ev.Ticket; t != nil && strings.HasPrefix(d.Kind, "ticket.") {
+		snap := *t
+		p.Tickets[t.ID] = &snap
+		if d.Visitor != nil && t.CaseCode != "" {
+			if cs := p.Cases[t.CaseCode]; cs != nil && cs.Site == p.Site && cs.Identity == nil {
+				cs.Identity, cs.Changed = d.Visitor, true
+			}
+		}
+		return OutcomeApplied, ""
+	}
+	if ev.Case == nil || !strings.HasPrefix(d.Kind, "case.") {
+		return OutcomeRecorded, ""
+	}
+	snap := *ev.Case
+	cs := p.Cases[snap.Code]
+	if d.Kind == app.EventCaseOpened {
+		if cs != nil {
+			return OutcomeRefused, "the case exists already"
+		}
+		cs = &CaseState{Site: p.Site, Case: snap, Identity: d.Visitor, Changed: true}
+		cs.Case.Owner = app.OwnerHall
+		p.Cases[snap.Code] = cs
+		for _, h := range snap.History {
+			p.hallEntry(d, snap.Code, h)
+		}
+		if len(snap.History) == 0 {
+			p.hallEntry(d, snap.Code, app.CaseEntry{At: d.At, Kind: app.EntryStatus, Status: snap.Status, By: app.OwnerHall})
+		}
+		return OutcomeApplied, ""
+	}
+	if cs == nil {
+		return OutcomeRefused, "no such case at the centre"
+	}
+	if cs.Site != p.Site {
+		return OutcomeRefused, "the case belongs to another site"
+	}
+	entry := lastEntry(d, snap)
+	switch d.Kind {
+	case app.EventCaseChanged:
+		if cs.Case.Owner != app.OwnerHall {
+			if pd := p.match(snap.Code, ChangeStatus, func(pd *Pending) bool { return pd.Status == snap.Status }); pd != nil {
+				pd.Echo = d.ID
+				return OutcomeEcho, ""
+			}
+			return OutcomeRefused, "status change by the hall of a case the centre owns"
+		}
+		p.takeSnapshot(cs, snap)
+		p.hallEntry(d, snap.Code, entry)
+	case app.EventCaseNote:
+		if pd := p.match(snap.Code, ChangeFollowUp, func(pd *Pending) bool { return pd.Note == entry.Note && pd.By == entry.By }); pd != nil {
+			pd.Echo = d.ID
+			return OutcomeEcho, ""
+		}
+		if snap.UpdatedAt.After(cs.Case.UpdatedAt) {
+			cs.Case.UpdatedAt, cs.Changed = snap.UpdatedAt, true
+		}
+		p.hallEntry(d, snap.Code, entry)
+	case app.EventEscalated:
+		if cs.Case.Owner != app.OwnerHall {
+			return OutcomeRefused, "the centre owns the case already"
+		}
+		p.takeSnapshot(cs, snap)
+		cs.Case.Owner = app.OwnerCentre
+		p.hallEntry(d, snap.Code, entry)
+	default:
+		return OutcomeRecorded, ""
+	}
+	return OutcomeApplied, ""
+}
+
+// takeSnapshot copies the fields the owning hall decides from its latest snapshot of the case.
+func (p *Projection) takeSnapshot(cs *CaseState, snap app.Case) {
+	c := &cs.Case
+	c.Service, c.Category, c.Status = snap.Service, snap.Category, snap.Status
+	c.Unit, c.Level, c.Handling, c.Department = snap.Unit, snap.Level, snap.Handling, snap.Department
+	c.Summary, c.Result, c.FollowUpOn = snap.Summary, snap.Result, snap.FollowUpOn
+	c.UpdatedAt, c.ClosedAt = snap.UpdatedAt, snap.ClosedAt
+	if snap.Visitor != nil {
+		c.Visitor = snap.Visitor
+	}
+	cs.Changed = true
+}
+
+func (p *Projection) hallEntry(d Decoded, code string, h app.CaseEntry) {
+	p.Entries = append(p.Entries, Entry{Code: code, At: h.At, Kind: h.Kind, Status: h.Status, Note: h.Note,
+		By: h.By, Origin: app.OwnerHall, EventID: d.ID})
+}
+
+// match returns the oldest pending centre change of the case that ok accepts.
+func (p *Projection) match(code, kind string, ok func(*Pending) bool) *Pending {
+	for _, pd := range p.Pending {
+		if pd.Echo == 0 && pd.Code == code && pd.Kind == kind && ok(pd) {
+			return pd
+		}
+	}
+	return nil
+}
+
+// lastEntry is the history line that a case event added at the hall: every case event of the
+// hall appends exactly one.
+func lastEntry(d Decoded, snap app.Case) app.CaseEntry {
+	if n := len(snap.History); n > 0 {
+		return snap.History[n-1]
+	}
+	kind := app.EntryStatus
+	switch d.Kind {
+	case app.EventCaseNote:
+		kind = app.EntryFollowUp
+	case app.EventEscalated:
+		kind = app.EntryEscalated
+	}
+	return app.CaseEntry{At: d.At, Kind: kind, Status: snap.Status, By: app.OwnerHall}
+}

@@ -1,0 +1,278 @@
+// Package sqlstore implements center.Store on PostgreSQL (many sites) and on SQLite (a single
+// site, or a test). Both share one schema and one set of queries; the dialect differs in
+// placeholders, in how the site row is locked, and in the pool.
+//
+// Exactly-once: a site's events are applied in id order, in one transaction with the site's
+// high-water mark, under the lock of the site's row. Outbound changes get their sequence number
+// under the same lock, so their commit order is their sequence order.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"fengqiao/app"
+	"fengqiao/center"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+	_ "github.com/mattn/go-sqlite3"    // SQLite driver
+)
+
+//go:embed migrations
+var migrationFS embed.FS
+
+// Store is a centre database. It implements center.Store.
+type Store struct {
+	db       *sql.DB
+	postgres bool
+	now      func() time.Time
+	services []app.Service
+}
+
+var _ center.Store = (*Store)(nil)
+
+// Open opens the centre database named by dsn and brings its schema up to date. A dsn is either
+// a PostgreSQL URL (postgres://user@host:port/db?sslmode=...) or sqlite:PATH.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	s := &Store{now: time.Now, services: app.DefaultServices()}
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		db.SetMaxOpenConns(16)
+		db.SetMaxIdleConns(16)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+		s.db, s.postgres = db, true
+	case strings.HasPrefix(dsn, "sqlite:"):
+		p := strings.TrimPrefix(dsn, "sqlite:")
+		if p == "" {
+			return nil, errors.New("open sqlite: the path is empty")
+		}
+		q := url.Values{}
+		q.Set("_journal_mode", "WAL")
+		q.Set("_synchronous", "FULL")
+		q.Set("_foreign_keys", "on")
+		q.Set("_busy_timeout", "10000")
+		q.Set("_txlock", "immediate")
+		db, err := sql.Open("sqlite3", "file:"+p+"?"+q.Encode())
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		// One connection: SQLite has one writer anyway, and a single site is a small load.
+		db.SetMaxOpenConns(1)
+		db.SetConnMaxLifetime(0)
+		db.SetConnMaxIdleTime(0)
+		s.db = db
+	default:
+		return nil, fmt.Errorf("open: unknown database %q: want postgres://… or sqlite:PATH", redact(dsn))
+	}
+	if err := s.db.PingContext(ctx); err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("open %s: %w", s.dialect(), err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// redact drops the password from a URL for messages.
+func redact(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return dsn
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// DB returns the underlying pool, for tests and reports.
+func (s *Store) DB() *sql.DB { return s.db }
+
+func (s *Store) dialect() string {
+	if s.postgres {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// migrate applies the embedded migrations of the dialect that the database lacks, in one
+// transaction and in number order. Migrations only go forward. On PostgreSQL an advisory lock
+// keeps two processes starting at once from migrating together.
+func (s *Store) migrate(ctx context.Context) error {
+	dir := path.Join("migrations", s.dialect())
+	names, err := fs.Glob(migrationFS, dir+"/*.sql")
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	type mig struct {
+		version int
+		name    string
+	}
+	var migs []mig
+	for _, n := range names {
+		base := path.Base(n)
+		num, _, _ := strings.Cut(base, "_")
+		v, err := strconv.Atoi(num)
+		if err != nil {
+			return fmt.Errorf("migrate: migration %s has no number prefix", base)
+		}
+		migs = append(migs, mig{v, base})
+	}
+	sort.Slice(migs, func(i, j int) bool { return migs[i].version < migs[j].version })
+
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if s.postgres {
+			if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(7446001)"); err != nil {
+				return fmt.Errorf("migrate: lock: %w", err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		for _, m := range migs {
+			var n int
+			if err := tx.QueryRowContext(ctx, s.rebind("SELECT count(*) FROM schema_migrations WHERE version = ?"),
+				m.version).Scan(&n); err != nil {
+				return fmt.Errorf("migrate: %w", err)
+			}
+			if n > 0 {
+				continue
+			}
+			body, err := migrationFS.ReadFile(path.Join(dir, m.name))
+			if err != nil {
+				return fmt.Errorf("migrate: %w", err)
+			}
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return fmt.Errorf("migrate %s: %w", m.name, err)
+			}
+			if _, err := tx.ExecContext(ctx, s.rebind("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"),
+				m.version, m.name, s.now().UnixMicro()); err != nil {
+				return fmt.Errorf("migrate %s: %w", m.name, err)
+			}
+		}
+		return nil
+	})
+}
+
+// inTx runs fn in a transaction and commits it if fn succeeds. On SQLite the transaction starts
+// with BEGIN IMMEDIATE (the _txlock setting), so it holds the write lock from the start.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// rebind turns ? placeholders into $1, $2, … for PostgreSQL. Queries hold no literal '?'.
+func (s *Store) rebind(q string) string {
+	if !s.postgres {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 16)
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+// maxParams bounds the parameters of one statement (SQLite allows 32766, PostgreSQL 65535).
+const maxParams = 30000
+
+// insertRows inserts rows with multi-row INSERT statements of as many rows as the parameter limit
+// allows: head is "INSERT INTO t (a, b)", tail e.g. "ON CONFLICT … DO UPDATE …".
+func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, head, tail string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	ncols := len(rows[0])
+	tuple := "(?" + strings.Repeat(", ?", ncols-1) + ")"
+	per := max(1, maxParams/ncols)
+	for start := 0; start < len(rows); start += per {
+		chunk := rows[start:min(start+per, len(rows))]
+		var b strings.Builder
+		b.WriteString(head)
+		b.WriteString(" VALUES ")
+		args := make([]any, 0, len(chunk)*ncols)
+		for i, r := range chunk {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(tuple)
+			args = append(args, r...)
+		}
+		b.WriteString(" ")
+		b.WriteString(tail)
+		if _, err := tx.ExecContext(ctx, s.rebind(b.String()), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// inList returns "(?, ?, …)" for n values.
+func inList(n int) string {
+	return "(?" + strings.Repeat(", ?", n-1) + ")"
+}
+
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+func nullMicros(t *time.Time) sql.NullInt64 {
+	if t == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: t.UnixMicro(), Valid: true}
+}
+
+func fromMicros(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := time.UnixMicro(v.Int64).UTC()
+	return &t
+}
+
+func nullInt(v int64) sql.NullInt64 { return sql.NullInt64{Int64: v, Valid: v != 0} }
+
+// dbErr wraps a database failure with the step that failed; app errors pass through.
+func dbErr(step string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var ae *app.Error
+	if errors.As(err, &ae) {
+		return err
+	}
+	return fmt.Errorf("centre store: %s: %w", step, err)
+}
