@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/url"
 	"path/filepath"
 	"sort"
@@ -30,6 +31,9 @@ type DB struct {
 	path  string
 	write *sql.DB // one connection: the only writer
 	read  *sql.DB // a pool of read-only connections
+	ckpt  *sql.DB // one connection that checkpoints the WAL in the background
+	stop  context.CancelFunc
+	done  chan struct{}
 }
 
 // Open opens (creating if needed) the database at path and brings its schema up to date.
@@ -65,12 +69,52 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	r.SetMaxOpenConns(4)
 
-	db := &DB{path: path, write: w, read: r}
+	// Checkpoints copy the WAL into the database file. SQLite runs them inside a committing
+	// transaction by default, which puts an occasional long fsync on a visitor's ticket; here the
+	// writer never checkpoints and a background connection does it instead.
+	if _, err := w.ExecContext(ctx, "PRAGMA wal_autocheckpoint = 0"); err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	c, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	c.SetMaxOpenConns(1)
+
+	db := &DB{path: path, write: w, read: r, ckpt: c, done: make(chan struct{})}
 	if err := db.migrate(ctx); err != nil {
+		close(db.done)
 		db.Close()
 		return nil, err
 	}
+	bg, stop := context.WithCancel(context.Background())
+	db.stop = stop
+	go db.checkpointLoop(bg)
 	return db, nil
+}
+
+// checkpointInterval is how often the background connection checkpoints the WAL.
+const checkpointInterval = 2 * time.Second
+
+func (db *DB) checkpointLoop(ctx context.Context) {
+	defer close(db.done)
+	t := time.NewTicker(checkpointInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			// PASSIVE never blocks the writer or readers; it copies what it can.
+			if _, err := db.ckpt.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)"); err != nil && ctx.Err() == nil {
+				slog.Warn("wal checkpoint failed", "err", err)
+			}
+		}
+	}
 }
 
 // Path returns the database file's path.
@@ -78,7 +122,13 @@ func (db *DB) Path() string { return db.path }
 
 // Close closes the database.
 func (db *DB) Close() error {
-	return errors.Join(db.read.Close(), db.write.Close())
+	if db.stop != nil {
+		db.stop()
+		<-db.done
+	}
+	// A final checkpoint leaves a small WAL behind for the next start.
+	db.ckpt.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	return errors.Join(db.read.Close(), db.write.Close(), db.ckpt.Close())
 }
 
 // Writer returns the single writer connection pool, for packages that extend the schema (the
