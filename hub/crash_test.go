@@ -59,7 +59,7 @@ func TestCrashNeverLosesOrRepeatsATicket(t *testing.T) {
 	kills := 200
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "hall.db")
-	issued := map[string]ack{}    // every acknowledged ticket, by label
+	issued := map[string]ack{}     // every acknowledged ticket, by label
 	calledAck := map[string]bool{} // every acknowledged call
 	rng := rand.New(rand.NewPCG(1, 2))
 	start := time.Now()
