@@ -22,17 +22,20 @@ const (
 	EventCaseChanged = "case.changed"
 	EventCaseNote    = "case.followup"
 	EventEscalated   = "case.escalated"
+	EventHelp        = "help.requested"
+	EventHelpTaken   = "help.taken"
 )
 
 // Event is one committed change, as subscribers (display, consoles, kiosk) see it. It carries no
 // personal data: the ticket has none and the case's visitor is masked.
 type Event struct {
-	ID     int64     `json:"id"`
-	At     time.Time `json:"at"`
-	Kind   string    `json:"kind"`
-	Window int       `json:"window,omitempty"`
-	Ticket *Ticket   `json:"ticket,omitempty"`
-	Case   *Case     `json:"case,omitempty"`
+	ID     int64      `json:"id"`
+	At     time.Time  `json:"at"`
+	Kind   string     `json:"kind"`
+	Window int        `json:"window,omitempty"`
+	Ticket *Ticket    `json:"ticket,omitempty"`
+	Case   *Case      `json:"case,omitempty"`
+	Help   *HelpAlert `json:"help,omitempty"`
 }
 
 // Bus fans committed events out to subscribers. A slow subscriber never blocks the publisher:

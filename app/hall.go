@@ -134,9 +134,25 @@ type Hall interface {
 	// Escalate hands ownership of a case to the centre (上报).
 	Escalate(ctx context.Context, code string, note, by string) (Case, error)
 
+	// RequestHelp raises a help alert from a kiosk (呼叫工作人员).
+	RequestHelp(ctx context.Context, source string) (HelpAlert, error)
+	// TakeHelp marks a help alert as taken by a staff member.
+	TakeHelp(ctx context.Context, id int64, by string) (HelpAlert, error)
+	// OpenHelp returns the alerts nobody has taken yet.
+	OpenHelp(ctx context.Context) ([]HelpAlert, error)
+
 	// Subscribe delivers every committed change until ctx ends. Events after the one with id
 	// after are replayed first (0: only new events).
 	Subscribe(ctx context.Context, after int64) (<-chan Event, error)
+}
+
+// HelpAlert is a visitor's call for staff from a kiosk.
+type HelpAlert struct {
+	ID       int64      `json:"id"`
+	Source   string     `json:"source"` // which kiosk, e.g. 大厅自助机
+	RaisedAt time.Time  `json:"raised_at"`
+	TakenBy  string     `json:"taken_by,omitempty"`
+	TakenAt  *time.Time `json:"taken_at,omitempty"`
 }
 
 // idempotencyKey is the context key of an Idempotency-Key.

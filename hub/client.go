@@ -252,6 +252,27 @@ func (c *Client) Escalate(ctx context.Context, code, note, by string) (app.Case,
 	return k, err
 }
 
+// RequestHelp implements app.Hall.
+func (c *Client) RequestHelp(ctx context.Context, source string) (app.HelpAlert, error) {
+	var a app.HelpAlert
+	_, err := c.do(ctx, http.MethodPost, "/api/v1/help", HelpRequest{Source: source}, &a)
+	return a, err
+}
+
+// TakeHelp implements app.Hall.
+func (c *Client) TakeHelp(ctx context.Context, id int64, by string) (app.HelpAlert, error) {
+	var a app.HelpAlert
+	_, err := c.do(ctx, http.MethodPost, "/api/v1/help/"+strconv.FormatInt(id, 10)+"/take", TakeRequest{By: by}, &a)
+	return a, err
+}
+
+// OpenHelp implements app.Hall.
+func (c *Client) OpenHelp(ctx context.Context) ([]app.HelpAlert, error) {
+	var a []app.HelpAlert
+	_, err := c.do(ctx, http.MethodGet, "/api/v1/help", nil, &a)
+	return a, err
+}
+
 // Subscribe implements app.Hall over server-sent events. It reconnects by itself, resuming after
 // the last event it delivered, until ctx ends; the channel closes then.
 func (c *Client) Subscribe(ctx context.Context, after int64) (<-chan app.Event, error) {

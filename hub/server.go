@@ -66,6 +66,9 @@ func (s *Server) routes() {
 	s.handle("POST /api/v1/cases/{code}/status", RoleWindow, s.changeCase)
 	s.handle("POST /api/v1/cases/{code}/followups", RoleWindow, s.followUp)
 	s.handle("POST /api/v1/cases/{code}/escalate", RoleWindow, s.escalate)
+	s.handle("POST /api/v1/help", RoleKiosk, s.requestHelp)
+	s.handle("GET /api/v1/help", RoleWindow, s.openHelp)
+	s.handle("POST /api/v1/help/{id}/take", RoleWindow, s.takeHelp)
 
 	win := func(action string, fn func(ctx context.Context, window int, r *http.Request) (app.Ticket, error)) {
 		s.handle("POST /api/v1/windows/{id}/"+action, RoleWindow, func(w http.ResponseWriter, r *http.Request) error {
@@ -401,4 +404,50 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 			return nil
 		}
 	}
+}
+
+// HelpRequest is the body of a help alert.
+type HelpRequest struct {
+	Source string `json:"source"`
+}
+
+func (s *Server) requestHelp(w http.ResponseWriter, r *http.Request) error {
+	var req HelpRequest
+	if err := readJSON(r, &req); err != nil {
+		return err
+	}
+	a, err := s.hall.RequestHelp(r.Context(), req.Source)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, a)
+}
+
+func (s *Server) openHelp(w http.ResponseWriter, r *http.Request) error {
+	alerts, err := s.hall.OpenHelp(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, alerts)
+}
+
+// TakeRequest names who takes a help alert.
+type TakeRequest struct {
+	By string `json:"by"`
+}
+
+func (s *Server) takeHelp(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return app.Errorf(app.EINVALID, "alert id must be a number")
+	}
+	var req TakeRequest
+	if err := readJSON(r, &req); err != nil {
+		return err
+	}
+	a, err := s.hall.TakeHelp(r.Context(), id, req.By)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, a)
 }

@@ -335,3 +335,32 @@ func TestTwoConsolesNeverShareATicket(t *testing.T) {
 		}
 	}
 }
+
+func TestHelpAlert(t *testing.T) {
+	srv, _ := newHub(t)
+	ctx := context.Background()
+	kc, wc := hub.NewClient(srv.URL, kiosk), hub.NewClient(srv.URL, window)
+	a, err := kc.RequestHelp(ctx, "大厅自助机")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := kc.TakeHelp(ctx, a.ID, "x"); app.ErrorCode(err) != "forbidden" {
+		t.Errorf("kiosk taking an alert: %v", err)
+	}
+	open, err := wc.OpenHelp(ctx)
+	if err != nil || len(open) != 1 || open[0].Source != "大厅自助机" {
+		t.Fatalf("open alerts %+v %v", open, err)
+	}
+	if _, err := wc.TakeHelp(ctx, a.ID, "王芳"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := wc.TakeHelp(ctx, a.ID, "李明"); app.ErrorCode(err) != app.ECONFLICT {
+		t.Errorf("taking twice: %v", err)
+	}
+	if open, _ := wc.OpenHelp(ctx); len(open) != 0 {
+		t.Errorf("alert still open: %+v", open)
+	}
+	if _, err := kc.RequestHelp(ctx, ""); app.ErrorCode(err) != app.EINVALID {
+		t.Errorf("empty source: %v", err)
+	}
+}
