@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -74,8 +75,10 @@ func (p *portFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&p.timeout, "timeout", 5*time.Second, "give up after this long")
 }
 
+// open opens the reader, logging only errors so that a failure stays one clear line.
 func (p *portFlags) open() (*idcard.Reader, error) {
-	return idcard.Open(idcard.Config{Port: p.port, Baud: p.baud})
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	return idcard.Open(idcard.Config{Port: p.port, Baud: p.baud, Logger: log})
 }
 
 func idcardRead(ctx context.Context, args []string, stdout io.Writer) error {

@@ -130,6 +130,14 @@ type Scanner struct {
 	buf        []byte
 	minPayload int
 	discarded  int
+
+	// While the frame at buf[0] is incomplete, later preambles are remembered so that each
+	// byte is searched once: off is the stream position of buf[0], seen the position up to
+	// which preambles were searched, cands the positions of later preambles whose frames
+	// have not been found complete and valid.
+	off   int
+	seen  int
+	cands []int
 }
 
 // NewScanner returns a Scanner for frames whose payload has at least minPayload bytes: 3 for
@@ -150,7 +158,10 @@ func (s *Scanner) Discarded() int { return s.discarded }
 
 // Reset drops every buffered byte.
 func (s *Scanner) Reset() {
+	s.off += len(s.buf)
+	s.seen = s.off
 	s.buf = s.buf[:0]
+	s.cands = s.cands[:0]
 	s.discarded = 0
 }
 
@@ -183,7 +194,7 @@ func (s *Scanner) Next() ([]byte, error) {
 		}
 		if len(s.buf) < size {
 			// A truncated frame followed by a complete one: the later frame wins.
-			if j := s.validFrameAfter(1, len(s.buf)); j > 0 {
+			if j := s.laterFrame(); j > 0 {
 				s.drop(j)
 				continue
 			}
@@ -192,6 +203,7 @@ func (s *Scanner) Next() ([]byte, error) {
 		frame := s.buf[:size]
 		if checksum(frame[len(preamble):size-1]) == frame[size-1] {
 			payload := bytes.Clone(frame[HeaderSize : size-1])
+			s.off += size
 			s.buf = s.buf[size:]
 			return payload, nil
 		}
@@ -207,21 +219,40 @@ func (s *Scanner) Next() ([]byte, error) {
 	}
 }
 
-// validFrameAfter looks for a complete frame with a good checksum starting at or after from and
-// before end; it returns its offset, or -1.
-func (s *Scanner) validFrameAfter(from, end int) int {
-	for from < end {
-		j := bytes.Index(s.buf[from:end], preamble)
+// laterFrame looks for a complete frame with a good checksum that starts after buf[0]; it
+// returns its offset in buf, or -1.
+func (s *Scanner) laterFrame() int {
+	from := max(s.seen-s.off, 1)
+	for {
+		j := bytes.Index(s.buf[from:], preamble)
 		if j < 0 {
-			return -1
+			break
 		}
-		k := from + j
-		if _, err := DecodeFrame(s.frameAt(k)); err == nil {
-			return k
-		}
-		from = k + 1
+		s.cands = append(s.cands, s.off+from+j)
+		from += j + 1
 	}
-	return -1
+	// A preamble may straddle the end of what has arrived: search its first bytes again.
+	s.seen = s.off + max(len(s.buf)-(len(preamble)-1), 1)
+
+	keep := s.cands[:0]
+	found := -1
+	for _, c := range s.cands {
+		k := c - s.off
+		if k < 1 {
+			continue // already dropped
+		}
+		if found < 0 {
+			if f := s.frameAt(k); f != nil {
+				if _, err := DecodeFrame(f); err == nil {
+					found = k
+				}
+				continue // complete: valid or not, it need not be checked again
+			}
+		}
+		keep = append(keep, c)
+	}
+	s.cands = keep
+	return found
 }
 
 // frameAt returns the bytes of the frame announced at offset k, or nil if they have not all
@@ -242,6 +273,7 @@ func (s *Scanner) drop(n int) {
 		return
 	}
 	s.discarded += n
+	s.off += n
 	s.buf = s.buf[n:]
 }
 
