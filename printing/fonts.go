@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"unicode"
 
+	"fengqiao/printing/internal/ttftrim"
+
 	"golang.org/x/image/font/sfnt"
 )
 
@@ -20,7 +22,8 @@ const (
 // fontSet is the receipt fonts, parsed once, in order of preference.
 type fontSet struct {
 	raw  [2][]byte
-	sfnt [2]*sfnt.Font
+	sfnt [2]*sfnt.Font    // for coverage and raster drawing
+	trim [2]*ttftrim.Font // for per-document cut-downs handed to gofpdf
 }
 
 func newFontSet(primaryTTF, fallbackTTF []byte) (*fontSet, error) {
@@ -31,6 +34,9 @@ func newFontSet(primaryTTF, fallbackTTF []byte) (*fontSet, error) {
 			return nil, fmt.Errorf("parse font %d: %w", i, err)
 		}
 		fs.sfnt[i] = f
+		if fs.trim[i], err = ttftrim.Parse(b); err != nil {
+			return nil, fmt.Errorf("parse font %d: %w", i, err)
+		}
 	}
 	return fs, nil
 }

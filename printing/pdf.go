@@ -39,9 +39,11 @@ func (rd *Renderer) PDF(r Receipt, paper Paper) ([]byte, error) {
 	pdf.SetCreator("Fengqiao", true)
 	pdf.SetTitle(r.Ticket, true)
 
-	// Split text lines into font runs and load only the faces they need.
+	// Split text lines into font runs, and hand gofpdf each face it needs cut down to the
+	// characters of this receipt: gofpdf parses the whole font for every document, which for
+	// the 4.6 MB CJK font costs far more than everything else (see docs/performance.md).
 	runs := make([][]run, len(lines))
-	var used [2]bool
+	var chars [2][]rune
 	missing := 0
 	for i, l := range lines {
 		if l.kind != textLine {
@@ -52,15 +54,19 @@ func (rd *Renderer) PDF(r Receipt, paper Paper) ([]byte, error) {
 		runs[i] = rs
 		for _, r := range rs {
 			if r.face >= primary {
-				used[r.face] = true
+				chars[r.face] = append(chars[r.face], []rune(r.text)...)
 			}
 		}
 	}
-	used[primary] = true
-	for f, ok := range used {
-		if ok {
-			pdf.AddUTF8FontFromBytes(pdfFamilies[f], "", rd.fonts.raw[f])
+	for f, cs := range chars {
+		if len(cs) == 0 && face(f) != primary {
+			continue
 		}
+		ttf, err := rd.fonts.trim[f].Trim(cs)
+		if err != nil {
+			return nil, fmt.Errorf("render pdf: %w", err)
+		}
+		pdf.AddUTF8FontFromBytes(pdfFamilies[f], "", ttf)
 	}
 	logMissing("pdf", missing)
 
