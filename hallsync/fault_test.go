@@ -122,7 +122,7 @@ func (f *faultTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return resp, err
 	case "503":
 		return &http.Response{StatusCode: http.StatusServiceUnavailable, Status: "503 Service Unavailable",
-			Body: io.NopCloser(bytes.NewReader([]byte(`{"error":"injected","code":"unavailable"}`))),
+			Body:   io.NopCloser(bytes.NewReader([]byte(`{"error":"injected","code":"unavailable"}`))),
 			Header: http.Header{}, Request: req}, nil
 	}
 	return f.next.RoundTrip(clone(req.Context()))
