@@ -28,6 +28,14 @@ type Config struct {
 	Centre      Centre    `toml:"centre"`
 	DataDir     string    `toml:"data_dir"`
 	Kiosk       Kiosk     `toml:"kiosk"`
+	Display     Display   `toml:"display"`
+}
+
+// Display configures the hall display board and its voice.
+type Display struct {
+	SpeechCommand string `toml:"speech_command"` // e.g. "espeak-ng -v cmn -s 140"; empty = espeak-ng if installed, else a chime
+	Repeat        int    `toml:"repeat"`         // how often each call is spoken; default 2
+	History       int    `toml:"history"`        // how many recent calls are listed; default 6
 }
 
 // Hall describes the hall itself.
@@ -156,6 +164,7 @@ func Default() Config {
 		Centre:  Centre{PublicURL: "https://zz.example.gov.cn"},
 		DataDir: "data",
 		Kiosk:   Kiosk{IdleSeconds: 60, ResultSeconds: 20, Speech: true, StaffPIN: demoPINHash},
+		Display: Display{Repeat: 2, History: 6},
 	}
 	for _, s := range app.DefaultServices() {
 		c.Services = append(c.Services, Service{Code: s.Code, Name: s.Name, Prefix: s.Prefix,
