@@ -31,3 +31,16 @@ func BenchmarkESCPOS(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkESCPOSRareName includes a name line drawn as a raster image.
+func BenchmarkESCPOSRareName(b *testing.B) {
+	rd := testRenderer(b)
+	r := sample()
+	r.MaskedName = "刘*䶮"
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := rd.ESCPOS(r, ESCPOSOptions{Paper: Paper80}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

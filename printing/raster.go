@@ -5,7 +5,6 @@ import (
 
 	"fengqiao/printing/escpos"
 	"image/color"
-	"image/draw"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
@@ -73,7 +72,9 @@ func (rf *rasterFaces) wrap(runs []run, width int) [][]run {
 func (rf *rasterFaces) draw(row []run, width int, center, boxed bool) *image.Gray {
 	lineH := rf.px + rf.px/4
 	img := image.NewGray(image.Rect(0, 0, width, lineH))
-	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
+	for i := range img.Pix {
+		img.Pix[i] = 0xFF
+	}
 	total := 0
 	for _, r := range row {
 		total += rf.width(r)
