@@ -391,6 +391,14 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 			if !ok {
 				return nil
 			}
+			if role := roleOf(ctx); role == RoleDisplay || role == RoleRating {
+				// Public screens get no identity at all, not even masked.
+				if ev.Case != nil {
+					c := *ev.Case
+					c.Visitor = nil
+					ev.Case = &c
+				}
+			}
 			b, err := json.Marshal(ev)
 			if err != nil {
 				return nil
