@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -227,12 +226,4 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	w.Write(append(b, '\n'))
-}
-
-// String helps logging a principal without personal data.
-func (p Principal) String() string {
-	if p.Site != nil {
-		return fmt.Sprintf("site %d", p.Site.ID)
-	}
-	return "user"
 }

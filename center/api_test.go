@@ -1,0 +1,102 @@
+package center_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"fengqiao/app"
+	"fengqiao/center"
+	"fengqiao/center/centertest"
+	"fengqiao/center/sqlstore"
+)
+
+func TestAPIRefusesBadRequestsWhole(t *testing.T) {
+	for _, b := range centertest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			ctx := context.Background()
+			s, err := sqlstore.Open(ctx, b.DSN(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			siteToken, hash := center.NewToken()
+			site, err := s.AddSite(ctx, "城关镇", hash)
+			if err != nil {
+				t.Fatal(err)
+			}
+			userToken, uhash := center.NewToken()
+			if err := s.AddUser(ctx, "李四", uhash); err != nil {
+				t.Fatal(err)
+			}
+			srv := httptest.NewServer(center.NewServer(s, nil))
+			defer srv.Close()
+
+			h := centertest.NewHall(t)
+			tk, err := h.Issue(ctx, app.IssueRequest{Service: "legal", Visitor: &app.Visitor{IDNumber: centertest.IDNumber(1)}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			good, _ := json.Marshal(center.PushRequest{Events: centertest.Outbox(t, h.DB(), 0)})
+			spoilt := centertest.Outbox(t, h.DB(), 0)
+			spoilt[1].Kind = ""
+			bad, _ := json.Marshal(center.PushRequest{Events: spoilt})
+
+			tests := []struct {
+				name, method, path, token, body string
+				status                          int
+				code                            string
+			}{
+				{"no token", "POST", "/api/v1/sync/events", "", string(good), 401, center.EUNAUTHORIZED},
+				{"unknown token", "POST", "/api/v1/sync/events", "nope", string(good), 401, center.EUNAUTHORIZED},
+				{"user token on sync", "POST", "/api/v1/sync/events", userToken, string(good), 403, center.EFORBIDDEN},
+				{"site token on cases", "GET", "/api/v1/cases/" + tk.CaseCode, siteToken, "", 403, center.EFORBIDDEN},
+				{"malformed batch", "POST", "/api/v1/sync/events", siteToken, string(bad), 400, app.EINVALID},
+				{"not JSON", "POST", "/api/v1/sync/events", siteToken, `{"events": [`, 400, app.EINVALID},
+				{"unknown field", "POST", "/api/v1/sync/events", siteToken, `{"evnts": []}`, 400, app.EINVALID},
+				{"bad cursor", "GET", "/api/v1/sync/changes?after=x", siteToken, "", 400, app.EINVALID},
+				{"good batch", "POST", "/api/v1/sync/events", siteToken, string(good), 200, ""},
+				{"centre may not change a hall case", "POST", "/api/v1/cases/" + tk.CaseCode + "/changes", userToken,
+					`{"status": "accepted"}`, 409, app.ENOTOWNER},
+				{"follow-up by the centre", "POST", "/api/v1/cases/" + tk.CaseCode + "/followups", userToken,
+					`{"note": "已电话联系"}`, 200, ""},
+				{"changes for the hall", "GET", "/api/v1/sync/changes?after=0", siteToken, "", 200, ""},
+			}
+			for _, tt := range tests {
+				req, _ := http.NewRequest(tt.method, srv.URL+tt.path, strings.NewReader(tt.body))
+				if tt.token != "" {
+					req.Header.Set("Authorization", "Bearer "+tt.token)
+				}
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != tt.status {
+					t.Errorf("%s: status %d, want %d (%s)", tt.name, resp.StatusCode, tt.status, body)
+					continue
+				}
+				if tt.code != "" {
+					var e center.ErrorReply
+					if err := json.Unmarshal(body, &e); err != nil || e.Code != tt.code || e.Error == "" {
+						t.Errorf("%s: body %s, want code %s", tt.name, body, tt.code)
+					}
+				}
+				if tt.name == "malformed batch" {
+					if st, _ := s.Stats(ctx, site.ID); st.Events != 0 {
+						t.Errorf("malformed batch: %d events applied, want none", st.Events)
+					}
+				}
+			}
+			changes, err := s.Changes(ctx, site.ID, 0, 10)
+			if err != nil || len(changes) != 1 || changes[0].Kind != center.ChangeFollowUp || changes[0].By != "李四" {
+				t.Errorf("changes = %+v, %v; want the user's follow-up", changes, err)
+			}
+		})
+	}
+}
