@@ -69,6 +69,7 @@ func (s *Server) routes() {
 	s.handle("POST /api/v1/help", RoleKiosk, s.requestHelp)
 	s.handle("GET /api/v1/help", RoleWindow, s.openHelp)
 	s.handle("POST /api/v1/help/{id}/take", RoleWindow, s.takeHelp)
+	s.consoleRoutes()
 
 	win := func(action string, fn func(ctx context.Context, window int, r *http.Request) (app.Ticket, error)) {
 		s.handle("POST /api/v1/windows/{id}/"+action, RoleWindow, func(w http.ResponseWriter, r *http.Request) error {

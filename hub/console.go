@@ -1,0 +1,132 @@
+package hub
+
+import (
+	"net/http"
+	"strconv"
+
+	"fengqiao/app"
+)
+
+// SessionRequest names a staff session in a request body. Session tokens travel in bodies, never
+// in URLs, so that they stay out of access logs.
+type SessionRequest struct {
+	Session string `json:"session"`
+}
+
+// consoleRoutes adds the calls of the window console, display and rating pad (docs/api.md,
+// "Console, display and rating"). They need a hall that also implements app.Console
+// (store.Console); with any other hall they answer 501.
+func (s *Server) consoleRoutes() {
+	con, ok := s.hall.(app.Console)
+	h := func(pattern, roles string, fn func(con app.Console, w http.ResponseWriter, r *http.Request) error) {
+		s.handle(pattern, roles, func(w http.ResponseWriter, r *http.Request) error {
+			if !ok {
+				writeError(w, http.StatusNotImplemented, "not_implemented", "this hub serves no window consoles")
+				return nil
+			}
+			err := fn(con, w, r)
+			// The shared error mapping knows nothing of these codes; answer them here.
+			switch app.ErrorCode(err) {
+			case app.ESIGNIN:
+				writeError(w, http.StatusForbidden, app.ESIGNIN, err.Error())
+				return nil
+			case app.ESESSION:
+				writeError(w, http.StatusConflict, app.ESESSION, err.Error())
+				return nil
+			}
+			return err
+		})
+	}
+	h("POST /api/v1/staff/sign-in", RoleWindow, func(con app.Console, w http.ResponseWriter, r *http.Request) error {
+		var req app.SignInRequest
+		if err := readJSON(r, &req); err != nil {
+			return err
+		}
+		sess, err := con.SignIn(r.Context(), req)
+		if err != nil {
+			if app.ErrorCode(err) == app.ESIGNIN {
+				s.log.Warn("staff sign-in refused", "window", req.Window) // never the name or PIN
+			}
+			return err
+		}
+		return writeJSON(w, http.StatusCreated, sess)
+	})
+	h("POST /api/v1/staff/sign-out", RoleWindow, func(con app.Console, w http.ResponseWriter, r *http.Request) error {
+		var req SessionRequest
+		if err := readJSON(r, &req); err != nil {
+			return err
+		}
+		if err := con.SignOut(r.Context(), req.Session); err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	})
+	h("POST /api/v1/staff/call-next", RoleWindow, func(con app.Console, w http.ResponseWriter, r *http.Request) error {
+		var req SessionRequest
+		if err := readJSON(r, &req); err != nil {
+			return err
+		}
+		tk, err := con.CallNext(r.Context(), req.Session)
+		if app.ErrorCode(err) == app.ENONE {
+			w.WriteHeader(http.StatusNoContent)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, http.StatusOK, tk)
+	})
+	h("POST /api/v1/staff/history", RoleWindow, func(con app.Console, w http.ResponseWriter, r *http.Request) error {
+		var req SessionRequest
+		if err := readJSON(r, &req); err != nil {
+			return err
+		}
+		hist, err := con.History(r.Context(), req.Session)
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, http.StatusOK, hist)
+	})
+	h("POST /api/v1/staff/reveal", RoleWindow, func(con app.Console, w http.ResponseWriter, r *http.Request) error {
+		var req SessionRequest
+		if err := readJSON(r, &req); err != nil {
+			return err
+		}
+		v, err := con.Reveal(r.Context(), req.Session)
+		if err != nil {
+			return err
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		return writeJSON(w, http.StatusOK, v)
+	})
+	h("GET /api/v1/windows/{id}/stats", RoleWindow, func(con app.Console, w http.ResponseWriter, r *http.Request) error {
+		id, err := strconv.Atoi(r.PathValue("id"))
+		if err != nil || id <= 0 {
+			return app.Errorf(app.EINVALID, "window id must be a positive number")
+		}
+		st, err := con.WindowStats(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, http.StatusOK, st)
+	})
+	h("POST /api/v1/ratings", RoleRating, func(con app.Console, w http.ResponseWriter, r *http.Request) error {
+		var req app.RateRequest
+		if err := readJSON(r, &req); err != nil {
+			return err
+		}
+		rt, err := con.Rate(r.Context(), req)
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, http.StatusCreated, rt)
+	})
+	h("GET /api/v1/ratings", RoleWindow, func(con app.Console, w http.ResponseWriter, r *http.Request) error {
+		rs, err := con.Ratings(r.Context(), r.URL.Query().Get("flagged") == "1")
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, http.StatusOK, rs)
+	})
+}
