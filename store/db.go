@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/url"
+	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -32,17 +33,27 @@ type DB struct {
 	write *sql.DB // one connection: the only writer
 	read  *sql.DB // a pool of read-only connections
 	ckpt  *sql.DB // one connection that checkpoints the WAL in the background
+	lock  *os.File
 	stop  context.CancelFunc
 	done  chan struct{}
 }
 
 // Open opens (creating if needed) the database at path and brings its schema up to date.
-func Open(ctx context.Context, path string) (*DB, error) {
+func Open(ctx context.Context, path string) (_ *DB, err error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := ensureDir(dir); err != nil {
 			return nil, err
 		}
 	}
+	lock, err := useLock(path)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil && lock != nil {
+			lock.Close()
+		}
+	}()
 	q := url.Values{}
 	q.Set("_journal_mode", "WAL")
 	q.Set("_synchronous", "FULL")
@@ -85,7 +96,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	c.SetMaxOpenConns(1)
 
-	db := &DB{path: path, write: w, read: r, ckpt: c, done: make(chan struct{})}
+	db := &DB{path: path, write: w, read: r, ckpt: c, lock: lock, done: make(chan struct{})}
 	if err := db.migrate(ctx); err != nil {
 		close(db.done)
 		db.Close()
@@ -128,7 +139,11 @@ func (db *DB) Close() error {
 	}
 	// A final checkpoint leaves a small WAL behind for the next start.
 	db.ckpt.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
-	return errors.Join(db.read.Close(), db.write.Close(), db.ckpt.Close())
+	err := errors.Join(db.read.Close(), db.write.Close(), db.ckpt.Close())
+	if db.lock != nil {
+		db.lock.Close()
+	}
+	return err
 }
 
 // Writer returns the single writer connection pool, for packages that extend the schema (the
@@ -176,12 +191,36 @@ func (db *DB) migrate(ctx context.Context) error {
 		migs = append(migs, mig{v, base})
 	}
 	sort.Slice(migs, func(i, j int) bool { return migs[i].version < migs[j].version })
-	for _, m := range migs {
-		var n int
-		if err := db.write.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations WHERE version = ?", m.version).Scan(&n); err != nil {
+	applied := map[int]bool{}
+	rows, err := db.write.QueryContext(ctx, "SELECT version FROM schema_migrations")
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
 			return fmt.Errorf("migrate: %w", err)
 		}
-		if n > 0 {
+		applied[v] = true
+	}
+	rows.Close()
+	pending := 0
+	for _, m := range migs {
+		if !applied[m.version] {
+			pending++
+		}
+	}
+	if len(applied) > 0 && pending > 0 {
+		// An upgrade: keep a copy of the database as it was before touching its schema.
+		pre := fmt.Sprintf("%s.pre-migrate-v%d-%s", db.path, len(applied), time.Now().Format("20060102-150405"))
+		if err := db.Backup(ctx, pre); err != nil {
+			return fmt.Errorf("migrate: backup before upgrade: %w", err)
+		}
+		slog.Info("database backed up before upgrade", "backup", pre, "pending", pending)
+	}
+	for _, m := range migs {
+		if applied[m.version] {
 			continue
 		}
 		body, err := migrationFS.ReadFile("migrations/" + m.name)
