@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fengqiao/config"
+	"fengqiao/hallsync"
 	"fengqiao/hub"
 	"fengqiao/store"
 )
@@ -81,6 +82,10 @@ func serveHub(ctx context.Context, cfg config.Config, hall *store.Hall) error {
 		ReadHeaderTimeout: 10 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}
+	if err := startSync(ctx, cfg, hall); err != nil {
+		ln.Close()
+		return err
+	}
 	slog.Info("hub listening", "addr", ln.Addr().String(), "db", cfg.DatabasePath(), "hall", cfg.Hall.Code)
 	fmt.Printf("fengqiao hub: listening on http://%s\n", ln.Addr())
 	errc := make(chan error, 1)
@@ -96,5 +101,24 @@ func serveHub(ctx context.Context, cfg config.Config, hall *store.Hall) error {
 		return err
 	}
 	slog.Info("hub stopped")
+	return nil
+}
+
+// startSync starts the worker that pushes the hall's events to the centre and pulls the centre's
+// changes, when the configuration names a centre. It runs until ctx ends and never blocks the hub.
+func startSync(ctx context.Context, cfg config.Config, hall *store.Hall) error {
+	if cfg.Centre.SyncURL == "" {
+		slog.Info("no centre configured; records stay in the hall until centre.sync_url is set")
+		return nil
+	}
+	w, err := hallsync.New(hall, hallsync.Config{BaseURL: cfg.Centre.SyncURL, Token: cfg.Centre.Token})
+	if err != nil {
+		return fmt.Errorf("sync to the centre: %w", err)
+	}
+	go func() {
+		if err := w.Run(ctx); err != nil && ctx.Err() == nil {
+			slog.Error("sync worker stopped", "err", err)
+		}
+	}()
 	return nil
 }
