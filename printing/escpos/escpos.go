@@ -11,6 +11,7 @@ import (
 	"image"
 	"unicode/utf8"
 
+	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
@@ -133,9 +134,10 @@ func (e *Encoder) Feed(n int) *Encoder { return e.Raw(esc, 'd', byte(clamp(n, 0,
 // wrapping ErrTwoByte if any character of s needs four bytes; check with Printable first.
 func (e *Encoder) Text(s string) error {
 	start := len(e.buf)
+	var enc gb18030
 	for _, r := range s {
 		n := len(e.buf)
-		e.buf = appendGB18030(e.buf, r)
+		e.buf = enc.append(e.buf, r)
 		if len(e.buf)-n > 2 || rare(r) {
 			e.buf = e.buf[:start]
 			return fmt.Errorf("encode %U: %w", r, ErrTwoByte)
@@ -153,23 +155,32 @@ func rare(r rune) bool {
 // Printable reports whether every character of s prints in two-byte GB18030 Chinese mode.
 func Printable(s string) bool {
 	var tmp [8]byte
+	var enc gb18030
 	for _, r := range s {
-		if rare(r) || len(appendGB18030(tmp[:0], r)) > 2 {
+		if rare(r) || len(enc.append(tmp[:0], r)) > 2 {
 			return false
 		}
 	}
 	return true
 }
 
-// appendGB18030 appends the GB18030 encoding of r to b.
-func appendGB18030(b []byte, r rune) []byte {
+// gb18030 encodes runes to GB18030, making its encoder on first use.
+type gb18030 struct {
+	enc *encoding.Encoder
+}
+
+// append appends the GB18030 encoding of r to b.
+func (g *gb18030) append(b []byte, r rune) []byte {
 	if r < utf8.RuneSelf {
 		return append(b, byte(r))
+	}
+	if g.enc == nil {
+		g.enc = simplifiedchinese.GB18030.NewEncoder()
 	}
 	var src [utf8.UTFMax]byte
 	n := utf8.EncodeRune(src[:], r)
 	var dst [8]byte
-	nDst, _, err := simplifiedchinese.GB18030.NewEncoder().Transform(dst[:], src[:n], true)
+	nDst, _, err := g.enc.Transform(dst[:], src[:n], true)
 	if err != nil {
 		return append(b, '?')
 	}

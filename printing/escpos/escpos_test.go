@@ -121,7 +121,8 @@ func TestText(t *testing.T) {
 }
 
 func TestFourByteVector(t *testing.T) {
-	if got := appendGB18030(nil, 0x20000); !bytes.Equal(got, h(0x95, 0x32, 0x82, 0x36)) {
+	var enc gb18030
+	if got := enc.append(nil, 0x20000); !bytes.Equal(got, h(0x95, 0x32, 0x82, 0x36)) {
 		t.Errorf("GB18030(U+20000) = % X, want 95 32 82 36", got)
 	}
 }
