@@ -1,0 +1,133 @@
+package display
+
+import (
+	"context"
+	"net/http/httptest"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"fengqiao/app"
+	"fengqiao/hub"
+	"fengqiao/store"
+)
+
+func called(kind, label string, window int, service string) app.Event {
+	return app.Event{Kind: kind, Window: window, Ticket: &app.Ticket{Label: label, Window: window, Service: service}}
+}
+
+func TestModel(t *testing.T) {
+	m := NewModel(testInfo(), 3)
+	m.SetQueue(app.QueueStatus{Services: []app.ServiceQueue{{Service: "petition", Waiting: 2}}})
+	steps := []struct {
+		ev       app.Event
+		isCall   bool
+		number   string
+		history  []string
+		petition int
+	}{
+		{called(app.EventIssued, "A003", 0, "petition"), false, "", nil, 3},
+		{called(app.EventCalled, "A001", 2, "petition"), true, "请 A001 号", []string{"A001"}, 2},
+		{called(app.EventCalled, "A002", 1, "petition"), true, "请 A002 号", []string{"A002", "A001"}, 1},
+		{called(app.EventRecalled, "A001", 2, "petition"), true, "请 A001 号", []string{"A001", "A002"}, 1},
+		{called(app.EventCalled, "B001", 3, "legal"), true, "请 B001 号", []string{"B001", "A001", "A002"}, 1},
+		{called(app.EventCalled, "A003", 1, "petition"), true, "请 A003 号", []string{"A003", "B001", "A001"}, 0},
+		{called(app.EventCompleted, "A003", 1, "petition"), false, "请 A003 号", []string{"A003", "B001", "A001"}, 0},
+	}
+	for i, st := range steps {
+		c, ok := m.Apply(st.ev)
+		if ok != st.isCall {
+			t.Fatalf("step %d: call = %v", i, ok)
+		}
+		if ok {
+			if num, _ := c.Headline(); num != st.number {
+				t.Errorf("step %d: headline %q, want %q", i, num, st.number)
+			}
+			if _, where := c.Headline(); where != "到 "+c.WindowName+" 办理" || c.WindowName == "" {
+				t.Errorf("step %d: where %q", i, where)
+			}
+		}
+		var labels []string
+		for _, h := range m.History {
+			labels = append(labels, h.Label)
+		}
+		if st.history != nil && !slices.Equal(labels, st.history) {
+			t.Errorf("step %d: history %v, want %v", i, labels, st.history)
+		}
+		if m.Waiting[0].Count != st.petition {
+			t.Errorf("step %d: petition waiting %d, want %d", i, m.Waiting[0].Count, st.petition)
+		}
+	}
+}
+
+// loopbackHall starts a real hub (store + HTTP on loopback) and returns window and display clients.
+func loopbackHall(t testing.TB) (kiosk, window, display *hub.Client) {
+	t.Helper()
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "hall.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := store.NewConsole(store.NewHall(db, testInfo(), app.DefaultRules(), nil), nil)
+	tokens := map[string]string{"kiosk-token-000000": hub.RoleKiosk, "window-token-00000": hub.RoleWindow,
+		"display-token-0000": hub.RoleDisplay}
+	srv := httptest.NewServer(hub.NewServer(h, tokens, nil))
+	t.Cleanup(func() {
+		srv.CloseClientConnections()
+		srv.Close()
+		db.Close()
+	})
+	return hub.NewClient(srv.URL, "kiosk-token-000000"), hub.NewClient(srv.URL, "window-token-00000"),
+		hub.NewClient(srv.URL, "display-token-0000")
+}
+
+// runBoard starts a board on the display client; shown receives each call once it is on screen.
+func runBoard(t testing.TB, c *hub.Client) (*Screen, chan Call) {
+	test.NewTempApp(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	s := New(testInfo(), Options{})
+	w := test.NewTempWindow(t, s.Content())
+	w.Resize(w.Content().MinSize())
+	shown := make(chan Call, 16)
+	s.OnShown = func(c Call) { shown <- c }
+	go s.Run(ctx, c)
+	// The board is subscribed once it has taken its first snapshot; wait for the hub to have it.
+	for i := 0; i < 100; i++ {
+		if _, err := c.Queue(ctx); err == nil {
+			break
+		}
+	}
+	return s, shown
+}
+
+func TestBoardShowsCall(t *testing.T) {
+	kiosk, window, display := loopbackHall(t)
+	ctx := context.Background()
+	s, shown := runBoard(t, display)
+	if _, err := kiosk.Issue(ctx, app.IssueRequest{Service: "legal"}); err != nil {
+		t.Fatal(err)
+	}
+	// The subscription may start after the first call; call until the board shows one.
+	var c Call
+	for {
+		if _, err := window.Call(ctx, 2); err != nil && app.ErrorCode(err) != app.ECONFLICT {
+			t.Fatal(err)
+		}
+		select {
+		case c = <-shown:
+		case <-time.After(2 * time.Second):
+			window.Recall(ctx, 2)
+			continue
+		}
+		break
+	}
+	if c.Label != "B001" || c.WindowName != "2号窗口" {
+		t.Fatalf("shown %+v", c)
+	}
+	if got := s.Number(); got != "请 B001 号" {
+		t.Fatalf("board number %q", got)
+	}
+}

@@ -1,0 +1,64 @@
+package display
+
+import (
+	"fmt"
+	"image/png"
+	"os"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"fengqiao/app"
+	"fengqiao/screens/theme"
+)
+
+// Screenshots renders the board headless (Fyne's test driver) into dir: display-idle.png and
+// display-call.png, at 1920×1080.
+func Screenshots(dir string, info app.Info) error {
+	a := test.NewApp()
+	a.Settings().SetTheme(theme.Kiosk())
+	at := time.Date(2026, 11, 27, 9, 42, 5, 0, time.Local)
+	s := New(info, Options{Now: func() time.Time { return at }})
+	w := test.NewWindow(s.Content())
+	defer w.Close()
+	w.SetPadded(false)
+	w.Resize(fyne.NewSize(1920, 1080))
+	s.model.SetQueue(app.QueueStatus{Open: true, Services: sampleQueue(info)})
+	s.render()
+	if err := save(w, filepath.Join(dir, "display-idle.png")); err != nil {
+		return err
+	}
+	calls := []struct {
+		label  string
+		window int
+	}{{"B012", 2}, {"D004", 3}, {"C021", 1}, {"A002", 3}, {"B013", 2}, {"A003", 2}}
+	for i, c := range calls {
+		s.model.Apply(app.Event{Kind: app.EventCalled, Window: c.window, At: at.Add(time.Duration(i) * time.Minute),
+			Ticket: &app.Ticket{Label: c.label, Window: c.window}})
+	}
+	s.Show(*s.model.Latest)
+	return save(w, filepath.Join(dir, "display-call.png"))
+}
+
+func sampleQueue(info app.Info) []app.ServiceQueue {
+	var out []app.ServiceQueue
+	for i, svc := range info.Services {
+		out = append(out, app.ServiceQueue{Service: svc.Code, Name: svc.Name, Waiting: []int{5, 3, 0, 8, 2, 1}[i%6]})
+	}
+	return out
+}
+
+func save(w fyne.Window, path string) error {
+	img := w.Canvas().Capture()
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("screenshot: %w", err)
+	}
+	if err := png.Encode(f, img); err != nil {
+		f.Close()
+		return fmt.Errorf("screenshot %s: %w", path, err)
+	}
+	return f.Close()
+}
