@@ -1,0 +1,306 @@
+// Package rating is the service rating pad at a window: after the window completes a ticket it
+// asks the visitor to rate the service with five big buttons (非常满意 … 非常不满意), stores the
+// rating with the ticket, window and staff member through the hub, thanks the visitor and returns
+// to idle by itself.
+package rating
+
+import (
+	"context"
+	"errors"
+	"image/color"
+	"log/slog"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"fengqiao/app"
+	"fengqiao/hub"
+	"fengqiao/screens/theme"
+)
+
+// State is what the pad shows.
+type State int
+
+// States of the pad.
+const (
+	Idle   State = iota // waiting for the window to complete a ticket
+	Asking              // five buttons for the ticket just completed
+	Thanks              // the rating is stored
+)
+
+// Options tune the pad.
+type Options struct {
+	AskFor    time.Duration // back to idle when nobody rates; default 60 s
+	ThanksFor time.Duration // how long the thanks stay; default 5 s
+}
+
+// Pad is the rating screen of one window.
+type Pad struct {
+	window int
+	name   string // the window's name, e.g. 2号窗口
+	con    app.Console
+	opt    Options
+
+	mu     sync.Mutex
+	state  State
+	ticket app.Ticket
+	gen    int // bumps on every state change; stale timers check it
+
+	root            *fyne.Container
+	idle, ask, done *fyne.Container
+	askTicket       *canvas.Text
+	message         *canvas.Text
+	buttons         []*BigButton
+
+	// OnState, if set, is called on the UI thread after each state change.
+	OnState func(State)
+}
+
+// Colours of the five buttons, best to worst.
+var scoreColours = map[app.Score]color.NRGBA{
+	app.VerySatisfied:    {R: 0x1b, G: 0x6e, B: 0x35, A: 0xff},
+	app.Satisfied:        {R: 0x2e, G: 0x8b, B: 0x47, A: 0xff},
+	app.FairlySatisfied:  {R: 0x0b, G: 0x5c, B: 0xad, A: 0xff},
+	app.Dissatisfied:     {R: 0xb2, G: 0x5a, B: 0x00, A: 0xff},
+	app.VeryDissatisfied: {R: 0xb7, G: 0x1c, B: 0x1c, A: 0xff},
+}
+
+// New returns the pad of window (named name, e.g. 2号窗口) storing ratings through con.
+func New(window int, name string, con app.Console, opt Options) *Pad {
+	if opt.AskFor <= 0 {
+		opt.AskFor = 60 * time.Second
+	}
+	if opt.ThanksFor <= 0 {
+		opt.ThanksFor = 5 * time.Second
+	}
+	p := &Pad{window: window, name: name, con: con, opt: opt}
+	p.build()
+	return p
+}
+
+func text(s string, c color.Color, size float32, bold bool) *canvas.Text {
+	t := canvas.NewText(s, c)
+	t.TextSize, t.TextStyle.Bold, t.Alignment = size, bold, fyne.TextAlignCenter
+	return t
+}
+
+func (p *Pad) build() {
+	band := container.NewStack(canvas.NewRectangle(theme.Navy), container.New(layout.NewCustomPaddedLayout(12, 12, 24, 24),
+		container.NewBorder(nil, nil, text(p.name, theme.OnPrimary, 30, true), text("服务评价", theme.OnPrimary, 30, false))))
+
+	p.idle = container.NewVBox(layout.NewSpacer(), text("欢迎您", theme.Navy, 72, true),
+		text("办理完成后，请您对本次服务作出评价", theme.Muted, 32, false), layout.NewSpacer())
+
+	p.askTicket = text("", theme.Ink, 34, false)
+	p.message = text("", theme.Alert, 28, true)
+	row := container.NewGridWithColumns(len(app.Scores))
+	for _, sc := range app.Scores {
+		sc := sc
+		b := NewBigButton(sc.Label(), scoreColours[sc], func() { p.rate(sc) })
+		p.buttons = append(p.buttons, b)
+		row.Add(b)
+	}
+	p.ask = container.NewBorder(container.NewVBox(text("请您对本次服务作出评价", theme.Navy, 48, true), p.askTicket),
+		p.message, nil, nil, container.NewVBox(layout.NewSpacer(), row, layout.NewSpacer()))
+
+	p.done = container.NewVBox(layout.NewSpacer(), text("感谢您的评价！", theme.Success, 72, true),
+		text("祝您生活愉快", theme.Muted, 32, false), layout.NewSpacer())
+
+	body := container.NewStack(p.idle, p.ask, p.done)
+	p.root = container.NewStack(canvas.NewRectangle(theme.Ground), container.NewBorder(band, nil, nil, nil,
+		container.New(layout.NewCustomPaddedLayout(24, 24, 24, 24), body)))
+	p.show(Idle)
+}
+
+// Content returns the pad's root object.
+func (p *Pad) Content() fyne.CanvasObject { return p.root }
+
+// State returns what the pad shows.
+func (p *Pad) State() State {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.state
+}
+
+// Buttons returns the five rating buttons, best to worst (for tests).
+func (p *Pad) Buttons() []*BigButton { return p.buttons }
+
+// show switches to state s and arms its timer. Call it on the UI thread.
+func (p *Pad) show(s State) {
+	p.mu.Lock()
+	p.state = s
+	p.gen++
+	gen := p.gen
+	label := p.ticket.Label
+	p.mu.Unlock()
+	p.idle.Hidden, p.ask.Hidden, p.done.Hidden = s != Idle, s != Asking, s != Thanks
+	p.message.Text = ""
+	p.askTicket.Text = "您的号码 " + label + "，" + p.name
+	for _, b := range p.buttons {
+		b.SetDisabled(false)
+	}
+	p.root.Refresh()
+	var after time.Duration
+	switch s {
+	case Asking:
+		after = p.opt.AskFor
+	case Thanks:
+		after = p.opt.ThanksFor
+	}
+	if after > 0 {
+		time.AfterFunc(after, func() {
+			fyne.Do(func() {
+				p.mu.Lock()
+				stale := p.gen != gen
+				p.mu.Unlock()
+				if !stale {
+					p.show(Idle)
+				}
+			})
+		})
+	}
+	if p.OnState != nil {
+		p.OnState(s)
+	}
+}
+
+// Apply takes a hub event: a ticket completed at this window asks for a rating.
+func (p *Pad) Apply(ev app.Event) {
+	if ev.Kind != app.EventCompleted || ev.Ticket == nil || ev.Window != p.window {
+		return
+	}
+	tk := *ev.Ticket
+	fyne.Do(func() {
+		p.mu.Lock()
+		p.ticket = tk
+		p.mu.Unlock()
+		p.show(Asking)
+	})
+}
+
+// rate stores the score for the current ticket. The buttons stay disabled while the call is in
+// flight, so a double press rates once.
+func (p *Pad) rate(sc app.Score) {
+	p.mu.Lock()
+	if p.state != Asking {
+		p.mu.Unlock()
+		return
+	}
+	tk, gen := p.ticket, p.gen
+	p.mu.Unlock()
+	for _, b := range p.buttons {
+		b.SetDisabled(true)
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		_, err := p.con.Rate(ctx, app.RateRequest{Window: p.window, Ticket: tk.ID, Score: sc})
+		fyne.Do(func() {
+			p.mu.Lock()
+			stale := p.gen != gen
+			p.mu.Unlock()
+			if stale {
+				return
+			}
+			switch {
+			case err == nil, app.ErrorCode(err) == app.ECONFLICT: // stored, or already rated
+				p.show(Thanks)
+			default:
+				slog.Warn("rating not stored", "window", p.window, "err", err)
+				p.message.Text = "评价未能提交，请再按一次"
+				if errors.Is(err, hub.ErrUnreachable) {
+					p.message.Text = "网络连接中断，请稍后再按一次"
+				}
+				p.message.Refresh()
+				for _, b := range p.buttons {
+					b.SetDisabled(false)
+				}
+			}
+		})
+	}()
+}
+
+// Run follows the hub's events until ctx ends.
+func (p *Pad) Run(ctx context.Context, hall app.Hall) {
+	events, err := hall.Subscribe(ctx, 0)
+	if err != nil {
+		slog.Warn("rating pad: subscribe failed", "err", err)
+		return
+	}
+	for ev := range events {
+		p.Apply(ev)
+	}
+}
+
+// BigButton is a large coloured button with white text.
+type BigButton struct {
+	widget.BaseWidget
+	Label    string
+	colour   color.NRGBA
+	onTap    func()
+	disabled bool
+	bg       *canvas.Rectangle
+	text     *canvas.Text
+}
+
+// NewBigButton returns a button.
+func NewBigButton(label string, c color.NRGBA, tapped func()) *BigButton {
+	b := &BigButton{Label: label, colour: c, onTap: tapped}
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// Tapped implements fyne.Tappable.
+func (b *BigButton) Tapped(*fyne.PointEvent) {
+	if !b.disabled && b.onTap != nil {
+		b.onTap()
+	}
+}
+
+// SetDisabled greys the button out and ignores taps.
+func (b *BigButton) SetDisabled(d bool) {
+	b.disabled = d
+	b.Refresh()
+}
+
+// Disabled reports whether the button ignores taps.
+func (b *BigButton) Disabled() bool { return b.disabled }
+
+// CreateRenderer implements fyne.Widget.
+func (b *BigButton) CreateRenderer() fyne.WidgetRenderer {
+	b.bg = canvas.NewRectangle(b.colour)
+	b.bg.CornerRadius = 18
+	b.text = text(b.Label, theme.OnPrimary, 40, true)
+	return &bigRenderer{b: b, objs: []fyne.CanvasObject{b.bg, b.text}}
+}
+
+type bigRenderer struct {
+	b    *BigButton
+	objs []fyne.CanvasObject
+}
+
+func (r *bigRenderer) Layout(s fyne.Size) {
+	r.b.bg.Resize(s)
+	ts := r.b.text.MinSize()
+	r.b.text.Move(fyne.NewPos(0, (s.Height-ts.Height)/2))
+	r.b.text.Resize(fyne.NewSize(s.Width, ts.Height))
+}
+func (r *bigRenderer) MinSize() fyne.Size {
+	ts := r.b.text.MinSize()
+	return fyne.NewSize(ts.Width+32, max(ts.Height+48, 240))
+}
+func (r *bigRenderer) Refresh() {
+	r.b.bg.FillColor = r.b.colour
+	if r.b.disabled {
+		r.b.bg.FillColor = theme.Disabled
+	}
+	r.b.bg.Refresh()
+	r.b.text.Refresh()
+}
+func (r *bigRenderer) Objects() []fyne.CanvasObject { return r.objs }
+func (r *bigRenderer) Destroy()                     {}
