@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"time"
 
 	"fengqiao/hallsync"
@@ -18,18 +17,23 @@ func init() {
 
 func runSync(ctx context.Context, args []string) error {
 	if len(args) == 0 || args[0] != "status" {
-		fmt.Fprintln(os.Stderr, "usage: fengqiao sync status [--data DIR | --db PATH]")
+		fmt.Fprintln(os.Stderr, "usage: fengqiao sync status [--config F] [--data DIR | --db PATH]")
 		return errUsage
 	}
 	fs := newFlags("sync status")
-	dataDir := fs.String("data", "data", "data folder holding fengqiao.db")
+	cfgPath := fs.String("config", "", "configuration file (default: the demo hall)")
+	dataDir := fs.String("data", "", "data folder holding fengqiao.db (overrides data_dir)")
 	dbPath := fs.String("db", "", "hall database file (overrides --data)")
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
+	cfg, err := loadConfig(*cfgPath, *dataDir)
+	if err != nil {
+		return err
+	}
 	path := *dbPath
 	if path == "" {
-		path = filepath.Join(*dataDir, "fengqiao.db")
+		path = cfg.DatabasePath()
 	}
 	if _, err := os.Stat(path); err != nil {
 		return fmt.Errorf("hall database: %w", err)
