@@ -77,8 +77,19 @@ func serveHub(ctx context.Context, cfg config.Config, hall *store.Hall) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Hub.Listen, err)
 	}
+	api := hub.NewServer(hall, hubTokens(cfg), slog.Default())
+	api.SetSyncStatus(func(ctx context.Context) (hub.SyncState, error) {
+		st, err := hallsync.ReadStatus(ctx, hall.DB(), time.Now())
+		if err != nil {
+			return hub.SyncState{}, err
+		}
+		configured := cfg.Centre.SyncURL != ""
+		return hub.SyncState{Configured: configured, Backlog: st.Backlog, OldestPending: st.OldestPending.Seconds(),
+			LastSuccess: st.LastSuccess, LastError: st.LastError,
+			Stale: configured && st.Backlog > 0 && st.OldestPending > hub.StaleAfter}, nil
+	})
 	srv := &http.Server{
-		Handler:           hub.NewServer(hall, hubTokens(cfg), slog.Default()),
+		Handler:           api,
 		ReadHeaderTimeout: 10 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}

@@ -35,6 +35,8 @@ type Server struct {
 	tokens map[string]string // token → role
 	mux    *http.ServeMux
 	log    *slog.Logger
+
+	syncStatus func(ctx context.Context) (SyncState, error)
 }
 
 // NewServer returns a handler serving hall to clients holding one of tokens (token → role).
@@ -66,6 +68,7 @@ func (s *Server) routes() {
 	s.handle("POST /api/v1/cases/{code}/status", RoleWindow, s.changeCase)
 	s.handle("POST /api/v1/cases/{code}/followups", RoleWindow, s.followUp)
 	s.handle("POST /api/v1/cases/{code}/escalate", RoleWindow, s.escalate)
+	s.handle("GET /api/v1/sync", RoleWindow, s.syncState)
 	s.handle("POST /api/v1/help", RoleKiosk, s.requestHelp)
 	s.handle("GET /api/v1/help", RoleWindow, s.openHelp)
 	s.handle("POST /api/v1/help/{id}/take", RoleWindow, s.takeHelp)
