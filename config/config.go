@@ -127,6 +127,8 @@ type Kiosk struct {
 	Speech        bool   `toml:"speech"`         // spoken prompts
 	Portrait      bool   `toml:"portrait"`
 	StaffPIN      string `toml:"staff_pin_hash"` // bcrypt hash of the PIN that leaves the kiosk
+	Name          string `toml:"name"`           // this kiosk in staff help alerts, e.g. 大厅自助机
+	ReaderPlace   string `toml:"reader_place"`   // where the card reader's sensing area is, e.g. 屏幕下方
 }
 
 // Roles that hub tokens may carry.
@@ -163,7 +165,8 @@ func Default() Config {
 		}},
 		Centre:  Centre{PublicURL: "https://zz.example.gov.cn"},
 		DataDir: "data",
-		Kiosk:   Kiosk{IdleSeconds: 60, ResultSeconds: 20, Speech: true, StaffPIN: demoPINHash},
+		Kiosk: Kiosk{IdleSeconds: 60, ResultSeconds: 20, Speech: true, StaffPIN: demoPINHash,
+			Name: "大厅自助机", ReaderPlace: "屏幕下方"},
 		Display: Display{Repeat: 2, History: 6},
 	}
 	for _, s := range app.DefaultServices() {

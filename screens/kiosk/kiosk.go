@@ -1,0 +1,739 @@
+package kiosk
+
+import (
+	"context"
+	"fmt"
+	"image/color"
+	"log/slog"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	fynetheme "fyne.io/fyne/v2/theme"
+	"golang.org/x/crypto/bcrypt"
+
+	"fengqiao/app"
+	"fengqiao/devices/idcard"
+	"fengqiao/devices/scanner"
+	"fengqiao/printing"
+	kt "fengqiao/screens/theme"
+)
+
+// Speaker speaks prompts (package voice); Say must not block.
+type Speaker interface{ Say(text string) }
+
+// Options configure a Kiosk.
+type Options struct {
+	Hall        app.Hall
+	Info        app.Info // the hall; fetched from Hall if Name is empty
+	Printer     Printer  // nil: no printer (the number and QR are shown on screen)
+	Speaker     Speaker  // nil: silent
+	IdleAfter   time.Duration
+	ResultAfter time.Duration
+	ElderlyAge  int
+	StaffPIN    string // bcrypt hash of the staff PIN
+	Source      string // this kiosk's name in help alerts, e.g. 大厅自助机
+	ReaderPlace string // where the card reader is, e.g. 屏幕下方
+	Portrait    bool
+	LongPress   time.Duration // staff corner hold; 3 s by default
+	Location    *time.Location
+	Now         func() time.Time
+	// Post runs f on Fyne's thread; fyne.Do by default. Tests queue and run posted functions.
+	Post func(f func())
+	// Sync runs hub calls inline instead of in goroutines (headless screenshots).
+	Sync   bool
+	OnQuit func() // the staff menu's 退出自助机
+	Log    *slog.Logger
+}
+
+// Kiosk is the kiosk's UI. Create it with New, put Content in a window (or call Attach), and feed
+// it device events (WatchDevices) and ticks (Run).
+type Kiosk struct {
+	opts Options
+	flow *Flow
+	root *fyne.Container
+	th   *kt.Theme
+	log  *slog.Logger
+	ctx  context.Context
+
+	waiting     map[string]int
+	queueOK     bool
+	reader      idcard.State
+	readerKnown bool
+	scannerOK   bool
+	scannerSeen bool
+	banner      Notice
+	bannerUntil time.Time
+	spoken      Step
+	spokenGen   uint64
+	clock       *canvas.Text
+	countdown   *canvas.Text
+
+	keyBuf  []rune
+	keyLast time.Time
+	refresh bool // a queue refresh is in flight
+}
+
+// New returns a kiosk at its home screen.
+func New(ctx context.Context, opts Options) *Kiosk {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Post == nil {
+		opts.Post = fyne.Do
+	}
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	if opts.LongPress <= 0 {
+		opts.LongPress = 3 * time.Second
+	}
+	if opts.Source == "" {
+		opts.Source = "大厅自助机"
+	}
+	if opts.ReaderPlace == "" {
+		opts.ReaderPlace = "屏幕下方"
+	}
+	if opts.Location == nil {
+		opts.Location = time.Local
+	}
+	if opts.Info.Name == "" && opts.Hall != nil {
+		c, cancel := context.WithTimeout(ctx, 5*time.Second)
+		if info, err := opts.Hall.Info(c); err == nil {
+			opts.Info = info
+		}
+		cancel()
+	}
+	k := &Kiosk{opts: opts, log: opts.Log, ctx: ctx, th: kt.Kiosk(), waiting: map[string]int{}, spoken: -1}
+	k.flow = NewFlow(opts.Info, opts.IdleAfter, opts.ResultAfter, opts.ElderlyAge, opts.Now)
+	k.root = container.NewStack()
+	k.render()
+	k.refreshQueue()
+	return k
+}
+
+// Flow returns the state machine (tests).
+func (k *Kiosk) Flow() *Flow { return k.flow }
+
+// Content is the kiosk's whole screen.
+func (k *Kiosk) Content() fyne.CanvasObject { return k.root }
+
+// Attach makes w the kiosk: full screen, no menu, close intercepted, screen blanking off, keys of
+// keyboard-mode scanners caught.
+func (k *Kiosk) Attach(w fyne.Window, fullScreen bool) {
+	w.SetContent(k.root)
+	w.SetPadded(false)
+	w.SetMainMenu(nil)
+	w.SetCloseIntercept(func() { k.log.Info("kiosk: close request ignored; staff leave through the PIN") })
+	if fullScreen {
+		w.SetFullScreen(true)
+	}
+	fyne.CurrentApp().Driver().SetDisableScreenBlanking(true)
+	fyne.CurrentApp().Settings().SetTheme(k.th)
+	w.Canvas().SetOnTypedRune(k.TypedRune)
+	w.Canvas().SetOnTypedKey(k.TypedKey)
+}
+
+// SetPortrait switches the layout.
+func (k *Kiosk) SetPortrait(p bool) {
+	k.opts.Portrait = p
+	k.render()
+}
+
+// Run ticks the clock, the idle timer and the queue counts until ctx ends.
+func (k *Kiosk) Run(ctx context.Context) {
+	if k.opts.Hall != nil {
+		go k.subscribe(ctx)
+	}
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	n := 0
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			n++
+			refresh := n%30 == 0
+			k.opts.Post(func() {
+				k.Tick()
+				if refresh {
+					k.refreshQueue()
+				}
+			})
+		}
+	}
+}
+
+func (k *Kiosk) subscribe(ctx context.Context) {
+	ch, err := k.opts.Hall.Subscribe(ctx, 0)
+	if err != nil {
+		k.log.Warn("kiosk: subscribe", "err", err)
+		return
+	}
+	for ev := range ch {
+		if strings.HasPrefix(ev.Kind, "ticket.") {
+			k.opts.Post(k.refreshQueue)
+		}
+	}
+}
+
+// Tick advances the clock and the timers.
+func (k *Kiosk) Tick() {
+	now := k.opts.Now()
+	if k.flow.Tick() {
+		k.applyTheme()
+		k.render()
+		return
+	}
+	if !k.bannerUntil.IsZero() && now.After(k.bannerUntil) {
+		k.banner, k.bannerUntil = Notice{}, time.Time{}
+		k.render()
+		return
+	}
+	if k.clock != nil {
+		k.clock.Text = k.clockText()
+		k.clock.Refresh()
+	}
+	if k.countdown != nil && k.flow.Step == StepResult {
+		k.countdown.Text = k.countdownText()
+		k.countdown.Refresh()
+	}
+}
+
+// async runs work off the UI thread (unless Sync) and applies its result on it.
+func (k *Kiosk) async(work func(ctx context.Context) func()) {
+	run := func() func() {
+		ctx, cancel := context.WithTimeout(k.ctx, 20*time.Second)
+		defer cancel()
+		return work(ctx)
+	}
+	if k.opts.Sync {
+		run()()
+		return
+	}
+	go func() {
+		apply := run()
+		k.opts.Post(apply)
+	}()
+}
+
+func (k *Kiosk) refreshQueue() {
+	if k.opts.Hall == nil || k.refresh {
+		return
+	}
+	k.refresh = true
+	k.async(func(ctx context.Context) func() {
+		q, err := k.opts.Hall.Queue(ctx)
+		return func() {
+			k.refresh = false
+			if err != nil {
+				k.queueOK = false
+				k.log.Warn("kiosk: queue", "err", err)
+				if k.flow.Step == StepHome {
+					k.render()
+				}
+				return
+			}
+			k.queueOK = true
+			for _, s := range q.Services {
+				k.waiting[s.Service] = s.Waiting
+			}
+			if k.flow.Step == StepHome || k.flow.Step == StepService {
+				k.render()
+			}
+		}
+	})
+}
+
+// act carries out what a Flow call asks of the hub.
+func (k *Kiosk) act(a Action) {
+	gen := k.flow.Gen
+	switch a {
+	case ActOpenCases:
+		// Only for an identity read from the card itself: a typed number never reveals cases.
+		if !k.flow.S.FromCard {
+			return
+		}
+		id := string(k.flow.S.IDNumber)
+		k.async(func(ctx context.Context) func() {
+			cases, err := k.opts.Hall.OpenCases(ctx, id)
+			return func() {
+				if err != nil {
+					k.log.Warn("kiosk: open cases", "err", err)
+					return
+				}
+				k.flow.OpenCasesLoaded(gen, cases)
+				k.render()
+			}
+		})
+	case ActLookupCard:
+		id := string(k.flow.S.IDNumber)
+		k.async(func(ctx context.Context) func() {
+			cases, err := k.opts.Hall.OpenCases(ctx, id)
+			return func() {
+				if err != nil {
+					k.flow.Failed(gen, err)
+				} else {
+					k.flow.CasesLoaded(gen, cases)
+				}
+				k.render()
+			}
+		})
+	case ActFetchCase:
+		code := string(k.flow.S.Code)
+		k.async(func(ctx context.Context) func() {
+			c, err := k.opts.Hall.Case(ctx, code)
+			return func() {
+				if err != nil {
+					k.flow.Failed(gen, err)
+				} else {
+					k.flow.CaseLoaded(gen, c)
+				}
+				k.render()
+			}
+		})
+	case ActIssue:
+		req := k.flow.IssueRequest()
+		svc, _ := k.flow.Service()
+		masked := ""
+		if req.Visitor != nil && req.Visitor.FromCard {
+			masked = app.MaskName(req.Visitor.Name)
+		}
+		k.async(func(ctx context.Context) func() {
+			t, err := k.opts.Hall.Issue(ctx, req)
+			if err != nil {
+				return func() {
+					k.log.Info("kiosk: ticket refused", "code", app.ErrorCode(err))
+					k.flow.Failed(gen, err)
+					k.render()
+				}
+			}
+			var printErr error = ErrNoPrinter
+			if k.opts.Printer != nil {
+				printErr = k.opts.Printer.PrintReceipt(ctx, printing.Receipt{
+					Hall: k.opts.Info.Name, Service: svc.Name, Ticket: t.Label, Ahead: t.Ahead,
+					Issued: t.IssuedAt.In(k.opts.Location), WaitAt: k.opts.Info.WaitArea, MaskedName: masked,
+					CaseCode: t.CaseCode, PublicURL: k.opts.Info.PublicURL,
+				})
+				if printErr != nil {
+					k.log.Warn("kiosk: receipt not printed", "ticket", t.Label, "err", printErr)
+				}
+			}
+			return func() {
+				k.log.Info("kiosk: ticket issued", "ticket", t.Label, "service", t.Service)
+				k.flow.Issued(gen, t, printErr)
+				k.render()
+				if printErr == ErrPaperOut {
+					k.help("自助机打印纸已用完")
+				}
+			}
+		})
+	}
+}
+
+// help raises a help alert (呼叫工作人员).
+func (k *Kiosk) help(reason string) {
+	src := k.opts.Source
+	if reason != "" {
+		src += "：" + reason
+	}
+	if k.opts.Hall == nil {
+		return
+	}
+	visitor := reason == ""
+	k.async(func(ctx context.Context) func() {
+		_, err := k.opts.Hall.RequestHelp(ctx, src)
+		return func() {
+			if !visitor {
+				return
+			}
+			if err != nil {
+				k.log.Warn("kiosk: help", "err", err)
+				k.showBanner(Notice{Title: "呼叫没有成功", Body: "请到服务窗口直接找工作人员。", Fault: true}, 20*time.Second)
+				return
+			}
+			k.showBanner(Notice{Title: "已通知工作人员", Body: "请在这里稍候，工作人员马上过来帮您。"}, 30*time.Second)
+			k.say("已通知工作人员，请稍候")
+		}
+	})
+}
+
+func (k *Kiosk) showBanner(n Notice, d time.Duration) {
+	k.banner, k.bannerUntil = n, k.opts.Now().Add(d)
+	k.render()
+}
+
+func (k *Kiosk) say(s string) {
+	if k.opts.Speaker != nil {
+		k.opts.Speaker.Say(s)
+	}
+}
+
+// CardEvent handles an event of the ID card reader (on Fyne's thread).
+func (k *Kiosk) CardEvent(ev idcard.Event) {
+	defer clear(ev.Card.Photo)
+	switch ev.Kind {
+	case idcard.EventState:
+		was := k.reader
+		k.reader, k.readerKnown = ev.State, true
+		if (was == idcard.StateReady || was == idcard.StateReading) != (ev.State == idcard.StateReady || ev.State == idcard.StateReading) {
+			k.render()
+		}
+	case idcard.EventError:
+		k.flow.Touch()
+		k.showBanner(Notice{Title: "身份证没有读出来", Body: idcard.Message(ev.Err)}, 8*time.Second)
+	case idcard.EventCard:
+		k.reader, k.readerKnown = ev.State, true
+		if ev.Err != nil {
+			k.flow.Touch()
+			k.showBanner(Notice{Title: "这张证件不能使用", Body: idcard.Message(ev.Err), Fault: true}, 10*time.Second)
+			return
+		}
+		if _, err := app.ParseIDNumber(ev.Card.Number); err != nil {
+			k.flow.Touch()
+			k.showBanner(Notice{Title: "这种证件不能在自助机办理", Body: "请到服务窗口，由工作人员为您登记。"}, 10*time.Second)
+			return
+		}
+		a := k.flow.CardPlaced(ev.Card.DisplayName(), ev.Card.Number)
+		if a != ActNone {
+			k.banner = Notice{}
+			k.render()
+			k.act(a)
+		}
+	}
+}
+
+// ScannerEvent handles an event of the serial QR scanner (on Fyne's thread).
+func (k *Kiosk) ScannerEvent(ev scanner.Event) {
+	if ev.Code == "" {
+		k.scannerOK, k.scannerSeen = ev.Connected, true
+		if k.flow.Step == StepLookup {
+			k.render()
+		}
+		return
+	}
+	k.scanned(ev.Code)
+}
+
+func (k *Kiosk) scanned(code string) {
+	a := k.flow.Scanned(code)
+	k.render()
+	k.act(a)
+}
+
+// TypedRune catches the characters of a scanner in keyboard mode.
+func (k *Kiosk) TypedRune(r rune) {
+	now := k.opts.Now()
+	if now.Sub(k.keyLast) > 2*time.Second {
+		k.keyBuf = k.keyBuf[:0]
+	}
+	k.keyLast = now
+	if len(k.keyBuf) < scanner.MaxCode {
+		k.keyBuf = append(k.keyBuf, r)
+	}
+}
+
+// TypedKey ends a keyboard-mode scan at Return or Enter.
+func (k *Kiosk) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name != fyne.KeyReturn && ev.Name != fyne.KeyEnter {
+		return
+	}
+	code := strings.TrimSpace(string(k.keyBuf))
+	k.keyBuf = k.keyBuf[:0]
+	if code != "" {
+		k.scanned(code)
+	}
+}
+
+// WatchDevices forwards the reader's and the scanner's events to the kiosk until ctx ends.
+func (k *Kiosk) WatchDevices(ctx context.Context, w *idcard.Watcher, s *scanner.Scanner) {
+	if w != nil {
+		go w.Run(ctx)
+		go func() {
+			for ev := range w.Events() {
+				k.opts.Post(func() { k.CardEvent(ev) })
+			}
+		}()
+	}
+	if s != nil {
+		go s.Run(ctx)
+		go func() {
+			for ev := range s.Events() {
+				k.opts.Post(func() { k.ScannerEvent(ev) })
+			}
+		}()
+	}
+}
+
+func (k *Kiosk) checkPIN(pin []byte) bool {
+	if k.opts.StaffPIN == "" || len(pin) == 0 {
+		return false
+	}
+	return bcrypt.CompareHashAndPassword([]byte(k.opts.StaffPIN), pin) == nil
+}
+
+func (k *Kiosk) applyTheme() {
+	th := kt.Kiosk()
+	if k.flow.Elderly {
+		th = kt.Elderly()
+	}
+	if k.th.Scale == th.Scale {
+		return
+	}
+	k.th = th
+	if a := fyne.CurrentApp(); a != nil {
+		a.Settings().SetTheme(th)
+	}
+}
+
+// ---- look ----
+
+func (k *Kiosk) body() float32 { return k.th.Size(fynetheme.SizeNameText) }
+func (k *Kiosk) pad() float32  { return k.body() * 0.75 }
+func (k *Kiosk) btnH() float32 { return max(100, k.body()*3.5) }
+
+var weekdays = [...]string{"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"}
+
+func (k *Kiosk) clockText() string {
+	t := k.opts.Now().In(k.opts.Location)
+	return fmt.Sprintf("%d年%d月%d日  %s  %02d:%02d", t.Year(), t.Month(), t.Day(), weekdays[t.Weekday()], t.Hour(), t.Minute())
+}
+
+func (k *Kiosk) countdownText() string {
+	left := k.flow.ResultAfter - k.opts.Now().Sub(k.flow.stepAt)
+	return fmt.Sprintf("%d 秒后自动回到首页", max(0, int(left.Round(time.Second)/time.Second)))
+}
+
+// button returns a tile with a centred label.
+func (k *Kiosk) button(label string, fill, ink color.Color, stroke color.Color, tap func()) *tile {
+	t := text(label, k.body()*1.1, ink, true)
+	t.Alignment = fyne.TextAlignCenter
+	return newTile(label, fill, stroke, k.body()*0.4, k.btnH(), k.pad(), container.NewCenter(t), k.tapped(tap))
+}
+
+func (k *Kiosk) primary(label string, tap func()) *tile {
+	return k.button(label, kt.Navy, kt.OnPrimary, nil, tap)
+}
+
+func (k *Kiosk) secondary(label string, tap func()) *tile {
+	return k.button(label, kt.Card, kt.Navy, kt.Navy, tap)
+}
+
+// tapped wraps an action: every tap keeps the session alive and redraws.
+func (k *Kiosk) tapped(f func()) func() {
+	return func() {
+		k.flow.Touch()
+		if f != nil {
+			f()
+		}
+	}
+}
+
+// band is the deep blue title band with the emblem (the staff corner), the hall's name and the clock.
+func (k *Kiosk) band() fyne.CanvasObject {
+	b := k.body()
+	bg := canvas.NewRectangle(kt.Navy)
+	emblem := badge("枫", kt.OnPrimary, b*2.6, b*1.3)
+	if c, ok := emblem.(*fyne.Container); ok {
+		if t, ok := c.Objects[1].(*fyne.Container).Objects[0].(*canvas.Text); ok {
+			t.Color = kt.Navy
+		}
+	}
+	corner := newCornerPress(emblem, k.opts.LongPress, k.opts.Post, func() {
+		k.flow.StaffPIN()
+		k.render()
+	})
+	name := text(k.opts.Info.Name, b*1.45, kt.OnPrimary, true)
+	k.clock = text(k.clockText(), b, color.NRGBA{R: 0xdd, G: 0xe6, B: 0xf5, A: 0xff}, false)
+	row := hbox(gap(k.pad(), 1), corner, gap(k.pad()*0.6, 1), container.NewCenter(name), spacer())
+	if !k.opts.Portrait {
+		row.Add(container.NewCenter(k.clock))
+	}
+	row.Add(gap(k.pad(), 1))
+	inner := container.New(&padLayout{pad: b * 0.55}, row)
+	var bandObj fyne.CanvasObject = container.NewStack(bg, inner)
+	if k.opts.Portrait {
+		sub := container.NewStack(canvas.NewRectangle(kt.NavyDark), container.New(&padLayout{pad: b * 0.35}, container.NewCenter(k.clock)))
+		bandObj = vbox(bandObj, sub)
+		bandObj.(*fyne.Container).Layout = &stackVLayout{}
+	}
+	return bandObj
+}
+
+// stackVLayout stacks children vertically with no gaps.
+type stackVLayout struct{}
+
+func (stackVLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	y := float32(0)
+	for _, o := range objs {
+		h := o.MinSize().Height
+		o.Move(fyne.NewPos(0, y))
+		o.Resize(fyne.NewSize(size.Width, h))
+		y += h
+	}
+}
+
+func (stackVLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		m := o.MinSize()
+		s.Width = max(s.Width, m.Width)
+		s.Height += m.Height
+	}
+	return s
+}
+
+// footer holds 返回, 首页, 长者模式 and 呼叫工作人员.
+func (k *Kiosk) footer() fyne.CanvasObject {
+	b := k.body()
+	row := hbox()
+	if k.flow.Step != StepHome {
+		back := k.secondary("返回", func() { k.flow.Back(); k.render() })
+		home := k.secondary("首页", func() { k.flow.Home(); k.render() })
+		row.Add(withMin(b*5.5, 0, back))
+		row.Add(withMin(b*5.5, 0, home))
+	}
+	row.Add(spacer())
+	elderLabel := "长者模式"
+	fill, ink := color.Color(kt.Card), color.Color(kt.Navy)
+	if k.flow.Elderly {
+		elderLabel = "长者模式 已开"
+		fill, ink = kt.Navy, kt.OnPrimary
+	}
+	elder := k.button(elderLabel, fill, ink, kt.Navy, func() {
+		k.flow.Elderly = !k.flow.Elderly
+		k.applyTheme()
+		k.render()
+	})
+	elder.Label = "长者模式"
+	row.Add(withMin(b*7, 0, elder))
+	helpBtn := k.button("呼叫工作人员", kt.Warning, kt.OnPrimary, nil, func() { k.help("") })
+	row.Add(withMin(b*8.5, 0, helpBtn))
+	bg := canvas.NewRectangle(kt.Card)
+	line := rect(kt.Separator, 1, 2)
+	return container.NewBorder(line, nil, nil, nil, container.NewStack(bg, container.New(&padLayout{pad: k.pad() * 0.8}, row)))
+}
+
+// page is one screen: band, heading, body and footer.
+func (k *Kiosk) page(title, hint string, body fyne.CanvasObject) fyne.CanvasObject {
+	b := k.body()
+	head := vbox()
+	if title != "" {
+		head.Add(text(title, b*1.6, kt.Ink, true))
+	}
+	if hint != "" {
+		h := para(hint, 0)
+		head.Add(h)
+	}
+	if k.banner.Title != "" {
+		head.Add(k.bannerView())
+	}
+	content := container.NewBorder(head, nil, nil, nil, body)
+	padded := container.New(&padLayout{pad: k.pad() * 1.3}, content)
+	return container.NewBorder(k.band(), k.footer(), nil, nil, padded)
+}
+
+func (k *Kiosk) bannerView() fyne.CanvasObject {
+	n := k.banner
+	fill := color.NRGBA{R: 0xe6, G: 0xf4, B: 0xea, A: 0xff}
+	ink := color.Color(kt.Success)
+	if n.Fault {
+		fill, ink = color.NRGBA{R: 0xfd, G: 0xec, B: 0xea, A: 0xff}, kt.Alert
+	}
+	bg := canvas.NewRectangle(fill)
+	bg.CornerRadius = k.body() * 0.3
+	bg.StrokeColor, bg.StrokeWidth = ink, 2
+	t := text(n.Title, k.body()*1.15, ink, true)
+	return container.NewStack(bg, container.New(&padLayout{pad: k.pad() * 0.7}, vbox(t, para(n.Body, 0))))
+}
+
+// render draws the current step.
+func (k *Kiosk) render() {
+	k.clock, k.countdown = nil, nil
+	var o fyne.CanvasObject
+	switch k.flow.Step {
+	case StepHome:
+		o = k.homeScreen()
+	case StepService:
+		o = k.serviceScreen()
+	case StepIdentify:
+		o = k.identifyScreen()
+	case StepIDKeypad:
+		o = k.idKeypadScreen()
+	case StepPhone:
+		o = k.phoneScreen()
+	case StepConfirm:
+		o = k.confirmScreen()
+	case StepCategory:
+		o = k.categoryScreen()
+	case StepBusy:
+		o = k.busyScreen()
+	case StepResult:
+		o = k.resultScreen()
+	case StepLookup:
+		o = k.lookupScreen()
+	case StepCodeKeypad:
+		o = k.codeKeypadScreen()
+	case StepCaseList:
+		o = k.caseListScreen()
+	case StepCase:
+		o = k.caseScreen()
+	case StepMessage:
+		o = k.messageScreen()
+	case StepPIN:
+		o = k.pinScreen()
+	case StepStaff:
+		o = k.staffScreen()
+	}
+	bg := canvas.NewRectangle(kt.Ground)
+	k.root.Objects = []fyne.CanvasObject{bg, o}
+	k.root.Refresh()
+	k.prompt()
+}
+
+// prompt speaks the key instruction of a step once when it appears.
+func (k *Kiosk) prompt() {
+	if k.spoken == k.flow.Step && k.spokenGen == k.flow.Gen {
+		return
+	}
+	k.spoken, k.spokenGen = k.flow.Step, k.flow.Gen
+	switch k.flow.Step {
+	case StepService:
+		k.say("请选择要办理的事项")
+	case StepIdentify:
+		k.say("请将身份证放在感应区")
+	case StepIDKeypad:
+		k.say("请输入身份证号码")
+	case StepPhone:
+		k.say("请输入手机号码")
+	case StepConfirm:
+		k.say("请核对信息，阅读说明后点我同意")
+	case StepCategory:
+		k.say("请选择是哪方面的事")
+	case StepResult:
+		if t := k.flow.S.Ticket; t != nil {
+			k.say(fmt.Sprintf("取号成功，您的号码是%s号，请在等候区等候叫号", spell(t.Label)))
+		}
+	case StepLookup:
+		k.say("请扫描回执上的二维码，或将身份证放在感应区")
+	case StepMessage:
+		k.say(k.flow.S.Notice.Title)
+	}
+}
+
+// spell reads a ticket label's digits one by one in Chinese: A003 → A零零三.
+func spell(label string) string {
+	const digits = "零一二三四五六七八九"
+	var sb strings.Builder
+	for _, r := range label {
+		if r >= '0' && r <= '9' {
+			sb.WriteString(string([]rune(digits)[r-'0']))
+		} else {
+			sb.WriteRune(r)
+		}
+	}
+	return sb.String()
+}
