@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"fengqiao/app"
 )
@@ -21,14 +23,30 @@ type Server struct {
 	store Store
 	log   *slog.Logger
 	mux   *http.ServeMux
+
+	// The web pages, mounted when the store is a WebStore (see web.go).
+	web         WebStore
+	tmpl        *template.Template
+	now         func() time.Time
+	loc         *time.Location
+	services    []app.Service
+	centre      string
+	centrePhone string
+	trackLimit  *limiter
+	loginLimit  *limiter
+	secure      bool
+	trustProxy  bool
 }
 
-// NewServer returns the API over st. log may be nil for slog.Default().
-func NewServer(st Store, log *slog.Logger) *Server {
+// NewServer returns the API over st. log may be nil for slog.Default(). When st is also a
+// WebStore the server serves the residents' tracking page (/t/{code}) and the staff dashboard
+// (/dashboard) too, configured by opts.
+func NewServer(st Store, log *slog.Logger, opts ...Option) *Server {
 	if log == nil {
 		log = slog.Default()
 	}
 	s := &Server{store: st, log: log, mux: http.NewServeMux()}
+	s.setupWeb(opts)
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
 	s.mux.HandleFunc("POST /api/v1/sync/events", s.site(s.push))
 	s.mux.HandleFunc("GET /api/v1/sync/changes", s.site(s.changes))

@@ -94,6 +94,7 @@ type Site struct {
 	Name           string `json:"name"`
 	AppliedThrough int64  `json:"applied_through"` // high-water mark of its events
 	LastSeq        int64  `json:"last_seq"`        // last change sent back to it
+	Phone          string `json:"phone,omitempty"` // the hall's phone for residents
 }
 
 // Principal is who a bearer token belongs to: a site (hall) or a centre user.

@@ -1,6 +1,7 @@
 package center
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -141,6 +142,17 @@ type Projection struct {
 	Tickets map[int64]*app.Ticket // final snapshot by hall ticket id
 	Entries []Entry               // new history lines, in order
 	Pending []*Pending            // centre changes awaiting their echo, in seq order
+	Ratings []RatingRow           // visitor ratings (好差评), from EventRatingRecorded
+}
+
+// EventRatingRecorded is the kind of the hall event that records a visitor's rating of a
+// completed ticket. Its body is an app.Event with the rating in the field "rating". Halls that
+// do not send it yet leave the centre's rating statistics empty.
+const EventRatingRecorded = "rating.recorded"
+
+// ratingBody is the part of a rating event's body the centre reads.
+type ratingBody struct {
+	Rating *app.Rating `json:"rating"`
 }
 
 // NewProjection returns an empty projection for a site.
@@ -159,6 +171,20 @@ func (p *Projection) Apply(d Decoded) (outcome, reason string) {
 				cs.Identity, cs.Changed = d.Visitor, true
 			}
 		}
+		return OutcomeApplied, ""
+	}
+	if d.Kind == EventRatingRecorded {
+		var b ratingBody
+		if err := json.Unmarshal(d.Event.Body, &b); err != nil || b.Rating == nil || !b.Rating.Score.Valid() {
+			return OutcomeRefused, "a rating event needs a rating with a score of 1 to 5"
+		}
+		r := b.Rating
+		id := r.ID
+		if id == 0 {
+			id = d.ID // one rating per event
+		}
+		p.Ratings = append(p.Ratings, RatingRow{Site: p.Site, ID: id, Label: r.Label, Window: r.Window, Score: r.Score,
+			Flagged: r.Score.Flagged(), CaseCode: r.CaseCode, At: cmp.Or(r.At, d.At)})
 		return OutcomeApplied, ""
 	}
 	if ev.Case == nil || !strings.HasPrefix(d.Kind, "case.") {

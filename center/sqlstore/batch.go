@@ -53,6 +53,9 @@ func (s *Store) ApplyBatch(ctx context.Context, siteID int64, events []center.Ev
 		if err := s.writeTickets(ctx, tx, siteID, p.Tickets); err != nil {
 			return err
 		}
+		if err := s.writeRatings(ctx, tx, p.Ratings); err != nil {
+			return err
+		}
 		if err := s.insertRows(ctx, tx, "INSERT INTO events (site_id, event_id, at, kind, body, outcome, reason, received_at)",
 			"", raw); err != nil {
 			return dbErr("store events", err)
@@ -238,4 +241,18 @@ func (s *Store) writeTickets(ctx context.Context, tx *sql.Tx, siteID int64, tick
 		window_id = excluded.window_id, case_code = excluded.case_code, called_at = excluded.called_at,
 		started_at = excluded.started_at, completed_at = excluded.completed_at`, rows)
 	return dbErr("write tickets", err)
+}
+
+func (s *Store) writeRatings(ctx context.Context, tx *sql.Tx, ratings []center.RatingRow) error {
+	rows := make([][]any, len(ratings))
+	for i, r := range ratings {
+		flagged := 0
+		if r.Flagged {
+			flagged = 1
+		}
+		rows[i] = []any{r.Site, r.ID, r.Label, r.Window, int(r.Score), flagged, r.CaseCode, micros(r.At)}
+	}
+	err := s.insertRows(ctx, tx, "INSERT INTO ratings (site_id, rating_id, label, window_id, score, flagged, case_code, at)",
+		"ON CONFLICT (site_id, rating_id) DO NOTHING", rows)
+	return dbErr("write ratings", err)
 }

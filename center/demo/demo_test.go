@@ -1,0 +1,54 @@
+package demo_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"fengqiao/center"
+	"fengqiao/center/centertest"
+	"fengqiao/center/demo"
+	"fengqiao/center/sqlstore"
+)
+
+// TestTownNumbers checks the figures the README shows: 324 registered, 299 resolved, 92.28%,
+// for any day and any seed.
+func TestTownNumbers(t *testing.T) {
+	ctx := context.Background()
+	for _, seed := range []uint64{1, 2} {
+		st, err := sqlstore.Open(ctx, centertest.SQLite(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		now := time.Date(2026, 3, 15, 10, 0, 0, 0, time.UTC).AddDate(0, 0, int(seed)*37)
+		sum, err := demo.Build(ctx, st, now, seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sum.Sites) != 12 || sum.Cases != demo.Registered+demo.Rejected+demo.Pending {
+			t.Fatalf("seed %d: %d sites, %d cases", seed, len(sum.Sites), sum.Cases)
+		}
+		rows, err := st.Ledger(ctx, center.Scope{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := center.BuildLedger(rows, center.Catalogue{}, now)
+		if l.Total.Registered != 324 || l.Total.Resolved != 299 || l.Total.Percent() != "92.28%" {
+			t.Errorf("seed %d: %d registered, %d resolved, %s; want 324, 299, 92.28%%", seed, l.Total.Registered,
+				l.Total.Resolved, l.Total.Percent())
+		}
+		if l.Rejected != demo.Rejected || l.Pending != demo.Pending {
+			t.Errorf("seed %d: %d rejected, %d pending", seed, l.Rejected, l.Pending)
+		}
+		for i, r := range l.BySite {
+			if r.Registered != demo.Sites[i].Cases {
+				t.Errorf("seed %d: site %s has %d registered, want %d", seed, r.Label, r.Registered, demo.Sites[i].Cases)
+			}
+		}
+		ratings, err := st.Ratings(ctx, center.Scope{}, time.Time{})
+		if err != nil || len(ratings) == 0 {
+			t.Errorf("seed %d: ratings %d, %v", seed, len(ratings), err)
+		}
+	}
+}

@@ -1,0 +1,322 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"fengqiao/app"
+	"fengqiao/center"
+)
+
+var _ center.WebStore = (*Store)(nil)
+
+// Track implements center.WebStore in one round trip: the case, its site and the status lines of
+// its history.
+func (s *Store) Track(ctx context.Context, code string) (center.Tracked, error) {
+	var t center.Tracked
+	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT c.service, c.category, c.status, c.result, c.unit, c.handling,
+		c.department, c.follow_up_on, c.opened_at, c.masked_name, s.name, s.phone, e.status, e.at
+		FROM cases c JOIN sites s ON s.id = c.site_id
+		LEFT JOIN case_entries e ON e.code = c.code AND e.kind = 'status'
+		WHERE c.code = ? ORDER BY e.id`), code)
+	if err != nil {
+		return t, dbErr("track case", err)
+	}
+	defer rows.Close()
+	found := false
+	for rows.Next() {
+		var status, result string
+		var opened int64
+		var estatus sql.NullString
+		var eat sql.NullInt64
+		if err := rows.Scan(&t.Service, &t.Category, &status, &result, &t.Unit, &t.Handling, &t.Department,
+			&t.FollowUpOn, &opened, &t.MaskedName, &t.Site, &t.SitePhone, &estatus, &eat); err != nil {
+			return t, dbErr("track case", err)
+		}
+		if !found {
+			found = true
+			t.Code, t.Status, t.Result = code, app.CaseStatus(status), app.CaseResult(result)
+			t.OpenedAt = time.UnixMicro(opened).UTC()
+			t.Reached = map[app.CaseStatus]time.Time{}
+		}
+		if estatus.Valid && eat.Valid {
+			st := app.CaseStatus(estatus.String)
+			if _, seen := t.Reached[st]; !seen {
+				t.Reached[st] = time.UnixMicro(eat.Int64).UTC()
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return t, dbErr("track case", err)
+	}
+	if !found {
+		return center.Tracked{}, app.Errorf(app.ENOTFOUND, "no such case")
+	}
+	return t, nil
+}
+
+// Sites implements center.WebStore.
+func (s *Store) Sites(ctx context.Context) ([]center.Site, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT id, name, applied_through, last_seq, phone FROM sites ORDER BY id")
+	if err != nil {
+		return nil, dbErr("read sites", err)
+	}
+	defer rows.Close()
+	var out []center.Site
+	for rows.Next() {
+		var site center.Site
+		if err := rows.Scan(&site.ID, &site.Name, &site.AppliedThrough, &site.LastSeq, &site.Phone); err != nil {
+			return nil, dbErr("read sites", err)
+		}
+		out = append(out, site)
+	}
+	return out, dbErr("read sites", rows.Err())
+}
+
+// SiteByName returns the site with the name.
+func (s *Store) SiteByName(ctx context.Context, name string) (center.Site, error) {
+	site := center.Site{Name: name}
+	err := s.db.QueryRowContext(ctx, s.rebind("SELECT id, applied_through, last_seq, phone FROM sites WHERE name = ?"), name).
+		Scan(&site.ID, &site.AppliedThrough, &site.LastSeq, &site.Phone)
+	if errors.Is(err, sql.ErrNoRows) {
+		return site, app.Errorf(app.ENOTFOUND, "no site named %q", name)
+	}
+	return site, dbErr("read site", err)
+}
+
+// SetSitePhone implements center.WebStore.
+func (s *Store) SetSitePhone(ctx context.Context, site int64, phone string) error {
+	return s.updateOne(ctx, "set site phone", "no such site",
+		"UPDATE sites SET phone = ? WHERE id = ?", strings.TrimSpace(phone), site)
+}
+
+// SetUserAccess implements center.WebStore.
+func (s *Store) SetUserAccess(ctx context.Context, name string, role center.Role, site int64) error {
+	if !role.Valid() {
+		return app.Errorf(app.EINVALID, "role must be staff, leader or readonly")
+	}
+	return s.updateOne(ctx, "set user access", "no such user",
+		"UPDATE users SET role = ?, site_id = ? WHERE name = ?", string(role), nullInt(site), name)
+}
+
+// SetPassword implements center.WebStore.
+func (s *Store) SetPassword(ctx context.Context, name string, hash []byte) error {
+	return s.updateOne(ctx, "set password", "no such user",
+		"UPDATE users SET password_hash = ? WHERE name = ?", string(hash), name)
+}
+
+// updateOne runs an UPDATE that must change exactly one row.
+func (s *Store) updateOne(ctx context.Context, step, notFound, q string, args ...any) error {
+	res, err := s.db.ExecContext(ctx, s.rebind(q), args...)
+	if err != nil {
+		return dbErr(step, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return app.Errorf(app.ENOTFOUND, "%s", notFound)
+	}
+	return nil
+}
+
+const userColumns = "u.id, u.name, u.role, coalesce(u.site_id, 0), coalesce(s.name, '')"
+
+const userFrom = " FROM users u LEFT JOIN sites s ON s.id = u.site_id "
+
+func scanUser(row scanner, extra ...any) (center.User, error) {
+	var u center.User
+	var role string
+	err := row.Scan(append([]any{&u.ID, &u.Name, &role, &u.Site, &u.SiteName}, extra...)...)
+	u.Role = center.Role(role)
+	return u, err
+}
+
+// Credentials implements center.WebStore.
+func (s *Store) Credentials(ctx context.Context, name string) (center.User, []byte, error) {
+	var hash string
+	u, err := scanUser(s.db.QueryRowContext(ctx, s.rebind("SELECT "+userColumns+", u.password_hash"+userFrom+"WHERE u.name = ?"),
+		name), &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, nil, app.Errorf(app.ENOTFOUND, "no such user")
+	}
+	if err != nil {
+		return u, nil, dbErr("read credentials", err)
+	}
+	return u, []byte(hash), nil
+}
+
+// Users implements center.WebStore.
+func (s *Store) Users(ctx context.Context) ([]center.User, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT "+userColumns+userFrom+"ORDER BY u.name")
+	if err != nil {
+		return nil, dbErr("read users", err)
+	}
+	defer rows.Close()
+	var out []center.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, dbErr("read users", err)
+		}
+		out = append(out, u)
+	}
+	return out, dbErr("read users", rows.Err())
+}
+
+// CreateSession implements center.WebStore. It also removes expired sessions.
+func (s *Store) CreateSession(ctx context.Context, ses center.Session) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, s.rebind("DELETE FROM sessions WHERE expires_at < ?"), micros(ses.CreatedAt)); err != nil {
+			return dbErr("expire sessions", err)
+		}
+		_, err := tx.ExecContext(ctx, s.rebind(`INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at)
+			VALUES (?, ?, ?, ?, ?)`), ses.TokenHash, ses.UserID, ses.CSRF, micros(ses.CreatedAt), micros(ses.ExpiresAt))
+		return dbErr("create session", err)
+	})
+}
+
+// Session implements center.WebStore.
+func (s *Store) Session(ctx context.Context, tokenHash []byte, now time.Time) (center.Session, center.User, error) {
+	ses := center.Session{TokenHash: tokenHash}
+	var created, expires int64
+	u, err := scanUser(s.db.QueryRowContext(ctx, s.rebind("SELECT "+userColumns+`, x.csrf, x.created_at, x.expires_at
+		FROM sessions x JOIN users u ON u.id = x.user_id LEFT JOIN sites s ON s.id = u.site_id
+		WHERE x.token_hash = ? AND x.expires_at > ?`), tokenHash, micros(now)), &ses.CSRF, &created, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ses, u, app.Errorf(center.EUNAUTHORIZED, "no such session")
+	}
+	if err != nil {
+		return ses, u, dbErr("read session", err)
+	}
+	ses.UserID = u.ID
+	ses.CreatedAt, ses.ExpiresAt = time.UnixMicro(created).UTC(), time.UnixMicro(expires).UTC()
+	return ses, u, nil
+}
+
+// DeleteSession implements center.WebStore.
+func (s *Store) DeleteSession(ctx context.Context, tokenHash []byte) error {
+	_, err := s.db.ExecContext(ctx, s.rebind("DELETE FROM sessions WHERE token_hash = ?"), tokenHash)
+	return dbErr("delete session", err)
+}
+
+// scoped returns " AND <col> = ?" and its argument for a scope limited to one site.
+func scoped(col string, scope center.Scope) (string, []any) {
+	if scope.Site == 0 {
+		return "", nil
+	}
+	return " AND " + col + " = ?", []any{scope.Site}
+}
+
+// Ledger implements center.WebStore.
+func (s *Store) Ledger(ctx context.Context, scope center.Scope) ([]center.LedgerRow, error) {
+	where, args := scoped("c.site_id", scope)
+	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT c.code, c.site_id, c.service, c.category, c.status, c.result,
+		c.unit, c.opened_at, c.closed_at, c.follow_up_on, c.masked_name,
+		(SELECT min(e.at) FROM case_entries e WHERE e.code = c.code AND e.kind = 'status' AND e.status = 'accepted'),
+		(SELECT max(f.at) FROM case_entries f WHERE f.code = c.code AND f.kind = 'followup'),
+		(SELECT count(*) FROM case_entries g WHERE g.code = c.code AND g.kind = 'followup')
+		FROM cases c WHERE 1 = 1`+where+` ORDER BY c.opened_at, c.code`), args...)
+	if err != nil {
+		return nil, dbErr("read ledger", err)
+	}
+	defer rows.Close()
+	var out []center.LedgerRow
+	for rows.Next() {
+		var r center.LedgerRow
+		var status, result string
+		var opened int64
+		var closed, accepted, follow sql.NullInt64
+		if err := rows.Scan(&r.Code, &r.Site, &r.Service, &r.Category, &status, &result, &r.Unit, &opened, &closed,
+			&r.FollowUpOn, &r.MaskedName, &accepted, &follow, &r.Follows); err != nil {
+			return nil, dbErr("read ledger", err)
+		}
+		r.Status, r.Result = app.CaseStatus(status), app.CaseResult(result)
+		r.OpenedAt, r.ClosedAt, r.AcceptedAt, r.LastFollow = time.UnixMicro(opened).UTC(), fromMicros(closed),
+			fromMicros(accepted), fromMicros(follow)
+		out = append(out, r)
+	}
+	return out, dbErr("read ledger", rows.Err())
+}
+
+// TicketTimes implements center.WebStore.
+func (s *Store) TicketTimes(ctx context.Context, scope center.Scope, since time.Time) ([]center.TicketTimes, error) {
+	where, args := scoped("site_id", scope)
+	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT site_id, service, window_id, count(*),
+		avg((called_at - issued_at) / 1000000.0), avg((completed_at - started_at) / 1000000.0)
+		FROM tickets WHERE completed_at IS NOT NULL AND called_at IS NOT NULL AND started_at IS NOT NULL
+		AND issued_at >= ?`+where+` GROUP BY site_id, service, window_id ORDER BY site_id, service, window_id`),
+		append([]any{micros(since)}, args...)...)
+	if err != nil {
+		return nil, dbErr("read ticket times", err)
+	}
+	defer rows.Close()
+	var out []center.TicketTimes
+	for rows.Next() {
+		var t center.TicketTimes
+		if err := rows.Scan(&t.Site, &t.Service, &t.Window, &t.Completed, &t.WaitSec, &t.ServeSec); err != nil {
+			return nil, dbErr("read ticket times", err)
+		}
+		out = append(out, t)
+	}
+	return out, dbErr("read ticket times", rows.Err())
+}
+
+// Ratings implements center.WebStore.
+func (s *Store) Ratings(ctx context.Context, scope center.Scope, since time.Time) ([]center.RatingRow, error) {
+	where, args := scoped("r.site_id", scope)
+	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT r.site_id, r.rating_id, r.label, r.window_id, r.score, r.flagged,
+		r.case_code, r.at, EXISTS (SELECT 1 FROM case_entries e WHERE e.code = r.case_code AND e.kind = 'followup'
+		AND e.at > r.at) FROM ratings r WHERE r.at >= ?`+where+` ORDER BY r.at DESC, r.site_id, r.rating_id`),
+		append([]any{micros(since)}, args...)...)
+	if err != nil {
+		return nil, dbErr("read ratings", err)
+	}
+	defer rows.Close()
+	var out []center.RatingRow
+	for rows.Next() {
+		var r center.RatingRow
+		var at int64
+		var flagged int
+		if err := rows.Scan(&r.Site, &r.ID, &r.Label, &r.Window, &r.Score, &flagged, &r.CaseCode, &at, &r.FollowedUp); err != nil {
+			return nil, dbErr("read ratings", err)
+		}
+		r.Flagged, r.At = flagged != 0, time.UnixMicro(at).UTC()
+		out = append(out, r)
+	}
+	return out, dbErr("read ratings", rows.Err())
+}
+
+// CaseSite implements center.WebStore.
+func (s *Store) CaseSite(ctx context.Context, code string) (int64, error) {
+	var site int64
+	err := s.db.QueryRowContext(ctx, s.rebind("SELECT site_id FROM cases WHERE code = ?"), code).Scan(&site)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, app.Errorf(app.ENOTFOUND, "no such case")
+	}
+	return site, dbErr("find case", err)
+}
+
+// StripPersonalData implements center.WebStore. Besides the case's own columns it blanks the
+// notes of its history, which staff may have written names into; the raw event log keeps only
+// public bodies and is not touched.
+func (s *Store) StripPersonalData(ctx context.Context, closedBefore time.Time) (int64, error) {
+	var n int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		now := micros(s.now())
+		if _, err := tx.ExecContext(ctx, s.rebind(`UPDATE case_entries SET note = '' WHERE note <> '' AND code IN
+			(SELECT code FROM cases WHERE stripped_at IS NULL AND closed_at IS NOT NULL AND closed_at < ?)`),
+			micros(closedBefore)); err != nil {
+			return dbErr("strip history", err)
+		}
+		res, err := tx.ExecContext(ctx, s.rebind(`UPDATE cases SET id_number = '', name = '', phone = '',
+			masked_name = '', masked_id_number = '', masked_phone = '', summary = '', stripped_at = ?
+			WHERE stripped_at IS NULL AND closed_at IS NOT NULL AND closed_at < ?`), now, micros(closedBefore))
+		if err != nil {
+			return dbErr("strip cases", err)
+		}
+		n, _ = res.RowsAffected()
+		return nil
+	})
+	return n, err
+}

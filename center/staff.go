@@ -1,0 +1,170 @@
+package center
+
+import (
+	"context"
+	"time"
+
+	"fengqiao/app"
+)
+
+// Role is what a centre user may do on the dashboard.
+type Role string
+
+// Roles of centre users. Every role reads; only staff and leaders record follow-ups; only leaders
+// see the list of users.
+const (
+	RoleStaff    Role = "staff"    // 中心工作人员
+	RoleLeader   Role = "leader"   // 领导
+	RoleReadOnly Role = "readonly" // 只读
+)
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return r == RoleStaff || r == RoleLeader || r == RoleReadOnly }
+
+// CanWrite reports whether the role may record follow-ups.
+func (r Role) CanWrite() bool { return r == RoleStaff || r == RoleLeader }
+
+// Label returns the role in Chinese.
+func (r Role) Label() string {
+	switch r {
+	case RoleStaff:
+		return "中心工作人员"
+	case RoleLeader:
+		return "领导"
+	case RoleReadOnly:
+		return "只读"
+	}
+	return string(r)
+}
+
+// User is a centre user as the dashboard knows them.
+type User struct {
+	ID       int64
+	Name     string
+	Role     Role
+	Site     int64  // the only site the user sees; 0 for every site
+	SiteName string // the site's name, if Site is set
+}
+
+// Scope returns the data the user may see.
+func (u User) Scope() Scope { return Scope{Site: u.Site} }
+
+// Scope restricts what a query returns: one site, or every site when Site is 0.
+type Scope struct {
+	Site int64
+}
+
+// Allows reports whether the scope includes the site.
+func (s Scope) Allows(site int64) bool { return s.Site == 0 || s.Site == site }
+
+// Session is a signed-in user's session. The cookie holds the token; the store keeps its hash.
+type Session struct {
+	TokenHash []byte
+	UserID    int64
+	CSRF      string // the form token every POST of the session must carry
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// Tracked is what the tracking page shows of a case: no identity beyond the masked name, no notes.
+type Tracked struct {
+	Code       string
+	Site       string
+	SitePhone  string
+	Service    string
+	Category   string
+	Status     app.CaseStatus
+	Result     app.CaseResult
+	Unit       string
+	Handling   string
+	Department string
+	FollowUpOn string
+	OpenedAt   time.Time
+	MaskedName string
+	// Reached holds the first time the case reached each status, from its history.
+	Reached map[app.CaseStatus]time.Time
+}
+
+// LedgerRow is one case as the dispute ledger (矛盾纠纷台账) counts it. It holds no identity
+// beyond the masked name.
+type LedgerRow struct {
+	Code       string
+	Site       int64
+	Service    string
+	Category   string
+	Status     app.CaseStatus
+	Result     app.CaseResult
+	Unit       string
+	OpenedAt   time.Time
+	AcceptedAt *time.Time // first 受理 entry
+	ClosedAt   *time.Time
+	FollowUpOn string     // planned 回访 date
+	LastFollow *time.Time // latest follow-up entry
+	Follows    int        // number of follow-up entries
+	MaskedName string
+}
+
+// TicketTimes are the mean waiting and service times of the completed tickets of one service
+// at one window of a site.
+type TicketTimes struct {
+	Site      int64
+	Service   string
+	Window    int
+	Completed int
+	WaitSec   float64 // issued → called
+	ServeSec  float64 // started → completed
+}
+
+// RatingRow is one visitor rating (好差评) from a hall.
+type RatingRow struct {
+	Site     int64
+	ID       int64
+	Label    string
+	Window   int
+	Score    app.Score
+	Flagged  bool
+	CaseCode string
+	At       time.Time
+	// FollowedUp is set when the rating's case has a follow-up recorded after the rating.
+	FollowedUp bool
+}
+
+// WebStore is what the tracking page and the dashboard need of the centre database beyond Store.
+type WebStore interface {
+	Store
+
+	// Track returns the public view of a case, or an ENOTFOUND error.
+	Track(ctx context.Context, code string) (Tracked, error)
+	// Sites returns every site, by id.
+	Sites(ctx context.Context) ([]Site, error)
+	// SetSitePhone sets the phone number residents call about a site's cases.
+	SetSitePhone(ctx context.Context, site int64, phone string) error
+
+	// SetUserAccess sets a user's role and site scope (0: every site).
+	SetUserAccess(ctx context.Context, name string, role Role, site int64) error
+	// SetPassword sets a user's password hash (bcrypt).
+	SetPassword(ctx context.Context, name string, hash []byte) error
+	// Credentials returns a user and their password hash, or an ENOTFOUND error.
+	Credentials(ctx context.Context, name string) (User, []byte, error)
+	// Users returns every user.
+	Users(ctx context.Context) ([]User, error)
+	// CreateSession stores a new session.
+	CreateSession(ctx context.Context, s Session) error
+	// Session returns the live session with the token hash and its user, or EUNAUTHORIZED.
+	Session(ctx context.Context, tokenHash []byte, now time.Time) (Session, User, error)
+	// DeleteSession ends a session.
+	DeleteSession(ctx context.Context, tokenHash []byte) error
+
+	// Ledger returns every case of the scope.
+	Ledger(ctx context.Context, scope Scope) ([]LedgerRow, error)
+	// TicketTimes returns the waiting and service times of the tickets issued since the time.
+	TicketTimes(ctx context.Context, scope Scope, since time.Time) ([]TicketTimes, error)
+	// Ratings returns the ratings given since the time, newest first.
+	Ratings(ctx context.Context, scope Scope, since time.Time) ([]RatingRow, error)
+	// CaseSite returns the site of a case, or an ENOTFOUND error.
+	CaseSite(ctx context.Context, code string) (int64, error)
+
+	// StripPersonalData removes the identity (name, ID number, phone, masked or not) and the
+	// summary of cases closed before the time, and returns how many cases it stripped.
+	StripPersonalData(ctx context.Context, closedBefore time.Time) (int64, error)
+}

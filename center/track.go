@@ -1,0 +1,166 @@
+package center
+
+import (
+	"html/template"
+	"net/http"
+	"time"
+
+	"fengqiao/app"
+)
+
+// trackStages are the stages the tracking page shows, in order.
+var trackStages = []app.CaseStatus{app.CaseAccepted, app.CaseAssigned, app.CaseAssessing, app.CaseHandling,
+	app.CaseFollowUp, app.CaseClosed}
+
+// trackPage is the tracking page's data. A code the centre does not know (never issued, mistyped,
+// or not synced yet) gets the same page with Found false, whatever the reason.
+type trackPage struct {
+	CSS         template.CSS
+	Centre      string
+	Found       bool
+	Code        string
+	Service     string
+	Category    string
+	Status      string
+	StatusClass string
+	Result      string
+	Unit        string
+	Name        string
+	Opened      string
+	Site        string
+	Steps       []trackStep
+	Next        string
+	Deadline    string
+	Phone       string
+}
+
+type trackStep struct {
+	Label, When, State string // State: done, current, todo or skipped
+}
+
+// track serves GET /t/{code}. Every look-up takes a token of the client's bucket first and a
+// found case gives it back, so only failures are limited; a client out of tokens gets 429
+// whatever it asks, so it cannot tell a right guess from a wrong one.
+func (s *Server) track(w http.ResponseWriter, r *http.Request) {
+	client := s.clientIP(r)
+	if !s.trackLimit.take(client) {
+		s.render(w, r, http.StatusTooManyRequests, "limited", trackPage{CSS: template.CSS(pageCSS), Phone: s.centrePhone})
+		return
+	}
+	code, err := app.ParseCaseCode(r.PathValue("code"))
+	var t Tracked
+	if err == nil {
+		t, err = s.web.Track(r.Context(), code)
+	}
+	switch app.ErrorCode(err) {
+	case "":
+		s.trackLimit.refund(client)
+		s.render(w, r, http.StatusOK, "track", s.trackView(t))
+	case app.ENOTFOUND, app.EINVALID:
+		s.render(w, r, http.StatusNotFound, "track", trackPage{CSS: template.CSS(pageCSS), Centre: s.centre,
+			Phone: s.centrePhone})
+	default:
+		s.pageFail(w, r, err)
+	}
+}
+
+func (s *Server) trackView(t Tracked) trackPage {
+	svc := s.catalogue(nil).Service(t.Service)
+	p := trackPage{CSS: template.CSS(pageCSS), Centre: s.centre, Found: true, Code: t.Code, Service: svc.Name,
+		Category: t.Category, Status: t.Status.Label(), Unit: t.Unit, Name: t.MaskedName, Site: t.Site,
+		Opened: s.day(t.OpenedAt), Phone: t.SitePhone}
+	if p.Phone == "" {
+		p.Phone = s.centrePhone
+	}
+	if t.Handling == app.HandlingReferral && t.Department != "" {
+		p.Unit = t.Department
+	}
+	switch t.Status {
+	case app.CaseClosed:
+		p.StatusClass, p.Result = "closed", t.Result.Label()
+	case app.CaseRejected:
+		p.StatusClass = "rejected"
+	}
+	if t.Status == app.CaseRejected || t.Status == app.CaseRegistered {
+		p.Steps = append(p.Steps, trackStep{Label: "登记", When: s.day(t.OpenedAt), State: "done"})
+		if t.Status == app.CaseRejected {
+			p.Steps = append(p.Steps, trackStep{Label: "不予受理", When: s.reached(t, app.CaseRejected), State: "current"})
+		}
+	}
+	if t.Status != app.CaseRejected {
+		cur := -1
+		for i, st := range trackStages {
+			if st == t.Status {
+				cur = i
+			}
+		}
+		for i, st := range trackStages {
+			step := trackStep{Label: st.Label(), When: s.reached(t, st)}
+			switch {
+			case i == cur && st == app.CaseClosed:
+				step.State = "done"
+			case i == cur:
+				step.State = "current"
+			case i < cur && step.When == "":
+				step.State, step.When = "skipped", "无需此环节"
+			case i < cur:
+				step.State = "done"
+			default:
+				step.State = "todo"
+			}
+			p.Steps = append(p.Steps, step)
+		}
+	}
+	p.Next = nextStep(t)
+	if d, ok := (LedgerRow{Status: t.Status, OpenedAt: t.OpenedAt, AcceptedAt: reachedAt(t, app.CaseAccepted)}).Deadline(svc); ok {
+		p.Deadline = s.day(d)
+	}
+	return p
+}
+
+func (s *Server) day(t time.Time) string { return t.In(s.loc).Format("2006年1月2日") }
+
+func (s *Server) reached(t Tracked, st app.CaseStatus) string {
+	if at, ok := t.Reached[st]; ok {
+		return t2s(at.In(s.loc))
+	}
+	return ""
+}
+
+func t2s(t time.Time) string { return t.Format("2006-01-02") }
+
+func reachedAt(t Tracked, st app.CaseStatus) *time.Time {
+	if at, ok := t.Reached[st]; ok {
+		return &at
+	}
+	return nil
+}
+
+// nextStep tells the resident what happens next, in plain words.
+func nextStep(t Tracked) string {
+	switch t.Status {
+	case app.CaseRegistered:
+		return "等待受理：工作人员将在时限内决定是否受理，并告知您。"
+	case app.CaseAccepted:
+		return "分流：确定承办单位和调解方式。"
+	case app.CaseAssigned:
+		return "研判：承办单位分析情况，制定化解方案。"
+	case app.CaseAssessing:
+		return "处置：组织调解，或转交相关部门办理。"
+	case app.CaseHandling:
+		if t.Handling == app.HandlingReferral {
+			return "处置中：已转交相关部门办理，办结后将回访。"
+		}
+		return "处置中：正在组织调解，办结后将回访。"
+	case app.CaseFollowUp:
+		if t.FollowUpOn != "" {
+			return "回访：工作人员将于 " + t.FollowUpOn + " 前后电话回访，了解化解效果。"
+		}
+		return "回访：工作人员将电话回访，了解化解效果。"
+	case app.CaseClosed:
+		return "已结案。如有疑问，请致电咨询。"
+	case app.CaseRejected:
+		return "不予受理。如有疑问，请致电咨询。"
+	}
+	return ""
+}

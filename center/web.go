@@ -1,0 +1,333 @@
+package center
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"embed"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"html/template"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"fengqiao/app"
+)
+
+//go:embed web/*.html web/style.css
+var webFS embed.FS
+
+var (
+	pageCSS, _ = webFS.ReadFile("web/style.css")
+	// cspHash lets the one inline stylesheet through the Content-Security-Policy; nothing else
+	// (no script, no inline style attribute, no outside resource) is allowed.
+	cspHash = func() string { h := sha256.Sum256(pageCSS); return base64.StdEncoding.EncodeToString(h[:]) }()
+	csp     = "default-src 'none'; style-src 'sha256-" + cspHash + "'; img-src 'self' data:; form-action 'self'; " +
+		"frame-ancestors 'none'; base-uri 'none'"
+)
+
+// Cookie names. The session cookie holds a random token whose SHA-256 is the session's key.
+const (
+	sessionCookie = "fq_session"
+	loginCookie   = "fq_login" // the sign-in form's CSRF token, before there is a session
+	sessionTTL    = 12 * time.Hour
+)
+
+// Option configures the web pages of a Server.
+type Option func(*Server)
+
+// WithCentre sets the centre's name for page titles and its phone number, which the tracking
+// page shows for a code it does not know.
+func WithCentre(name, phone string) Option {
+	return func(s *Server) { s.centre, s.centrePhone = name, phone }
+}
+
+// WithLocation sets the time zone of dates and months (default Asia/Shanghai).
+func WithLocation(loc *time.Location) Option { return func(s *Server) { s.loc = loc } }
+
+// WithServices sets the service catalogue: names and deadlines (default app.DefaultServices).
+func WithServices(svcs []app.Service) Option { return func(s *Server) { s.services = svcs } }
+
+// WithClock sets the clock, for tests.
+func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
+
+// WithTrackLimit sets how many failed case look-ups a client address may make: burst at once,
+// then perMinute (default 10 per minute, burst 20).
+func WithTrackLimit(perMinute, burst int) Option {
+	return func(s *Server) { s.trackLimit = newLimiter(perMinute, burst, s.clock) }
+}
+
+// WithSecureCookies marks the cookies Secure: set it when the server is reached over HTTPS.
+func WithSecureCookies(on bool) Option { return func(s *Server) { s.secure = on } }
+
+// WithTrustedProxy takes the client address from the last X-Forwarded-For entry, as a reverse
+// proxy in front of the server appends it. Without a proxy a client could forge the header.
+func WithTrustedProxy(on bool) Option { return func(s *Server) { s.trustProxy = on } }
+
+func (s *Server) clock() time.Time { return s.now() }
+
+// setupWeb mounts the tracking page and the dashboard when the store supports them.
+func (s *Server) setupWeb(opts []Option) {
+	s.now = time.Now
+	s.loc = app.DefaultRules().Location
+	s.services = app.DefaultServices()
+	s.centre = "综治中心"
+	s.trackLimit = newLimiter(10, 20, s.clock)
+	s.loginLimit = newLimiter(5, 10, s.clock)
+	for _, o := range opts {
+		o(s)
+	}
+	ws, ok := s.store.(WebStore)
+	if !ok {
+		return
+	}
+	s.web = ws
+	s.tmpl = template.Must(template.New("").Funcs(template.FuncMap{
+		"date":     func(t time.Time) string { return t.In(s.loc).Format(time.DateOnly) },
+		"datetime": func(t time.Time) string { return t.In(s.loc).Format("2006-01-02 15:04") },
+		"minutes":  func(sec float64) string { return formatMinutes(sec) },
+	}).ParseFS(webFS, "web/*.html"))
+
+	s.mux.HandleFunc("GET /t/{code}", s.track)
+	s.mux.HandleFunc("GET /login", s.loginForm)
+	s.mux.HandleFunc("POST /login", s.login)
+	s.mux.HandleFunc("POST /logout", s.signedIn(s.logout))
+	s.mux.HandleFunc("GET /dashboard", s.signedIn(s.ledgerPage))
+	s.mux.HandleFunc("GET /dashboard/followups", s.signedIn(s.followUpsPage))
+	s.mux.HandleFunc("POST /dashboard/followups", s.signedIn(s.recordFollowUp))
+	s.mux.HandleFunc("GET /dashboard/hall", s.signedIn(s.hallPage))
+	s.mux.HandleFunc("GET /dashboard/users", s.signedIn(s.usersPage))
+	s.mux.HandleFunc("GET /dashboard/ledger.xlsx", s.signedIn(s.exportLedger))
+	s.mux.HandleFunc("GET /dashboard/report.pdf", s.signedIn(s.exportReport))
+	s.mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
+	})
+}
+
+// clientIP returns the address that rate limits apply to.
+func (s *Server) clientIP(r *http.Request) string {
+	if s.trustProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			parts := strings.Split(xff, ",")
+			return strings.TrimSpace(parts[len(parts)-1])
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// render executes a template into a buffer first, so a failure yields a clean 500.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	var buf bytes.Buffer
+	if err := s.tmpl.ExecuteTemplate(&buf, name, data); err != nil {
+		s.log.ErrorContext(r.Context(), "render page", "page", name, "err", err)
+		http.Error(w, "内部错误", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Security-Policy", csp)
+	h.Set("Cache-Control", "no-store")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// pageFail logs an internal error (never with personal data: errors name steps, not people) and
+// shows a plain page.
+func (s *Server) pageFail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, context.Canceled) {
+		return
+	}
+	s.log.ErrorContext(r.Context(), "page failed", "method", r.Method, "path", r.Pattern, "err", err)
+	http.Error(w, "内部错误，请稍后再试", http.StatusInternalServerError)
+}
+
+// randomToken returns 32 random bytes in hex.
+func randomToken() string {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("crypto/rand failed: " + err.Error())
+	}
+	return hex.EncodeToString(b[:])
+}
+
+// visit is a signed-in request.
+type visit struct {
+	User    User
+	Session Session
+}
+
+// signedIn wraps a dashboard handler: it needs a live session, and a POST must carry the
+// session's form token (CSRF).
+func (s *Server) signedIn(h func(w http.ResponseWriter, r *http.Request, v visit)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c, err := r.Cookie(sessionCookie)
+		var v visit
+		if err == nil && c.Value != "" {
+			v.Session, v.User, err = s.web.Session(r.Context(), HashToken(c.Value), s.now())
+		} else {
+			err = app.Errorf(EUNAUTHORIZED, "no session")
+		}
+		if err != nil {
+			if app.ErrorCode(err) != EUNAUTHORIZED {
+				s.pageFail(w, r, err)
+				return
+			}
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/login", http.StatusSeeOther)
+				return
+			}
+			s.render(w, r, http.StatusForbidden, "error", s.page(r, visit{}, "", "登录已失效，请重新登录。"))
+			return
+		}
+		if r.Method == http.MethodPost {
+			r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+			if subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(v.Session.CSRF)) != 1 {
+				s.render(w, r, http.StatusForbidden, "error", s.page(r, v, "", "表单已失效，请刷新页面后重试。"))
+				return
+			}
+		}
+		h(w, r, v)
+	}
+}
+
+// page is what every dashboard page shows.
+type page struct {
+	CSS    template.CSS
+	Centre string
+	Title  string
+	Tab    string
+	User   User
+	CSRF   string
+	Error  string
+	sites  map[int64]string
+	s      *Server
+}
+
+func (s *Server) page(r *http.Request, v visit, tab, errMsg string) page {
+	return page{CSS: template.CSS(pageCSS), Centre: s.centre, Tab: tab, User: v.User, CSRF: v.Session.CSRF, Error: errMsg,
+		Title: cmp.Or(tabTitles[tab], "综治中心"), s: s}
+}
+
+var tabTitles = map[string]string{"ledger": "矛盾纠纷台账", "followups": "回访", "hall": "大厅统计", "users": "用户", "login": "登录"}
+
+// SiteName returns a site's name for templates.
+func (p page) SiteName(id int64) string { return p.sites[id] }
+
+// ServiceName returns a service's name for templates.
+func (p page) ServiceName(code string) string { return p.s.catalogue(nil).Service(code).Name }
+
+func (s *Server) catalogue(sites []Site) Catalogue {
+	c := Catalogue{Sites: map[int64]string{}, Services: s.services, Location: s.loc}
+	for _, st := range sites {
+		c.Sites[st.ID] = st.Name
+	}
+	return c
+}
+
+// loadSites returns the catalogue with the sites' names.
+func (s *Server) loadCatalogue(ctx context.Context) (Catalogue, error) {
+	sites, err := s.web.Sites(ctx)
+	if err != nil {
+		return Catalogue{}, err
+	}
+	return s.catalogue(sites), nil
+}
+
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
+	s.showLogin(w, r, http.StatusOK, "")
+}
+
+func (s *Server) showLogin(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	token := randomToken()
+	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: token, Path: "/login", HttpOnly: true, Secure: s.secure,
+		SameSite: http.SameSiteStrictMode, MaxAge: 3600})
+	p := s.page(r, visit{}, "login", msg)
+	p.CSRF = token
+	s.render(w, r, status, "login", p)
+}
+
+// dummyHash is compared against when the user does not exist, so that an unknown name takes as
+// long as a wrong password.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("fengqiao-no-such-user"), bcrypt.DefaultCost)
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	c, err := r.Cookie(loginCookie)
+	if err != nil || c.Value == "" || subtle.ConstantTimeCompare([]byte(c.Value), []byte(r.PostFormValue("csrf"))) != 1 {
+		s.showLogin(w, r, http.StatusForbidden, "表单已失效，请重新登录。")
+		return
+	}
+	client := s.clientIP(r)
+	if !s.loginLimit.take(client) {
+		s.showLogin(w, r, http.StatusTooManyRequests, "登录失败次数过多，请稍后再试。")
+		return
+	}
+	ctx := r.Context()
+	name := strings.TrimSpace(r.PostFormValue("username"))
+	user, hash, err := s.web.Credentials(ctx, name)
+	if err != nil && app.ErrorCode(err) != app.ENOTFOUND {
+		s.pageFail(w, r, err)
+		return
+	}
+	if err != nil || len(hash) == 0 {
+		hash = dummyHash
+	}
+	if bcrypt.CompareHashAndPassword(hash, []byte(r.PostFormValue("password"))) != nil || err != nil || !user.Role.Valid() {
+		s.log.InfoContext(ctx, "sign-in refused") // no name: it may be a mistyped password
+		s.showLogin(w, r, http.StatusUnauthorized, "用户名或密码错误。")
+		return
+	}
+	s.loginLimit.refund(client)
+	token, now := randomToken(), s.now()
+	ses := Session{TokenHash: HashToken(token), UserID: user.ID, CSRF: randomToken(), CreatedAt: now, ExpiresAt: now.Add(sessionTTL)}
+	if err := s.web.CreateSession(ctx, ses); err != nil {
+		s.pageFail(w, r, err)
+		return
+	}
+	s.log.InfoContext(ctx, "signed in", "user", user.ID)
+	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: "", Path: "/login", MaxAge: -1})
+	http.SetCookie(w, s.sessionCookie(token, sessionTTL))
+	http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
+}
+
+func (s *Server) sessionCookie(token string, ttl time.Duration) *http.Cookie {
+	return &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: s.secure,
+		SameSite: http.SameSiteStrictMode, MaxAge: int(ttl / time.Second)}
+}
+
+// NewSession signs a user in without a password and returns the session cookie's value: for
+// the command that prepares the browser tests and for tests. The web sign-in is the normal way.
+func NewSession(ctx context.Context, st WebStore, userName string, now time.Time) (string, error) {
+	u, _, err := st.Credentials(ctx, userName)
+	if err != nil {
+		return "", err
+	}
+	token := randomToken()
+	return token, st.CreateSession(ctx, Session{TokenHash: HashToken(token), UserID: u.ID, CSRF: randomToken(),
+		CreatedAt: now, ExpiresAt: now.Add(sessionTTL)})
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request, v visit) {
+	if err := s.web.DeleteSession(r.Context(), v.Session.TokenHash); err != nil {
+		s.pageFail(w, r, err)
+		return
+	}
+	c := s.sessionCookie("", 0)
+	c.MaxAge = -1
+	http.SetCookie(w, c)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
