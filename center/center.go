@@ -153,3 +153,9 @@ func HashToken(token string) []byte {
 	h := sha256.Sum256([]byte(token))
 	return h[:]
 }
+
+// NewTokenString returns a new random token (32 bytes, hex) without its hash.
+func NewTokenString() string {
+	t, _ := NewToken()
+	return t
+}

@@ -129,13 +129,13 @@ func boolInt(b bool) int {
 
 // hall generates one hall's events.
 type hall struct {
-	rng      *rand.Rand
-	now      time.Time
-	windows  int
-	tickets  int64
-	ratings  int64
-	numbers  map[string]int
-	pending  []pendingEvent
+	rng     *rand.Rand
+	now     time.Time
+	windows int
+	tickets int64
+	ratings int64
+	numbers map[string]int
+	pending []pendingEvent
 }
 
 type pendingEvent struct {

@@ -4,13 +4,20 @@
 // Usage:
 //
 //	fengqiao-center serve --db postgres://…|sqlite:PATH [--listen :8443] [--tls-cert F --tls-key F]
-//	fengqiao-center site add --db … NAME    registers a hall and prints its token
-//	fengqiao-center user add --db … NAME    registers a centre user and prints their token
+//	    [--centre-name N] [--centre-phone P] [--retain 1095d]
+//	fengqiao-center site add --db … [--phone P] NAME    registers a hall and prints its token
+//	fengqiao-center site phone --db … NAME PHONE         sets a hall's phone for the tracking page
+//	fengqiao-center user add --db … [--role R] [--site NAME] [--password-stdin] NAME
+//	                                                     registers a centre user and prints their token
+//	fengqiao-center retention --db … --after 1095d      strips personal data of long-closed cases
+//	fengqiao-center demo --db … [--password P]           builds the demonstration town
+//	fengqiao-center bench-tracking …                     loads cases and measures the tracking page
 //
 // --db defaults to $FENGQIAO_CENTER_DB. Tokens are shown once and stored only as hashes.
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -20,6 +27,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -28,9 +36,14 @@ import (
 )
 
 const usage = `usage:
-  fengqiao-center serve --db DSN [--listen ADDR] [--tls-cert FILE --tls-key FILE]
-  fengqiao-center site add --db DSN NAME
-  fengqiao-center user add --db DSN NAME
+  fengqiao-center serve --db DSN [--listen ADDR] [--tls-cert FILE --tls-key FILE] [--centre-name N]
+      [--centre-phone P] [--retain DAYS d] [--trust-proxy] [--secure-cookies]
+  fengqiao-center site add --db DSN [--phone P] NAME
+  fengqiao-center site phone --db DSN NAME PHONE
+  fengqiao-center user add --db DSN [--role staff|leader|readonly] [--site SITE] [--password-stdin] NAME
+  fengqiao-center retention --db DSN --after DAYS d
+  fengqiao-center demo --db DSN [--password P] [--seed N]
+  fengqiao-center bench-tracking --db DSN --url http://127.0.0.1:PORT [--load N] [--duration D] [--concurrency C]
 DSN is postgres://user@host:port/db?sslmode=… or sqlite:PATH (default $FENGQIAO_CENTER_DB).`
 
 func main() {
@@ -55,6 +68,14 @@ func run(ctx context.Context, args []string) error {
 		return addPrincipal(ctx, "site", args[2:])
 	case len(args) >= 2 && args[0] == "user" && args[1] == "add":
 		return addPrincipal(ctx, "user", args[2:])
+	case len(args) >= 2 && args[0] == "site" && args[1] == "phone":
+		return sitePhone(ctx, args[2:])
+	case len(args) >= 1 && args[0] == "retention":
+		return retention(ctx, args[1:])
+	case len(args) >= 1 && args[0] == "demo":
+		return buildDemo(ctx, args[1:])
+	case len(args) >= 1 && args[0] == "bench-tracking":
+		return benchTracking(ctx, args[1:])
 	}
 	fmt.Fprintln(os.Stderr, usage)
 	return flag.ErrHelp
@@ -70,8 +91,20 @@ func serve(ctx context.Context, args []string) error {
 	listen := fs.String("listen", ":8443", "listen address")
 	cert := fs.String("tls-cert", "", "TLS certificate file (PEM); without it the server speaks plain HTTP")
 	key := fs.String("tls-key", "", "TLS key file (PEM)")
+	centreName := fs.String("centre-name", "综治中心", "the centre's name on its pages")
+	centrePhone := fs.String("centre-phone", "", "the centre's phone, shown for case codes it does not know")
+	retain := fs.String("retain", "", "strip personal data of cases closed longer ago than this, daily (e.g. 1095d)")
+	trustProxy := fs.Bool("trust-proxy", false, "take client addresses from X-Forwarded-For (behind a reverse proxy only)")
+	secureCookies := fs.Bool("secure-cookies", false, "mark cookies Secure (set when a TLS proxy is in front)")
 	if err := fs.Parse(args); err != nil {
 		return flag.ErrHelp
+	}
+	var keep time.Duration
+	if *retain != "" {
+		var err error
+		if keep, err = parseDays(*retain); err != nil {
+			return fmt.Errorf("serve: --retain: %w", err)
+		}
 	}
 	if *dsn == "" {
 		return errors.New("serve: --db is required")
@@ -81,8 +114,13 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
+	if keep > 0 {
+		go retainLoop(ctx, st, keep)
+	}
+	handler := center.NewServer(st, slog.Default(), center.WithCentre(*centreName, *centrePhone),
+		center.WithSecureCookies(*cert != "" || *secureCookies), center.WithTrustedProxy(*trustProxy))
 	srv := &http.Server{
-		Handler:           center.NewServer(st, slog.Default()),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute,
 		WriteTimeout:      2 * time.Minute,
@@ -115,6 +153,10 @@ func serve(ctx context.Context, args []string) error {
 func addPrincipal(ctx context.Context, kind string, args []string) error {
 	fs := flag.NewFlagSet(kind+" add", flag.ContinueOnError)
 	dsn := dbFlag(fs)
+	phone := fs.String("phone", "", "site: the hall's phone for residents")
+	role := fs.String("role", string(center.RoleStaff), "user: staff, leader or readonly")
+	siteName := fs.String("site", "", "user: the only site the user sees (default: every site)")
+	pwStdin := fs.Bool("password-stdin", false, "user: read a dashboard password from the first line of stdin")
 	if err := fs.Parse(args); err != nil {
 		return flag.ErrHelp
 	}
@@ -133,9 +175,25 @@ func addPrincipal(ctx context.Context, kind string, args []string) error {
 		if err != nil {
 			return err
 		}
+		if *phone != "" {
+			if err := st.SetSitePhone(ctx, site.ID, *phone); err != nil {
+				return err
+			}
+		}
 		fmt.Fprintf(os.Stderr, "site %d %q added; give the hall this token (shown once):\n", site.ID, site.Name)
 	} else {
-		if err := st.AddUser(ctx, fs.Arg(0), hash); err != nil {
+		if !center.Role(*role).Valid() {
+			return fmt.Errorf("user add: --role must be staff, leader or readonly")
+		}
+		var password string
+		if *pwStdin {
+			line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+			if err != nil && line == "" {
+				return fmt.Errorf("user add: read password: %w", err)
+			}
+			password = strings.TrimRight(line, "\r\n")
+		}
+		if err := addUser(ctx, st, fs.Arg(0), center.Role(*role), *siteName, password, hash); err != nil {
 			return err
 		}
 		fmt.Fprintf(os.Stderr, "user %q added; their token (shown once):\n", fs.Arg(0))
