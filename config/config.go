@@ -33,9 +33,10 @@ type Config struct {
 
 // Display configures the hall display board and its voice.
 type Display struct {
-	SpeechCommand string `toml:"speech_command"` // e.g. "espeak-ng -v cmn -s 140"; empty = espeak-ng if installed, else a chime
-	Repeat        int    `toml:"repeat"`         // how often each call is spoken; default 2
-	History       int    `toml:"history"`        // how many recent calls are listed; default 6
+	SpeechCommand string `toml:"speech_command"`    // e.g. "espeak-ng -v cmn -s 140"; empty = espeak-ng if installed, else a chime
+	Repeat        int    `toml:"repeat"`            // how often each call is spoken; default 2
+	History       int    `toml:"history"`           // how many recent calls are listed; default 6
+	Highlight     int    `toml:"highlight_seconds"` // how long a new call stays highlighted; default 6
 }
 
 // Hall describes the hall itself.

@@ -108,7 +108,7 @@ type Screen struct {
 	currentInfo *canvas.Text
 	held        *fyne.Container
 	waiting     *fyne.Container
-	stats       *canvas.Text
+	stats       *widget.Label
 	message     *canvas.Text
 
 	// visitor and case side
@@ -190,6 +190,14 @@ func card(content fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewStack(bg, container.New(layout.NewCustomPaddedLayout(12, 12, 16, 16), content))
 }
 
+// outlined draws a thin blue frame around a plain button, which would otherwise vanish on a
+// white card.
+func outlined(b *widget.Button) fyne.CanvasObject {
+	r := canvas.NewRectangle(color.Transparent)
+	r.StrokeColor, r.StrokeWidth, r.CornerRadius = theme.Navy, 1.5, 6
+	return container.NewStack(b, r)
+}
+
 func heading(s string) fyne.CanvasObject { return text(s, theme.Navy, 20, true) }
 
 func (sc *Screen) band() fyne.CanvasObject {
@@ -234,7 +242,7 @@ func (sc *Screen) buildSignIn() {
 	box := container.NewVBox(text("窗口工作人员登录", theme.Navy, 28, true),
 		text(sc.s.Info.Name+" · "+sc.s.WindowName(), theme.Muted, 18, false), widget.NewSeparator(),
 		form, sc.signInError, sc.SignInBtn)
-	sized := container.New(layout.NewGridWrapLayout(fyne.NewSize(640, box.MinSize().Height+40)), card(box))
+	sized := container.New(layout.NewGridWrapLayout(fyne.NewSize(max(640, box.MinSize().Width+48), box.MinSize().Height+40)), card(box))
 	sc.signIn = container.NewCenter(sized)
 	sc.serviceCodes = func() []string {
 		var out []string
@@ -306,8 +314,9 @@ func (sc *Screen) buildMain() {
 	for _, a := range actionOrder {
 		a := a
 		b := widget.NewButton(actionLabels[a], func() { sc.press(a) })
-		if a == ActCall || a == ActComplete {
-			b.Importance = widget.HighImportance
+		b.Importance = widget.HighImportance
+		if a == ActComplete {
+			b.Importance = widget.SuccessImportance
 		}
 		sc.Buttons[a] = b
 		grid.Add(b)
@@ -331,12 +340,13 @@ func (sc *Screen) buildMain() {
 	}
 	sc.held = container.NewVBox()
 	sc.waiting = container.NewVBox()
-	sc.stats = text("", theme.Ink, 16, false)
+	sc.stats = widget.NewLabel("")
+	sc.stats.Wrapping = fyne.TextWrapWord
 	sc.message = text("", theme.Muted, 17, true)
 
 	left := container.NewVBox(
 		heading("当前号码"),
-		container.NewHBox(sc.current, layout.NewSpacer(), container.NewCenter(sc.currentInfo)),
+		sc.current, sc.currentInfo,
 		grid,
 		widget.NewForm(
 			widget.NewFormItem("转移到", sc.TransferTo),
@@ -349,7 +359,7 @@ func (sc *Screen) buildMain() {
 		heading("等候人数"), sc.waiting,
 		widget.NewSeparator(),
 		heading("本窗口今日"), sc.stats,
-		sc.Reprint,
+		outlined(sc.Reprint),
 	)
 
 	// Visitor and case side.
@@ -384,7 +394,7 @@ func (sc *Screen) buildMain() {
 			sc.FollowUp.SetText(sc.opt.Now().AddDate(0, 0, d).Format(time.DateOnly))
 		})
 		sc.followQuick = append(sc.followQuick, b)
-		quick.Add(b)
+		quick.Add(outlined(b))
 	}
 	sc.Summary = NewKeyEntry(true)
 	sc.Summary.SetPlaceHolder("诉求摘要")
@@ -409,7 +419,7 @@ func (sc *Screen) buildMain() {
 	)
 	right := container.NewVBox(
 		heading("群众信息"),
-		container.NewBorder(nil, nil, nil, sc.Reveal, sc.visitor),
+		container.NewBorder(nil, nil, nil, outlined(sc.Reveal), sc.visitor),
 		sc.full,
 		heading("既往来访与未结案件"), sc.history,
 		widget.NewSeparator(),
@@ -642,9 +652,9 @@ func (sc *Screen) render() {
 	rows := []fyne.CanvasObject{}
 	for _, h := range st.Held {
 		label := h.Label
-		rows = append(rows, container.NewBorder(nil, nil, widget.NewLabel(label+" · "+sc.serviceName(h.Service)), widget.NewButton("恢复", func() {
+		rows = append(rows, container.NewBorder(nil, nil, widget.NewLabel(label+" · "+sc.serviceName(h.Service)), outlined(widget.NewButton("恢复", func() {
 			sc.resume(label)
-		})))
+		}))))
 	}
 	if len(rows) == 0 {
 		rows = append(rows, text("无", theme.Muted, 16, false))
@@ -679,6 +689,8 @@ func (sc *Screen) render() {
 		sc.helpBar.Hide()
 	}
 	sc.renderForm()
+	// Rows came and went: lay the whole console out again.
+	sc.root.Refresh()
 }
 
 // WindowServiceSet returns the services of the signed-in session (or the window's).
@@ -957,9 +969,8 @@ func (sc *Screen) loadStats() {
 }
 
 func (sc *Screen) showStats(st app.WindowStats) {
-	sc.stats.Text = fmt.Sprintf("叫号 %d · 完成 %d · 过号 %d · 转移 %d · 平均 %.1f 分钟 · 评价 %d（不满意 %d）",
-		st.Called, st.Completed, st.Skipped, st.Transferred, st.AvgMinutes, st.Rated, st.Flagged)
-	sc.stats.Refresh()
+	sc.stats.SetText(fmt.Sprintf("叫号 %d · 完成 %d · 过号 %d · 转移 %d\n平均办理 %.1f 分钟 · 评价 %d（不满意 %d）",
+		st.Called, st.Completed, st.Skipped, st.Transferred, st.AvgMinutes, st.Rated, st.Flagged))
 }
 
 // Run keeps the console current until ctx ends: it follows the hub's events (queue changes, help

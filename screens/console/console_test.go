@@ -172,14 +172,19 @@ func TestConsoleWalk(t *testing.T) {
 		t.Fatal(err)
 	}
 	var resume *widget.Button
-	for _, o := range h.sc.held.Objects {
-		if c, ok := o.(*fyne.Container); ok {
-			for _, x := range c.Objects {
-				if b, ok := x.(*widget.Button); ok {
-					resume = b
-				}
+	var find func(o fyne.CanvasObject)
+	find = func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *widget.Button:
+			resume = x
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				find(c)
 			}
 		}
+	}
+	for _, o := range h.sc.held.Objects {
+		find(o)
 	}
 	if resume == nil || current(h) != "—" {
 		t.Fatalf("no held ticket shown; current %q", current(h))

@@ -17,6 +17,13 @@ import (
 // Screenshots renders the board headless (Fyne's test driver) into dir: display-idle.png and
 // display-call.png, at 1920×1080.
 func Screenshots(dir string, info app.Info) error {
+	// Fyne wants its calls off the main goroutine, as in a running app.
+	errc := make(chan error, 1)
+	go func() { errc <- screenshots(dir, info) }()
+	return <-errc
+}
+
+func screenshots(dir string, info app.Info) error {
 	a := test.NewApp()
 	a.Settings().SetTheme(theme.Kiosk())
 	at := time.Date(2026, 11, 27, 9, 42, 5, 0, time.Local)

@@ -16,6 +16,13 @@ import (
 // Screenshots renders the pad headless (Fyne's test driver) into dir at 1280×800:
 // rating-idle.png, rating-ask.png and rating-thanks.png.
 func Screenshots(dir string) error {
+	// Fyne wants its calls off the main goroutine, as in a running app.
+	errc := make(chan error, 1)
+	go func() { errc <- screenshots(dir) }()
+	return <-errc
+}
+
+func screenshots(dir string) error {
 	test.NewApp().Settings().SetTheme(theme.Kiosk())
 	p := New(2, "2号窗口", nil, Options{})
 	w := test.NewWindow(p.Content())

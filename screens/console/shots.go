@@ -1,0 +1,92 @@
+package console
+
+import (
+	"fmt"
+	"image/png"
+	"os"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"fengqiao/app"
+	"fengqiao/screens/theme"
+)
+
+// Screenshots renders the console headless (Fyne's test driver) into dir at 1366×900:
+// console-signin.png, console-serving.png (a visitor at the window, a help alert) and
+// console-offline.png.
+func Screenshots(dir string, info app.Info) error {
+	// Fyne wants its calls off the main goroutine, as in a running app.
+	errc := make(chan error, 1)
+	go func() { errc <- screenshots(dir, info) }()
+	return <-errc
+}
+
+func screenshots(dir string, info app.Info) error {
+	test.NewApp().Settings().SetTheme(theme.Staff())
+	now := time.Date(2026, 11, 27, 9, 42, 0, 0, time.Local)
+	s := NewSession(nil, 2, info)
+	sc := New(s, Options{Now: func() time.Time { return now }})
+	w := test.NewWindow(sc.Content())
+	defer w.Close()
+	w.SetPadded(false)
+	w.Resize(fyne.NewSize(1366, 900))
+	sc.Name.SetText("王芳")
+	sc.PIN.SetText("1234")
+	if err := save(w, filepath.Join(dir, "console-signin.png")); err != nil {
+		return err
+	}
+
+	called := now.Add(-3 * time.Minute)
+	cur := app.Ticket{ID: 3, Label: "D004", Service: "mediation", Status: app.TicketServing, Window: 2,
+		CaseCode: "7KQ2-M9XP-4HVT-W3RA-5C2D", CalledAt: &called, IssuedAt: now.Add(-40 * time.Minute)}
+	s.mu.Lock()
+	s.staff = &app.StaffSession{Staff: "王芳", Window: 2, Services: []string{"legal", "mediation"}}
+	s.state = app.WindowState{ID: 2, Name: "2号窗口", Current: &cur,
+		Held: []app.Ticket{{ID: 2, Label: "B011", Service: "legal", Status: app.TicketHeld}}}
+	var qs []app.ServiceQueue
+	for i, svc := range info.Services {
+		qs = append(qs, app.ServiceQueue{Service: svc.Code, Name: svc.Name, Waiting: []int{5, 3, 0, 8}[i%4]})
+	}
+	s.queue = app.QueueStatus{Open: true, Services: qs}
+	s.help = []app.HelpAlert{{ID: 1, Source: "大厅自助机", RaisedAt: now.Add(-time.Minute)}}
+	s.mu.Unlock()
+	sc.signIn.Hide()
+	sc.main.Show()
+	kase := app.Case{Code: cur.CaseCode, Service: "mediation", Category: "邻里纠纷", Status: app.CaseRegistered}
+	sc.showVisitor(app.VisitorHistory{Ticket: cur, Case: &kase,
+		Visitor: &app.MaskedVisitor{Name: "赵*", IDNumber: "110105********002X", Phone: "137****1234"},
+		Visits:  []app.Visit{{Day: "2026-10-12", Label: "D017", Service: "mediation", Status: app.TicketDone}},
+		Open: []app.Case{{Code: "4HVT-W3RA-7KQ2-M9XP-8C2E", Service: "mediation", Category: "物业服务",
+			Status: app.CaseHandling}}})
+	sc.Handling.SetSelected(HandleMediation)
+	sc.Level.SetSelected("人民调解")
+	sc.Summary.SetText("邻居装修噪音扰民，多次协商未果，申请调解。")
+	sc.FollowUp.SetText(now.AddDate(0, 0, 7).Format(time.DateOnly))
+	sc.showStats(app.WindowStats{Called: 14, Completed: 11, Skipped: 1, Transferred: 1, AvgMinutes: 9.4, Rated: 10, Flagged: 1})
+	sc.say("已叫号 D004", theme.Success)
+	sc.render()
+	if err := save(w, filepath.Join(dir, "console-serving.png")); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.online, s.help = false, nil
+	s.mu.Unlock()
+	sc.say("无法连接叫号服务器，填写的内容已保留，恢复后请再按保存", theme.Alert)
+	sc.render()
+	return save(w, filepath.Join(dir, "console-offline.png"))
+}
+
+func save(w fyne.Window, path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("screenshot: %w", err)
+	}
+	if err := png.Encode(f, w.Canvas().Capture()); err != nil {
+		f.Close()
+		return fmt.Errorf("screenshot %s: %w", path, err)
+	}
+	return f.Close()
+}
