@@ -199,7 +199,7 @@ func (s *Screen) render() {
 			s.kind.Text = "重复呼叫"
 		}
 	} else {
-		s.number.Text, s.where.Text = "请稍候", "叫号后请到对应窗口办理"
+		s.number.Text, s.where.Text = "请稍候", "请留意叫号"
 	}
 	s.number.Refresh()
 	s.where.Refresh()
