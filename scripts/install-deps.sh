@@ -7,7 +7,7 @@ set -euo pipefail
 want=(
   gcc pkg-config
   libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
-  poppler-utils
+  poppler-utils chromium
   postgresql
 )
 
