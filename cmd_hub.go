@@ -77,7 +77,7 @@ func serveHub(ctx context.Context, cfg config.Config, hall *store.Hall) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Hub.Listen, err)
 	}
-	api := hub.NewServer(hall, hubTokens(cfg), slog.Default())
+	api := hub.NewServer(consoleHall(cfg, hall), hubTokens(cfg), slog.Default())
 	api.SetSyncStatus(func(ctx context.Context) (hub.SyncState, error) {
 		st, err := hallsync.ReadStatus(ctx, hall.DB(), time.Now())
 		if err != nil {

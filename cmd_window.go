@@ -32,8 +32,8 @@ func init() {
 }
 
 // consoleHall gives the hub's hall the console's extras, checking staff sign-ins against
-// cfg.Staff. The hub serves the console, display and rating calls only for such a hall:
-// serveHub should hand hub.NewServer consoleHall(cfg, hall).
+// cfg.Staff. The hub serves the console, display and rating calls only for such a hall, which is
+// what serveHub hands it.
 func consoleHall(cfg config.Config, h *store.Hall) *store.Console {
 	staff := cfg.Staff
 	return store.NewConsole(h, func(name, pin string) bool {
