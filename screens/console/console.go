@@ -92,6 +92,7 @@ type Screen struct {
 
 	// header and banners
 	staffText *canvas.Text
+	syncText  *canvas.Text // 未同步 N 条, for staff only, when the centre has not confirmed records for a while
 	SignOut   *widget.Button
 	netBar    *fyne.Container
 	helpBar   *fyne.Container
@@ -203,8 +204,9 @@ func heading(s string) fyne.CanvasObject { return text(s, theme.Navy, 20, true) 
 func (sc *Screen) band() fyne.CanvasObject {
 	title := text(sc.s.Info.Name+" · "+sc.s.WindowName(), theme.OnPrimary, 22, true)
 	sc.staffText = text("", theme.OnPrimary, 18, false)
+	sc.syncText = text("", theme.OnPrimary, 16, false)
 	sc.SignOut = widget.NewButton("签退", func() { sc.signOut() })
-	right := container.NewHBox(container.NewCenter(sc.staffText), sc.SignOut)
+	right := container.NewHBox(container.NewCenter(sc.syncText), container.NewCenter(sc.staffText), sc.SignOut)
 	return container.NewStack(canvas.NewRectangle(theme.Navy),
 		container.New(layout.NewCustomPaddedLayout(8, 8, 16, 12), container.NewBorder(nil, nil, container.NewCenter(title), right)))
 }
@@ -968,6 +970,34 @@ func (sc *Screen) loadStats() {
 	}()
 }
 
+// syncReporter is what a hub client offers about the sync with the centre (hub.Client does).
+type syncReporter interface {
+	SyncState(ctx context.Context) (hub.SyncState, error)
+}
+
+// loadSync reads the sync state and shows 未同步 N 条 when the backlog is old.
+func (sc *Screen) loadSync(ctx context.Context) {
+	sr, ok := sc.s.Client().(syncReporter)
+	if !ok {
+		return
+	}
+	c, cancel := context.WithTimeout(ctx, sc.opt.Timeout)
+	defer cancel()
+	st, err := sr.SyncState(c)
+	if err != nil {
+		return
+	}
+	fyne.Do(func() { sc.showSync(st) })
+}
+
+func (sc *Screen) showSync(st hub.SyncState) {
+	sc.syncText.Text = ""
+	if st.Stale {
+		sc.syncText.Text = fmt.Sprintf("未同步 %d 条", st.Backlog)
+	}
+	sc.syncText.Refresh()
+}
+
 func (sc *Screen) showStats(st app.WindowStats) {
 	sc.stats.SetText(fmt.Sprintf("叫号 %d · 完成 %d · 过号 %d · 转移 %d\n平均办理 %.1f 分钟 · 评价 %d（不满意 %d）",
 		st.Called, st.Completed, st.Skipped, st.Transferred, st.AvgMinutes, st.Rated, st.Flagged))
@@ -995,6 +1025,7 @@ func (sc *Screen) Run(ctx context.Context) {
 		})
 	}
 	sync(true)
+	sc.loadSync(ctx)
 	retry := time.NewTicker(3 * time.Second)
 	defer retry.Stop()
 	slow := time.NewTicker(30 * time.Second)
@@ -1028,6 +1059,7 @@ func (sc *Screen) Run(ctx context.Context) {
 			}
 		case <-slow.C:
 			sync(true)
+			sc.loadSync(ctx)
 			if sc.s.Staff() != nil {
 				sc.loadStats()
 			}

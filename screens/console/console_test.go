@@ -410,3 +410,29 @@ func statuses(s []app.CaseStatus) []string {
 	}
 	return out
 }
+
+// Staff see 未同步 N 条 when the centre has not confirmed records for a while; not before.
+func TestSyncIndicator(t *testing.T) {
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "hall.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	con := store.NewConsole(store.NewHall(db, testInfo(), app.DefaultRules(), nil), func(string, string) bool { return false })
+	api := hub.NewServer(con, map[string]string{"window-token-00000": hub.RoleWindow}, nil)
+	state := hub.SyncState{Configured: true, Backlog: 7, OldestPending: 60}
+	api.SetSyncStatus(func(context.Context) (hub.SyncState, error) { return state, nil })
+	srv := httptest.NewServer(api)
+	defer srv.Close()
+	h := newConsole(t, hub.NewClient(srv.URL, "window-token-00000"), 1)
+	ctx := context.Background()
+	h.sc.loadSync(ctx)
+	if got := h.sc.syncText.Text; got != "" {
+		t.Errorf("fresh backlog shown to staff: %q", got)
+	}
+	state.Stale, state.OldestPending = true, 1200
+	h.sc.loadSync(ctx)
+	if got := h.sc.syncText.Text; got != "未同步 7 条" {
+		t.Errorf("old backlog: indicator %q, want 未同步 7 条", got)
+	}
+}
