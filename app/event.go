@@ -24,6 +24,7 @@ const (
 	EventEscalated   = "case.escalated"
 	EventHelp        = "help.requested"
 	EventHelpTaken   = "help.taken"
+	EventRated       = "rating.recorded"
 )
 
 // Event is one committed change, as subscribers (display, consoles, kiosk) see it. It carries no
@@ -36,6 +37,7 @@ type Event struct {
 	Ticket *Ticket    `json:"ticket,omitempty"`
 	Case   *Case      `json:"case,omitempty"`
 	Help   *HelpAlert `json:"help,omitempty"`
+	Rating *Rating    `json:"rating,omitempty"`
 }
 
 // Bus fans committed events out to subscribers. A slow subscriber never blocks the publisher:

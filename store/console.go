@@ -465,8 +465,15 @@ func (c *Console) Rate(ctx context.Context, req app.RateRequest) (app.Rating, er
 			return app.Rating{}, app.Errorf(app.ECONFLICT, "ticket %s is already rated", tk.Label)
 		}
 		id, _ := r.LastInsertId()
-		return app.Rating{ID: id, Ticket: tk.ID, Label: tk.Label, Window: req.Window, Staff: staff, Score: req.Score,
-			Flagged: req.Score.Flagged(), CaseCode: tk.CaseCode, At: t.now.UTC()}, nil
+		rating := app.Rating{ID: id, Ticket: tk.ID, Label: tk.Label, Window: req.Window, Staff: staff, Score: req.Score,
+			Flagged: req.Score.Flagged(), CaseCode: tk.CaseCode, At: t.now.UTC()}
+		// The rating is an event like every other change: it reaches the centre's 好差评 statistics.
+		var caseID sql.NullInt64
+		if err := t.queryRow("SELECT case_id FROM tickets WHERE id = ?", tk.ID).Scan(&caseID); err != nil {
+			return app.Rating{}, storeErr("save rating", err)
+		}
+		t.log(app.Event{Kind: app.EventRated, Window: req.Window, Ticket: &tk, Rating: &rating}, caseID.Int64, nil)
+		return rating, nil
 	})
 }
 

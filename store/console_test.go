@@ -187,4 +187,9 @@ func TestRate(t *testing.T) {
 	if st.Called != 3 || st.Completed != 3 || st.Rated != 3 || st.Satisfied != 1 || st.Flagged != 2 {
 		t.Fatalf("stats = %+v", st)
 	}
+	// Each rating is an event in the outbox, for the centre's 好差评 statistics.
+	var n int
+	if err := con.DB().Reader().QueryRow("SELECT count(*) FROM events WHERE kind = ? AND body LIKE '%\"score\"%'", app.EventRated).Scan(&n); err != nil || n != 3 {
+		t.Errorf("%d rating events logged (%v), want 3", n, err)
+	}
 }
