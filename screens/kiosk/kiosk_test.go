@@ -65,7 +65,9 @@ type envOpts struct {
 	hall    app.Hall // overrides the store (e.g. an unreachable hub)
 }
 
-func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})) }
+func quiet() *slog.Logger {
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+}
 
 func newEnv(t *testing.T, o envOpts) *env {
 	t.Helper()

@@ -241,9 +241,14 @@ func (k *Kiosk) keypadPage(title, hint string, display fyne.CanvasObject, pad fy
 	return k.page(title, hint, container.NewGridWithColumns(2, container.NewPadded(left), pad))
 }
 
+// keypadWithOK lets the keys grow to fill the space above the OK button.
+func keypadWithOK(keys, ok fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewBorder(nil, container.NewVBox(gap(1, 6), ok), nil, nil, keys)
+}
+
 func (k *Kiosk) idKeypadScreen() fyne.CanvasObject {
 	keys := []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", "X", "0", "删除"}
-	pad := vbox(k.keypad(keys, 3, k.btnH()*1.05), k.primary("确定", func() { k.flow.SubmitID(); k.render() }))
+	pad := keypadWithOK(k.keypad(keys, 3, k.btnH()*1.05), k.primary("确定", func() { k.flow.SubmitID(); k.render() }))
 	disp := k.entryView(k.flow.Typed(), []int{6, 8, 4}, "请输入18位号码")
 	return k.keypadPage("请输入身份证号码", "18位号码，最后一位是X的请按X键。", disp, pad,
 		para(fmt.Sprintf("已输入 %d 位", len(k.flow.S.IDNumber)), 0))
@@ -252,7 +257,7 @@ func (k *Kiosk) idKeypadScreen() fyne.CanvasObject {
 func (k *Kiosk) phoneScreen() fyne.CanvasObject {
 	keys := []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", "清空", "0", "删除"}
 	next := k.primary("确定", func() { k.act(k.flow.SubmitPhone()); k.render() })
-	pad := vbox(k.keypad(keys, 3, k.btnH()*1.05), next)
+	pad := keypadWithOK(k.keypad(keys, 3, k.btnH()*1.05), next)
 	disp := k.entryView(k.flow.Typed(), []int{3, 4, 4}, "请输入手机号码")
 	hint := "方便工作人员联系您，告诉您办理结果。"
 	var extra []fyne.CanvasObject
@@ -405,7 +410,7 @@ func (k *Kiosk) resultScreen() fyne.CanvasObject {
 	default:
 		left.Add(k.noticeBox(Notice{Title: "凭条没有打印出来", Body: "请记住您的号码 " + t.Label + "，或用手机拍下右边的二维码。", Fault: true}))
 	}
-	qr := qrImage(k.opts.Info.TrackingURL(t.CaseCode), b*10)
+	qr := qrImage(k.opts.Info.TrackingURL(t.CaseCode), b*13)
 	right := vbox(container.NewCenter(qr), container.NewCenter(text("用手机扫码，随时查看办理进度", b, kt.Ink, false)),
 		container.NewCenter(text("查询码 "+t.CaseCode, b*0.9+2, kt.Muted, false)))
 	k.countdown = text(k.countdownText(), b, kt.Muted, false)
@@ -458,13 +463,13 @@ func (k *Kiosk) codeKeypadScreen() fyne.CanvasObject {
 	var top fyne.CanvasObject
 	if k.opts.Portrait {
 		top = vbox(disp, k.errorLine())
-		return k.page("请输入查询码", "", vbox(top, pad, ok))
+		return k.page("请输入查询码", "", container.NewBorder(top, ok, nil, nil, pad))
 	}
 	del := k.button("删除", kt.Card, kt.Ink, kt.Separator, func() { k.flow.Delete(); k.render() })
 	clr := k.button("清空", kt.Card, kt.Ink, kt.Separator, func() { k.flow.ClearEntry(); k.render() })
 	actions := hbox(withMin(b*4.5, 0, clr), withMin(b*4.5, 0, del), withMin(b*6, 0, ok))
 	top = vbox(container.NewBorder(nil, nil, nil, actions, disp), k.errorLine())
-	return k.page("请输入查询码", "", vbox(top, pad))
+	return k.page("请输入查询码", "", container.NewBorder(top, nil, nil, nil, pad))
 }
 
 func (k *Kiosk) caseListScreen() fyne.CanvasObject {
@@ -579,7 +584,7 @@ func (k *Kiosk) messageScreen() fyne.CanvasObject {
 	icon := badge("!", c, b*4, b*2.4)
 	msg := vbox(text(n.Title, b*1.6, kt.Ink, true), para(n.Body, 0))
 	home := k.primary("回到首页", func() { k.flow.Home(); k.render() })
-	return k.page("", "", container.NewCenter(withMin(b*30, 1, card(vbox(container.NewBorder(nil, nil, icon, nil, container.NewPadded(msg)), gap(1, b), home), b*1.2, b*0.5))))
+	return k.page("", "", container.NewCenter(withMin(b*38, 1, card(vbox(container.NewBorder(nil, nil, icon, nil, container.NewPadded(msg)), gap(1, b), home), b*1.2, b*0.5))))
 }
 
 func (k *Kiosk) pinScreen() fyne.CanvasObject {
@@ -590,7 +595,7 @@ func (k *Kiosk) pinScreen() fyne.CanvasObject {
 		}
 		k.render()
 	})
-	pad := vbox(k.keypad(keys, 3, k.btnH()), ok)
+	pad := keypadWithOK(k.keypad(keys, 3, k.btnH()), ok)
 	disp := k.entryView(strings.Repeat("●", len(k.flow.S.PIN)), nil, "工作人员密码")
 	var extra []fyne.CanvasObject
 	if k.flow.S.PINWrong {

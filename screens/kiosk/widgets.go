@@ -185,7 +185,10 @@ func card(content fyne.CanvasObject, pad, radius float32) fyne.CanvasObject {
 	return container.NewStack(bg, container.New(&padLayout{pad: pad}, content))
 }
 
-func vbox(objs ...fyne.CanvasObject) *fyne.Container { return container.NewVBox(objs...) }
+// vbox stacks objects with a little more air than Fyne's default padding.
+func vbox(objs ...fyne.CanvasObject) *fyne.Container {
+	return container.New(layout.NewCustomPaddedVBoxLayout(14), objs...)
+}
 func hbox(objs ...fyne.CanvasObject) *fyne.Container { return container.NewHBox(objs...) }
 func spacer() fyne.CanvasObject                      { return layout.NewSpacer() }
 
