@@ -11,14 +11,11 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
-	"github.com/creack/pty"
-	"golang.org/x/sys/unix"
-
 	"fengqiao/devices/idcard"
+	"fengqiao/devices/ptyline"
 )
 
 // FindMode is how find-card answers for a card that was read and still lies on the reader.
@@ -254,33 +251,9 @@ func (s *Simulator) Replug() error {
 	if s.line != nil {
 		return nil
 	}
-	master, slave, err := pty.Open()
+	master, slave, err := ptyline.Open(s.opts.Link)
 	if err != nil {
-		return fmt.Errorf("replug: open pty: %w", err)
-	}
-	if err := makeRaw(slave); err != nil {
-		master.Close()
-		slave.Close()
 		return fmt.Errorf("replug: %w", err)
-	}
-	// Make the master pollable again (pty.Open leaves it blocking) so that Close interrupts
-	// the serving goroutine's Read.
-	if err := unix.SetNonblock(int(master.Fd()), true); err != nil {
-		master.Close()
-		slave.Close()
-		return fmt.Errorf("replug: %w", err)
-	}
-	if link := s.opts.Link; link != "" {
-		tmp := filepath.Join(filepath.Dir(link), "."+filepath.Base(link)+".tmp")
-		os.Remove(tmp)
-		if err := os.Symlink(slave.Name(), tmp); err == nil {
-			err = os.Rename(tmp, link)
-		}
-		if err != nil {
-			master.Close()
-			slave.Close()
-			return fmt.Errorf("replug: link %s: %w", link, err)
-		}
 	}
 	l := &line{master: master, slave: slave, done: make(chan struct{})}
 	s.line = l
@@ -296,26 +269,6 @@ func (s *Simulator) Close() error {
 	s.closed = true
 	s.mu.Unlock()
 	return err
-}
-
-// makeRaw puts the pty in raw mode (no echo, no line editing, no flow control, 8 bits) before
-// any host opens it.
-func makeRaw(f *os.File) error {
-	fd := int(f.Fd())
-	t, err := unix.IoctlGetTermios(fd, unix.TCGETS)
-	if err != nil {
-		return fmt.Errorf("get termios: %w", err)
-	}
-	t.Iflag &^= unix.IGNBRK | unix.BRKINT | unix.PARMRK | unix.ISTRIP | unix.INLCR | unix.IGNCR | unix.ICRNL | unix.IXON
-	t.Oflag &^= unix.OPOST
-	t.Lflag &^= unix.ECHO | unix.ECHONL | unix.ICANON | unix.ISIG | unix.IEXTEN
-	t.Cflag &^= unix.CSIZE | unix.PARENB
-	t.Cflag |= unix.CS8
-	t.Cc[unix.VMIN], t.Cc[unix.VTIME] = 1, 0
-	if err := unix.IoctlSetTermios(fd, unix.TCSETS, t); err != nil {
-		return fmt.Errorf("set termios: %w", err)
-	}
-	return nil
 }
 
 // serve answers the host's commands on l until l is closed.

@@ -10,13 +10,10 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"sync"
 
 	"fengqiao/devices/printer"
-
-	"github.com/creack/pty"
-	"golang.org/x/sys/unix"
+	"fengqiao/devices/ptyline"
 )
 
 // Reply bytes to DLE EOT 4, as real printers send them.
@@ -137,25 +134,10 @@ func (s *Simulator) serve(rw io.ReadWriter) {
 // NewPTY starts a simulator on a new pseudo-terminal in raw mode; open Path() as the printer's
 // device file or serial port.
 func NewPTY() (*Simulator, error) {
-	master, slave, err := pty.Open()
+	m, slave, err := ptyline.Open("")
 	if err != nil {
-		return nil, fmt.Errorf("printer simulator: open pty: %w", err)
-	}
-	defer master.Close() // replaced by a pollable duplicate below
-	if err := makeRaw(slave); err != nil {
-		slave.Close()
 		return nil, fmt.Errorf("printer simulator: %w", err)
 	}
-	// A non-blocking duplicate of the master joins the runtime poller, so Close ends Read.
-	fd, err := unix.Dup(int(master.Fd()))
-	if err == nil {
-		err = unix.SetNonblock(fd, true)
-	}
-	if err != nil {
-		slave.Close()
-		return nil, fmt.Errorf("printer simulator: %w", err)
-	}
-	m := os.NewFile(uintptr(fd), "ptmx")
 	s := newSimulator()
 	s.path = slave.Name()
 	// The simulator keeps the slave open, so the pty keeps its raw settings between the host's
@@ -167,25 +149,6 @@ func NewPTY() (*Simulator, error) {
 		s.serve(m)
 	}()
 	return s, nil
-}
-
-// makeRaw puts a terminal in raw mode: no echo, no line editing, no CR/LF translation.
-func makeRaw(f *os.File) error {
-	fd := int(f.Fd())
-	t, err := unix.IoctlGetTermios(fd, unix.TCGETS)
-	if err != nil {
-		return fmt.Errorf("get termios: %w", err)
-	}
-	t.Iflag &^= unix.IGNBRK | unix.BRKINT | unix.PARMRK | unix.ISTRIP | unix.INLCR | unix.IGNCR | unix.ICRNL | unix.IXON
-	t.Oflag &^= unix.OPOST
-	t.Lflag &^= unix.ECHO | unix.ECHONL | unix.ICANON | unix.ISIG | unix.IEXTEN
-	t.Cflag &^= unix.CSIZE | unix.PARENB
-	t.Cflag |= unix.CS8
-	t.Cc[unix.VMIN], t.Cc[unix.VTIME] = 1, 0
-	if err := unix.IoctlSetTermios(fd, unix.TCSETS, t); err != nil {
-		return fmt.Errorf("set termios: %w", err)
-	}
-	return nil
 }
 
 // ListenTCP starts a simulator listening on addr, e.g. "127.0.0.1:0"; print to Addr().

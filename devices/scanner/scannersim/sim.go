@@ -6,11 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sync"
 
-	"github.com/creack/pty"
-	"golang.org/x/sys/unix"
+	"fengqiao/devices/ptyline"
 )
 
 // Options configures a Simulator.
@@ -97,26 +95,9 @@ func (s *Simulator) Replug() error {
 	if s.master != nil {
 		return nil
 	}
-	master, slave, err := pty.Open()
+	master, slave, err := ptyline.Open(s.opts.Link)
 	if err != nil {
-		return fmt.Errorf("scannersim: open pty: %w", err)
-	}
-	if err := makeRaw(slave); err != nil {
-		master.Close()
-		slave.Close()
-		return err
-	}
-	if link := s.opts.Link; link != "" {
-		tmp := filepath.Join(filepath.Dir(link), "."+filepath.Base(link)+".tmp")
-		os.Remove(tmp)
-		if err := os.Symlink(slave.Name(), tmp); err == nil {
-			err = os.Rename(tmp, link)
-		}
-		if err != nil {
-			master.Close()
-			slave.Close()
-			return fmt.Errorf("scannersim: link %s: %w", link, err)
-		}
+		return fmt.Errorf("scannersim: %w", err)
 	}
 	s.master, s.slave = master, slave
 	return nil
@@ -129,22 +110,4 @@ func (s *Simulator) Close() error {
 	s.closed = true
 	s.mu.Unlock()
 	return err
-}
-
-func makeRaw(f *os.File) error {
-	fd := int(f.Fd())
-	t, err := unix.IoctlGetTermios(fd, unix.TCGETS)
-	if err != nil {
-		return fmt.Errorf("scannersim: get termios: %w", err)
-	}
-	t.Iflag &^= unix.IGNBRK | unix.BRKINT | unix.PARMRK | unix.ISTRIP | unix.INLCR | unix.IGNCR | unix.ICRNL | unix.IXON
-	t.Oflag &^= unix.OPOST
-	t.Lflag &^= unix.ECHO | unix.ECHONL | unix.ICANON | unix.ISIG | unix.IEXTEN
-	t.Cflag &^= unix.CSIZE | unix.PARENB
-	t.Cflag |= unix.CS8
-	t.Cc[unix.VMIN], t.Cc[unix.VTIME] = 1, 0
-	if err := unix.IoctlSetTermios(fd, unix.TCSETS, t); err != nil {
-		return fmt.Errorf("scannersim: set termios: %w", err)
-	}
-	return nil
 }
