@@ -236,7 +236,7 @@ func (k *Kiosk) keypadPage(title, hint string, display fyne.CanvasObject, pad fy
 		left.Add(e)
 	}
 	if k.opts.Portrait {
-		return k.page(title, hint, vbox(left, gap(1, b*0.5), pad))
+		return k.page(title, hint, container.NewBorder(vbox(left, gap(1, b*0.3)), nil, nil, nil, withMin(1, b*18, pad)))
 	}
 	return k.page(title, hint, container.NewGridWithColumns(2, container.NewPadded(left), pad))
 }
@@ -406,9 +406,9 @@ func (k *Kiosk) resultScreen() fyne.CanvasObject {
 	case err == nil:
 		left.Add(text("请取走下方的凭条", b*1.1, kt.Navy, true))
 	case err == ErrPaperOut:
-		left.Add(k.noticeBox(Notice{Title: "凭条打印纸用完了", Body: "请记住您的号码 " + t.Label + "，或用手机拍下右边的二维码。已通知工作人员加纸。", Fault: true}))
+		left.Add(k.noticeBox(Notice{Title: "凭条打印纸用完了", Body: "请记住您的号码「" + t.Label + "」，或用手机拍下二维码。已通知工作人员加纸。", Fault: true}))
 	default:
-		left.Add(k.noticeBox(Notice{Title: "凭条没有打印出来", Body: "请记住您的号码 " + t.Label + "，或用手机拍下右边的二维码。", Fault: true}))
+		left.Add(k.noticeBox(Notice{Title: "凭条没有打印出来", Body: "请记住您的号码「" + t.Label + "」，或用手机拍下二维码。", Fault: true}))
 	}
 	qr := qrImage(k.opts.Info.TrackingURL(t.CaseCode), b*13)
 	right := vbox(container.NewCenter(qr), container.NewCenter(text("用手机扫码，随时查看办理进度", b, kt.Ink, false)),
