@@ -536,12 +536,7 @@ func (k *Kiosk) tapped(f func()) func() {
 func (k *Kiosk) band() fyne.CanvasObject {
 	b := k.body()
 	bg := canvas.NewRectangle(kt.Navy)
-	emblem := badge("枫", kt.OnPrimary, b*2.6, b*1.3)
-	if c, ok := emblem.(*fyne.Container); ok {
-		if t, ok := c.Objects[1].(*fyne.Container).Objects[0].(*canvas.Text); ok {
-			t.Color = kt.Navy
-		}
-	}
+	emblem := inkBadge("枫", kt.OnPrimary, kt.Navy, b*2.6, b*1.3)
 	corner := newCornerPress(emblem, k.opts.LongPress, k.opts.Post, func() {
 		k.flow.StaffPIN()
 		k.render()

@@ -162,12 +162,18 @@ func para(s string, importance widget.Importance) *widget.Label {
 	return l
 }
 
-// badge is a coloured disc with one glyph: the simple icon of a service.
+// badge is a coloured disc with one glyph: the simple icon of a service. It keeps its square
+// size wherever it is laid out, so the disc never stretches into a pill.
 func badge(glyph string, fill color.Color, d, size float32) fyne.CanvasObject {
+	return inkBadge(glyph, fill, kt.OnPrimary, d, size)
+}
+
+// inkBadge is a badge with its glyph in the given colour.
+func inkBadge(glyph string, fill, ink color.Color, d, size float32) fyne.CanvasObject {
 	circle := canvas.NewCircle(fill)
-	t := text(glyph, size, kt.OnPrimary, true)
+	t := text(glyph, size, ink, true)
 	t.Alignment = fyne.TextAlignCenter
-	return withMin(d, d, circle, container.NewCenter(t))
+	return container.NewCenter(withMin(d, d, circle, container.NewCenter(t)))
 }
 
 // rect returns a filled rectangle with a minimum size.
