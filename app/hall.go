@@ -31,6 +31,7 @@ type Info struct {
 	Name        string    `json:"name"`
 	Code        string    `json:"code"`
 	Phone       string    `json:"phone"`
+	TimeZone    string    `json:"time_zone"`  // IANA name; screens show the hall's local time
 	Hours       string    `json:"hours"`      // opening hours in Chinese, e.g. 周一至周五 08:30-12:00
 	WaitArea    string    `json:"wait_area"`  // where visitors wait
 	PublicURL   string    `json:"public_url"` // the centre's public address; tracking URLs are <PublicURL>/t/<code>
@@ -47,6 +48,16 @@ func (i Info) Service(code string) (Service, bool) {
 		}
 	}
 	return Service{}, false
+}
+
+// Location returns the hall's time zone; the machine's own when unset or unknown.
+func (i Info) Location() *time.Location {
+	if i.TimeZone != "" {
+		if loc, err := time.LoadLocation(i.TimeZone); err == nil {
+			return loc
+		}
+	}
+	return time.Local
 }
 
 // TrackingURL returns the address a resident's phone opens for a case.

@@ -361,7 +361,8 @@ func (c Config) RoleToken(role string) string {
 
 // Info returns the hall as its clients see it.
 func (c Config) Info() app.Info {
-	return app.Info{Name: c.Hall.Name, Code: c.Hall.Code, Phone: c.Hall.Phone, Hours: c.Rules().Hours.String(),
+	return app.Info{Name: c.Hall.Name, Code: c.Hall.Code, Phone: c.Hall.Phone, TimeZone: c.Hall.TimeZone,
+		Hours:    c.Rules().Hours.String(),
 		WaitArea: c.Hall.WaitArea, PublicURL: c.Centre.PublicURL, Services: c.AppServices(),
 		Windows: c.AppWindows(), Departments: c.Departments}
 }

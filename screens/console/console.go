@@ -393,7 +393,7 @@ func (sc *Screen) buildMain() {
 	for _, d := range []int{3, 7, 15, 30} {
 		d := d
 		b := widget.NewButton(strconv.Itoa(d)+"天后", func() {
-			sc.FollowUp.SetText(sc.opt.Now().AddDate(0, 0, d).Format(time.DateOnly))
+			sc.FollowUp.SetText(sc.opt.Now().In(sc.s.Info.Location()).AddDate(0, 0, d).Format(time.DateOnly))
 		})
 		sc.followQuick = append(sc.followQuick, b)
 		quick.Add(outlined(b))

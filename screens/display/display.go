@@ -41,6 +41,7 @@ type Screen struct {
 	waitCounts          []*canvas.Text
 	mu                  sync.Mutex
 	highlightUntil      time.Time
+	loc                 *time.Location // the hall's time zone, for the clock
 	refresh             chan struct{}
 
 	// OnShown, if set, is called (on the UI thread) after a call is on the board.
@@ -64,7 +65,7 @@ func New(info app.Info, opt Options) *Screen {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	s := &Screen{opt: opt, model: NewModel(info, opt.History), refresh: make(chan struct{}, 1)}
+	s := &Screen{opt: opt, loc: info.Location(), model: NewModel(info, opt.History), refresh: make(chan struct{}, 1)}
 	s.build()
 	return s
 }
@@ -163,7 +164,7 @@ func (l *split) MinSize(objs []fyne.CanvasObject) fyne.Size {
 var weekdays = [...]string{"日", "一", "二", "三", "四", "五", "六"}
 
 func (s *Screen) tick() {
-	now := s.opt.Now()
+	now := s.opt.Now().In(s.loc)
 	s.clock.Text = fmt.Sprintf("%d年%d月%d日 星期%s  %s", now.Year(), now.Month(), now.Day(),
 		weekdays[now.Weekday()], now.Format("15:04:05"))
 	s.clock.Refresh()

@@ -131,3 +131,15 @@ func TestBoardShowsCall(t *testing.T) {
 		t.Fatalf("board number %q", got)
 	}
 }
+
+// The board's clock shows the hall's local time, whatever the TV box's own time zone is.
+func TestClockInHallTimeZone(t *testing.T) {
+	test.NewTempApp(t)
+	info := app.Info{Name: "测试大厅", TimeZone: "Asia/Shanghai", Services: app.DefaultServices()}
+	s := New(info, Options{Now: func() time.Time { return time.Date(2026, 11, 27, 22, 42, 4, 0, time.UTC) }})
+	test.NewTempWindow(t, s.Content())
+	s.tick()
+	if got, want := s.clock.Text, "2026年11月28日 星期六  06:42:04"; got != want {
+		t.Errorf("clock %q, want %q", got, want)
+	}
+}
