@@ -428,8 +428,7 @@ func (f *Flow) AutoPriority() app.Priority {
 	if err != nil {
 		return app.PriorityNone
 	}
-	loc := time.Local
-	if id.AgeOn(f.Now().In(loc)) >= f.ElderlyAge {
+	if id.AgeOn(f.Now().In(f.Info.Location())) >= f.ElderlyAge {
 		return app.PriorityElderly
 	}
 	return app.PriorityNone
