@@ -101,12 +101,25 @@ if $check; then
 	# --fail-on error: warnings are reported but do not fail the build.
 	lintian --fail-on error --display-info "${debs[@]}" >&2
 	echo "build-deb: systemd-analyze verify" >&2
-	# Verify the units as installed: unpack both packages into a scratch root.
+	# Verify the units as installed, with their programs from the packages: unpack both into a
+	# scratch root and point the units' paths there (verify checks that the programs exist and
+	# that the man pages they name are found).
 	for deb in "${debs[@]}"; do
 		dpkg-deb -x "$deb" "$work/verify"
 	done
-	SYSTEMD_LOG_LEVEL=warning systemd-analyze verify --root="$work/verify" \
-		"$work"/verify/usr/lib/systemd/system/*.service "$work"/verify/usr/lib/systemd/system/*.timer >&2
-	systemd-analyze verify --user --root="$work/verify" "$work/verify/usr/lib/systemd/user/fengqiao-kiosk.service" >&2
+	mkdir -p "$work/units" "$work/runtime"
+	for unit in "$work"/verify/usr/lib/systemd/system/* "$work"/verify/usr/lib/systemd/user/*; do
+		sed "s|/usr/bin/fengqiao|$work/verify/usr/bin/fengqiao|g" "$unit" >"$work/units/${unit##*/}"
+	done
+	(
+		cd "$work/units"
+		export MANPATH=$work/verify/usr/share/man SYSTEMD_LOG_LEVEL=warning
+		systemd-analyze verify fengqiao-hub.service fengqiao-backup.service fengqiao-backup.timer fengqiao-center.service
+		XDG_RUNTIME_DIR=$work/runtime systemd-analyze --user verify fengqiao-kiosk.service
+	) 2>&1 | tee "$work/verify.log" >&2
+	if [ -s "$work/verify.log" ]; then
+		echo "build-deb: systemd-analyze verify reported problems (above)" >&2
+		exit 1
+	fi
 	echo "build-deb: checks passed" >&2
 fi
