@@ -146,7 +146,7 @@ func deviceOpenFailure(check, port string, err error, group string) Result {
 			"把运行程序的用户加入 "+group+" 组（sudo usermod -aG "+group+" 用户名），重新登录。",
 			"Add the user running the program to the "+group+" group (sudo usermod -aG "+group+" USER) and log in again.")
 	}
-	return fail(check, fmt.Sprintf("未连接 not connected: %s cannot be opened (%v)", port, errors.Unwrap(err)),
+	return fail(check, fmt.Sprintf("未连接 not connected: %v", err),
 		"插好设备的 USB 线；用 fengqiao devices 查看端口，确认 udev 规则给出了 "+port+"。",
 		"Plug the device in; list the ports with fengqiao devices and check that the udev rule creates "+port+".")
 }
