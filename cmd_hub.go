@@ -122,6 +122,11 @@ func startSync(ctx context.Context, cfg config.Config, hall *store.Hall) error {
 		slog.Info("no centre configured; records stay in the hall until centre.sync_url is set")
 		return nil
 	}
+	if cfg.Centre.Token == "" {
+		// The hall must keep working: queue now, sync once the installer sets the token.
+		slog.Warn("centre.sync_url is set but centre.token is empty; records stay in the hall until the site token is configured (fengqiao-center site add)")
+		return nil
+	}
 	w, err := hallsync.New(hall, hallsync.Config{BaseURL: cfg.Centre.SyncURL, Token: cfg.Centre.Token})
 	if err != nil {
 		return fmt.Errorf("sync to the centre: %w", err)
