@@ -26,6 +26,9 @@ func chromium(t *testing.T) string {
 			return p
 		}
 	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("chromium is not installed: CI must install it (scripts/install-deps.sh)")
+	}
 	t.Skip("browser test skipped: chromium is not installed (scripts/install-deps.sh installs it)")
 	return ""
 }

@@ -16,6 +16,9 @@ import (
 func needTool(t *testing.T, name string) {
 	t.Helper()
 	if _, err := exec.LookPath(name); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s not installed (poppler-utils): CI must install it (scripts/install-deps.sh)", name)
+		}
 		t.Skipf("%s not installed (poppler-utils): %v", name, err)
 	}
 }

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that building and testing Fengqiao needs on a fresh Debian 12 machine
-# (which has only Go): C headers for Fyne (cgo, X11, OpenGL), PDF and speech tools used by the tests,
-# and a PostgreSQL server. Packages already present are skipped, so a second run costs a second.
+# (which has only Go): C headers for Fyne (cgo, X11, OpenGL), the tools the tests use (poppler's
+# pdftotext and pdftoppm, headless Chromium, shellcheck) and a PostgreSQL server. In CI (CI set),
+# a test whose tool is missing fails instead of skipping. Packages already present are skipped, so a second run costs a second.
 set -euo pipefail
 
 want=(
   gcc pkg-config
   libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
-  poppler-utils chromium
+  poppler-utils chromium shellcheck
   postgresql
 )
 
