@@ -165,52 +165,7 @@ func (c *Console) callServices(ctx context.Context, window int, services []strin
 	if _, err := c.window(window); err != nil {
 		return app.Ticket{}, err
 	}
-	return write(c.Hall, ctx, fmt.Sprintf("call/%d", window), func(t *txn) (app.Ticket, error) {
-		if p, err := t.paused(window); err != nil {
-			return app.Ticket{}, err
-		} else if p {
-			return app.Ticket{}, app.Errorf(app.EPAUSED, "window %d is paused", window)
-		}
-		if err := t.requireIdle(window); err != nil {
-			return app.Ticket{}, err
-		}
-		if len(services) == 0 {
-			return app.Ticket{}, app.Errorf(app.ENONE, "nobody is waiting")
-		}
-		in := "(?" + strings.Repeat(",?", len(services)-1) + ")"
-		args := []any{t.day}
-		for _, s := range services {
-			args = append(args, s)
-		}
-		var candidates []app.Ticket
-		for _, cond := range []string{"t.priority != ''", "t.priority = ''"} {
-			tk, err := t.ticket("t.day = ? AND t.status = 'waiting' AND t.service IN "+in+" AND "+cond+
-				" ORDER BY t.arrived_at, t.id LIMIT 1", args...)
-			if errors.Is(err, errNoTicket) {
-				continue
-			}
-			if err != nil {
-				return app.Ticket{}, err
-			}
-			candidates = append(candidates, tk)
-		}
-		if len(candidates) == 2 && candidates[1].ArrivedAt.Before(candidates[0].ArrivedAt) {
-			candidates[0], candidates[1] = candidates[1], candidates[0]
-		}
-		var streak int
-		if err := t.queryRow("SELECT coalesce((SELECT value FROM hall_state WHERE key = 'priority_streak'), 0)").Scan(&streak); err != nil {
-			return app.Ticket{}, storeErr("read priority streak", err)
-		}
-		i, streak := app.PickNext(candidates, streak, c.rules.MaxPriorityStreak)
-		if i < 0 {
-			return app.Ticket{}, app.Errorf(app.ENONE, "nobody is waiting")
-		}
-		if _, err := t.exec(`INSERT INTO hall_state (key, value) VALUES ('priority_streak', ?)
-			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, streak); err != nil {
-			return app.Ticket{}, storeErr("save priority streak", err)
-		}
-		return t.callTicket(candidates[i], window, "waiting", app.EventCalled)
-	})
+	return c.callFrom(ctx, window, services)
 }
 
 // History implements app.Console: the window's current visitor, looked up through the ticket.

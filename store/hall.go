@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"fengqiao/app"
@@ -278,6 +279,11 @@ func (h *Hall) Call(ctx context.Context, window int) (app.Ticket, error) {
 	if err != nil {
 		return app.Ticket{}, err
 	}
+	return h.callFrom(ctx, window, w.Services)
+}
+
+// callFrom gives the window the next waiting ticket of the services, by the fairness rule.
+func (h *Hall) callFrom(ctx context.Context, window int, services []string) (app.Ticket, error) {
 	return write(h, ctx, fmt.Sprintf("call/%d", window), func(t *txn) (app.Ticket, error) {
 		if p, err := t.paused(window); err != nil {
 			return app.Ticket{}, err
@@ -287,12 +293,12 @@ func (h *Hall) Call(ctx context.Context, window int) (app.Ticket, error) {
 		if err := t.requireIdle(window); err != nil {
 			return app.Ticket{}, err
 		}
-		if len(w.Services) == 0 {
+		if len(services) == 0 {
 			return app.Ticket{}, app.Errorf(app.ENONE, "nobody is waiting")
 		}
-		in := "(?" + repeat(",?", len(w.Services)-1) + ")"
+		in := "(?" + strings.Repeat(",?", len(services)-1) + ")"
 		args := []any{t.day}
-		for _, s := range w.Services {
+		for _, s := range services {
 			args = append(args, s)
 		}
 		// Only the oldest priority and the oldest normal ticket can be next.
@@ -350,14 +356,6 @@ func (t *txn) changed(id int64, window int, kind string) (app.Ticket, error) {
 	_ = t.queryRow("SELECT case_id FROM tickets WHERE id = ?", id).Scan(&caseID)
 	t.log(app.Event{Kind: kind, Window: window, Ticket: &tk}, caseID.Int64, nil)
 	return tk, nil
-}
-
-func repeat(s string, n int) string {
-	out := ""
-	for i := 0; i < n; i++ {
-		out += s
-	}
-	return out
 }
 
 // CallNumber implements app.Hall.
