@@ -2,14 +2,11 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"log/slog"
 	"time"
 
 	"fyne.io/fyne/v2"
-	fyneapp "fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/canvas"
 
+	"fengqiao/app"
 	"fengqiao/config"
 	"fengqiao/screens/display"
 	"fengqiao/screens/theme"
@@ -41,42 +38,13 @@ func runDisplay(ctx context.Context, args []string) error {
 		go q.Run(ctx)
 	}
 
-	a := fyneapp.NewWithID("cn.fengqiao.hall.display")
-	a.Settings().SetTheme(theme.Kiosk())
-	w := a.NewWindow("枫桥 · 叫号显示屏")
-	w.SetPadded(false)
-	w.Resize(fyne.NewSize(1920, 1080))
-	if !*windowed {
-		w.SetFullScreen(true)
-	}
-	msg := canvas.NewText("正在连接叫号服务器…", theme.Navy)
-	w.SetContent(connecting(msg))
-	go func() {
-		info, err := waitInfo(ctx, client, func(error) {
-			fyne.Do(func() {
-				msg.Text = "无法连接叫号服务器，正在重试…"
-				msg.Refresh()
-			})
+	clientWindow{id: "cn.fengqiao.hall.display", title: "枫桥 · 叫号显示屏", theme: theme.Kiosk(),
+		size: fyne.NewSize(1920, 1080), fullScreen: !*windowed, role: "display"}.
+		run(ctx, client, func(ctx context.Context, w fyne.Window, info app.Info) {
+			board := display.New(info, display.Options{History: cfg.Display.History, Voice: q,
+				Highlight: time.Duration(cfg.Display.Highlight) * time.Second})
+			w.SetContent(board.Content())
+			go board.Run(ctx, client)
 		})
-		if err != nil {
-			if ctx.Err() == nil {
-				slog.Error("display: hub refused", "err", err)
-				fyne.Do(func() {
-					msg.Text = fmt.Sprintf("叫号服务器拒绝连接：请检查令牌（%s）", "--token")
-					msg.Refresh()
-				})
-			}
-			return
-		}
-		board := display.New(info, display.Options{History: cfg.Display.History, Voice: q,
-			Highlight: time.Duration(cfg.Display.Highlight) * time.Second})
-		fyne.Do(func() { w.SetContent(board.Content()) })
-		board.Run(ctx, client)
-	}()
-	go func() {
-		<-ctx.Done()
-		fyne.Do(a.Quit)
-	}()
-	w.ShowAndRun()
 	return nil
 }

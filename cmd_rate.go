@@ -3,12 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
-	"log/slog"
 
 	"fyne.io/fyne/v2"
-	fyneapp "fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/canvas"
 
+	"fengqiao/app"
 	"fengqiao/config"
 	"fengqiao/screens/rating"
 	"fengqiao/screens/theme"
@@ -35,45 +33,18 @@ func runRate(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	a := fyneapp.NewWithID("cn.fengqiao.hall.rating")
-	a.Settings().SetTheme(theme.Kiosk())
-	w := a.NewWindow(fmt.Sprintf("枫桥 · %d号窗口评价", *window))
-	w.SetPadded(false)
-	w.Resize(fyne.NewSize(1280, 800))
-	if !*windowed {
-		w.SetFullScreen(true)
-	}
-	msg := canvas.NewText("正在连接叫号服务器…", theme.Navy)
-	w.SetContent(connecting(msg))
-	go func() {
-		info, err := waitInfo(ctx, client, func(error) {
-			fyne.Do(func() {
-				msg.Text = "无法连接叫号服务器，正在重试…"
-				msg.Refresh()
-			})
+	clientWindow{id: "cn.fengqiao.hall.rating", title: fmt.Sprintf("枫桥 · %d号窗口评价", *window),
+		theme: theme.Kiosk(), size: fyne.NewSize(1280, 800), fullScreen: !*windowed, role: "rating pad"}.
+		run(ctx, client, func(ctx context.Context, w fyne.Window, info app.Info) {
+			name := fmt.Sprintf("%d号窗口", *window)
+			for _, win := range info.Windows {
+				if win.ID == *window {
+					name = win.Name
+				}
+			}
+			pad := rating.New(*window, name, client, rating.Options{})
+			w.SetContent(pad.Content())
+			go pad.Run(ctx, client)
 		})
-		if err != nil {
-			if ctx.Err() == nil {
-				slog.Error("rating pad: hub refused", "err", err)
-			}
-			return
-		}
-		name := fmt.Sprintf("%d号窗口", *window)
-		for _, win := range info.Windows {
-			if win.ID == *window {
-				name = win.Name
-			}
-		}
-		pad := rating.New(*window, name, client, rating.Options{})
-		fyne.Do(func() { w.SetContent(pad.Content()) })
-		pad.Run(ctx, client)
-	}()
-	go func() {
-		<-ctx.Done()
-		fyne.Do(a.Quit)
-	}()
-	w.ShowAndRun()
 	return nil
 }

@@ -107,6 +107,56 @@ func connecting(msg *canvas.Text) fyne.CanvasObject {
 	return container.NewStack(canvas.NewRectangle(theme.Ground), container.NewCenter(msg))
 }
 
+// clientWindow is the frame every hub client role shares: a window that says it is connecting
+// until the hub answers, then shows what ready builds for the hall. The app quits when ctx ends.
+type clientWindow struct {
+	id, title  string
+	theme      fyne.Theme
+	size       fyne.Size
+	padded     bool
+	fullScreen bool
+	role       string // for the log line when the hub refuses the token
+}
+
+// run shows the window until it is closed or ctx ends. ready runs on the UI thread once the hub
+// has answered; whatever it starts must stop when ctx ends.
+func (cw clientWindow) run(ctx context.Context, client *hub.Client, ready func(ctx context.Context, w fyne.Window, info app.Info)) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	a := fyneapp.NewWithID(cw.id)
+	a.Settings().SetTheme(cw.theme)
+	w := a.NewWindow(cw.title)
+	w.SetPadded(cw.padded)
+	w.Resize(cw.size)
+	if cw.fullScreen {
+		w.SetFullScreen(true)
+	}
+	msg := canvas.NewText("正在连接叫号服务器…", theme.Navy)
+	w.SetContent(connecting(msg))
+	say := func(text string) {
+		fyne.Do(func() {
+			msg.Text = text
+			msg.Refresh()
+		})
+	}
+	go func() {
+		info, err := waitInfo(ctx, client, func(error) { say("无法连接叫号服务器，正在重试…") })
+		if err != nil {
+			if ctx.Err() == nil {
+				slog.Error(cw.role+": hub refused", "err", err)
+				say("叫号服务器拒绝连接：请检查令牌（--token）")
+			}
+			return
+		}
+		fyne.Do(func() { ready(ctx, w, info) })
+	}()
+	go func() {
+		<-ctx.Done()
+		fyne.Do(a.Quit)
+	}()
+	w.ShowAndRun()
+}
+
 // receiptPrinter returns a function printing reprinted receipts to spec: "pdf:FOLDER",
 // "cups:QUEUE", "device:PATH", "serial:PORT" or "tcp:HOST:PORT"; nil for "".
 func receiptPrinter(spec string, paperMM int) (func(context.Context, printing.Receipt) error, error) {
@@ -191,32 +241,9 @@ func runWindow(ctx context.Context, args []string) error {
 		return err
 	}
 
-	a := fyneapp.NewWithID("cn.fengqiao.hall.window")
-	a.Settings().SetTheme(theme.Staff())
-	w := a.NewWindow(fmt.Sprintf("枫桥 · %d号窗口", *window))
-	w.Resize(fyne.NewSize(1366, 860))
-	msg := canvas.NewText("正在连接叫号服务器…", theme.Navy)
-	w.SetContent(connecting(msg))
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	go func() {
-		info, err := waitInfo(ctx, client, func(error) {
-			fyne.Do(func() {
-				msg.Text = "无法连接叫号服务器，正在重试…"
-				msg.Refresh()
-			})
-		})
-		if err != nil {
-			if ctx.Err() == nil {
-				slog.Error("window console: hub refused", "err", err)
-				fyne.Do(func() {
-					msg.Text = "叫号服务器拒绝连接：请检查令牌（--token）"
-					msg.Refresh()
-				})
-			}
-			return
-		}
-		fyne.Do(func() {
+	clientWindow{id: "cn.fengqiao.hall.window", title: fmt.Sprintf("枫桥 · %d号窗口", *window),
+		theme: theme.Staff(), size: fyne.NewSize(1366, 860), padded: true, role: "window console"}.
+		run(ctx, client, func(ctx context.Context, w fyne.Window, info app.Info) {
 			sc := console.New(console.NewSession(client, *window, info), console.Options{Print: print})
 			w.SetContent(sc.Content())
 			sc.Bind(w.Canvas())
@@ -228,11 +255,5 @@ func runWindow(ctx context.Context, args []string) error {
 			})
 			go sc.Run(ctx)
 		})
-	}()
-	go func() {
-		<-ctx.Done()
-		fyne.Do(a.Quit)
-	}()
-	w.ShowAndRun()
 	return nil
 }
