@@ -75,15 +75,33 @@ func newConsole(t *testing.T, c Client, window int) *harness {
 	return h
 }
 
-// wait returns the error of the next finished action a.
+// wait returns the error of the next finished action a; the test fails if none finishes in time.
 func (h *harness) wait(t *testing.T, a Action) error {
 	t.Helper()
-	for d := range h.done {
-		if d.a == a {
-			return d.err
+	timeout := time.After(30 * time.Second)
+	for {
+		select {
+		case d := <-h.done:
+			if d.a == a {
+				return d.err
+			}
+		case <-timeout:
+			t.Fatalf("action %s did not finish within 30 s (was its button enabled?)", a)
+			return nil
 		}
 	}
-	return nil
+}
+
+// waitHistory waits until the current visitor's history and case have loaded.
+func (h *harness) waitHistory(t *testing.T) {
+	t.Helper()
+	for i := 0; i < 1000; i++ {
+		if h.sc.hist != nil && h.sc.hist.Case != nil {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatal("the visitor's history did not load within 10 s")
 }
 
 // key types a function key on the window's canvas (no entry focused).
@@ -202,10 +220,8 @@ func TestConsoleWalk(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The visitor side: masked, then revealed (audited).
-	for i := 0; i < 200 && h.sc.hist == nil; i++ {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if h.sc.hist == nil || !strings.Contains(h.sc.visitor.Text, "赵*") || strings.Contains(h.sc.visitor.Text, id) {
+	h.waitHistory(t)
+	if !strings.Contains(h.sc.visitor.Text, "赵*") || strings.Contains(h.sc.visitor.Text, id) {
 		t.Fatalf("visitor shown as %q", h.sc.visitor.Text)
 	}
 	test.Tap(h.sc.Reveal)
@@ -332,9 +348,7 @@ func TestHubUnreachableKeepsTyping(t *testing.T) {
 	if err := h.key(t, fyne.KeyF1, ActCall); err != nil {
 		t.Fatal(err)
 	}
-	for i := 0; i < 200 && h.sc.hist == nil; i++ {
-		time.Sleep(10 * time.Millisecond)
-	}
+	h.waitHistory(t)
 	h.sc.Handling.SetSelected(HandleAccept)
 	test.Type(h.sc.Summary, "咨询宅基地确权")
 	hl.srv.CloseClientConnections()
