@@ -92,7 +92,7 @@ func TestRatePadFailureKeepsButtons(t *testing.T) {
 	p.Apply(app.Event{Kind: app.EventCompleted, Window: 2, Ticket: &app.Ticket{ID: 7, Label: "B007"}})
 	wait(t, states, Asking)
 	test.Tap(p.Buttons()[1])
-	for i := 0; i < 200 && p.message.Text == ""; i++ {
+	for i := 0; i < 2000 && p.message.Text == ""; i++ {
 		time.Sleep(5 * time.Millisecond)
 	}
 	if p.State() != Asking || p.message.Text == "" || p.Buttons()[1].Disabled() {
