@@ -50,7 +50,7 @@ func RenderScreenshots(dir string, env ScreenshotEnv) ([]string, error) {
 	if loc == nil {
 		loc = time.Local
 	}
-	now := time.Date(2025, 6, 3, 10, 32, 0, 0, loc)
+	now := time.Date(2026, 11, 27, 10, 32, 0, 0, loc)
 	clock := func() time.Time { return now }
 	set := func(t time.Time) {
 		now = t
@@ -78,7 +78,7 @@ func RenderScreenshots(dir string, env ScreenshotEnv) ([]string, error) {
 	env.Hall.ChangeCase(ctx, first.CaseCode, app.CaseChange{Status: app.CaseAccepted, By: "王芳"})
 	set(now.Add(24 * time.Hour))
 	env.Hall.ChangeCase(ctx, first.CaseCode, app.CaseChange{Status: app.CaseAssigned, Unit: "司法所", Level: "人民调解", By: "王芳"})
-	set(time.Date(2025, 6, 3, 10, 32, 0, 0, loc))
+	set(time.Date(2026, 11, 27, 10, 32, 0, 0, loc))
 	for i := 0; i < 3; i++ {
 		env.Hall.Issue(ctx, app.IssueRequest{Service: "petition"})
 	}
