@@ -160,9 +160,37 @@ func (sc *Screen) Content() fyne.CanvasObject { return sc.root }
 // Session returns the console's state.
 func (sc *Screen) Session() *Session { return sc.s }
 
-// Bind makes the function keys work on the window's canvas when no entry has the focus.
+// Bind makes the function keys work on the window's canvas when no entry has the focus. A picker
+// that was used hands the focus back to the canvas once a choice is made, so F1 … F9 keep working
+// after a pick (entries pass the keys on themselves: KeyEntry).
 func (sc *Screen) Bind(c fyne.Canvas) {
 	c.SetOnTypedKey(func(ev *fyne.KeyEvent) { sc.Key(ev) })
+	release := func() { c.Unfocus() }
+	for _, sel := range []*widget.Select{sc.TransferTo, sc.Category, sc.Dept, sc.Level, sc.Result} {
+		then := sel.OnChanged
+		sel.OnChanged = func(v string) {
+			if then != nil {
+				then(v)
+			}
+			release()
+		}
+	}
+	for _, rg := range []*widget.RadioGroup{sc.Handling} {
+		then := rg.OnChanged
+		rg.OnChanged = func(v string) {
+			if then != nil {
+				then(v)
+			}
+			release()
+		}
+	}
+	then := sc.Services.OnChanged
+	sc.Services.OnChanged = func(v []string) {
+		if then != nil {
+			then(v)
+		}
+		release()
+	}
 }
 
 // Key handles a function key; it reports whether the key was one.

@@ -450,3 +450,27 @@ func TestSyncIndicator(t *testing.T) {
 		t.Errorf("old backlog: indicator %q, want 未同步 7 条", got)
 	}
 }
+
+// After a pick in a focused picker, the function keys still reach the console.
+func TestFunctionKeysAfterAPick(t *testing.T) {
+	hl := newHall(t)
+	ctx := context.Background()
+	h := newConsole(t, hl.window, 1)
+	if err := h.signIn(t, "王芳", "1234"); err != nil {
+		t.Fatal(err)
+	}
+	hl.kiosk.Issue(ctx, app.IssueRequest{Service: "legal"})
+	c := h.win.Canvas()
+	c.Focus(h.sc.TransferTo)
+	h.sc.TransferTo.SetSelected("矛盾纠纷调解")
+	if f := c.Focused(); f != nil {
+		t.Fatalf("the picker kept the focus (%T): F-keys would not reach the console", f)
+	}
+	c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyF1})
+	if err := h.wait(t, ActCall); err != nil {
+		t.Fatal(err)
+	}
+	if got := current(h); got != "B001" {
+		t.Errorf("F1 after a pick called %q, want B001", got)
+	}
+}
