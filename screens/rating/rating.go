@@ -37,6 +37,9 @@ const (
 type Options struct {
 	AskFor    time.Duration // back to idle when nobody rates; default 60 s
 	ThanksFor time.Duration // how long the thanks stay; default 5 s
+	// Post runs f on Fyne's thread; fyne.Do by default. Tests queue posted functions and run them
+	// on the test's goroutine, as the real driver runs them on its one UI thread.
+	Post func(f func())
 }
 
 // Pad is the rating screen of one window.
@@ -77,6 +80,9 @@ func New(window int, name string, con app.Console, opt Options) *Pad {
 	}
 	if opt.ThanksFor <= 0 {
 		opt.ThanksFor = 5 * time.Second
+	}
+	if opt.Post == nil {
+		opt.Post = fyne.Do
 	}
 	p := &Pad{window: window, name: name, con: con, opt: opt}
 	p.build()
@@ -154,7 +160,7 @@ func (p *Pad) show(s State) {
 	}
 	if after > 0 {
 		time.AfterFunc(after, func() {
-			fyne.Do(func() {
+			p.opt.Post(func() {
 				p.mu.Lock()
 				stale := p.gen != gen
 				p.mu.Unlock()
@@ -175,7 +181,7 @@ func (p *Pad) Apply(ev app.Event) {
 		return
 	}
 	tk := *ev.Ticket
-	fyne.Do(func() {
+	p.opt.Post(func() {
 		p.mu.Lock()
 		p.ticket = tk
 		p.mu.Unlock()
@@ -200,7 +206,7 @@ func (p *Pad) rate(sc app.Score) {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		defer cancel()
 		_, err := p.con.Rate(ctx, app.RateRequest{Window: p.window, Ticket: tk.ID, Score: sc})
-		fyne.Do(func() {
+		p.opt.Post(func() {
 			p.mu.Lock()
 			stale := p.gen != gen
 			p.mu.Unlock()

@@ -32,23 +32,55 @@ func (f *fakeConsole) Rate(_ context.Context, req app.RateRequest) (app.Rating, 
 	return app.Rating{Ticket: req.Ticket, Score: req.Score, Flagged: req.Score.Flagged()}, nil
 }
 
-func newPad(t *testing.T, con app.Console, opt Options) (*Pad, chan State) {
+// uiThread stands in for Fyne's UI thread in tests: the pad posts its UI work here, and the
+// test's goroutine runs it, so widgets are only ever touched from one goroutine.
+type uiThread struct {
+	posted chan func()
+	states chan State
+}
+
+func (u *uiThread) post(f func()) { u.posted <- f }
+
+// until runs posted UI work until done reports true; the test fails after 10 s.
+func (u *uiThread) until(t *testing.T, done func() bool) {
+	t.Helper()
+	timeout := time.After(10 * time.Second)
+	for !done() {
+		select {
+		case f := <-u.posted:
+			f()
+		case <-timeout:
+			t.Fatal("the pad did not get there within 10 s")
+		}
+	}
+}
+
+// wait runs posted UI work until the pad reaches state want.
+func (u *uiThread) wait(t *testing.T, want State) {
+	t.Helper()
+	reached := false
+	u.until(t, func() bool {
+		for !reached {
+			select {
+			case s := <-u.states:
+				reached = s == want
+			default:
+				return false
+			}
+		}
+		return true
+	})
+}
+
+func newPad(t *testing.T, con app.Console, opt Options) (*Pad, *uiThread) {
 	test.NewTempApp(t)
+	u := &uiThread{posted: make(chan func(), 64), states: make(chan State, 16)}
+	opt.Post = u.post
 	p := New(2, "2号窗口", con, opt)
 	w := test.NewTempWindow(t, p.Content())
 	w.Resize(fyne.NewSize(1024, 600))
-	states := make(chan State, 16)
-	p.OnState = func(s State) { states <- s }
-	return p, states
-}
-
-func wait(t *testing.T, states chan State, want State) {
-	t.Helper()
-	for s := range states {
-		if s == want {
-			return
-		}
-	}
+	p.OnState = func(s State) { u.states <- s }
+	return p, u
 }
 
 func TestRatePad(t *testing.T) {
@@ -64,19 +96,19 @@ func TestRatePad(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			con := &fakeConsole{}
-			p, states := newPad(t, con, Options{ThanksFor: time.Millisecond})
+			p, ui := newPad(t, con, Options{ThanksFor: time.Millisecond})
 			// Another window's completion is not ours.
 			p.Apply(app.Event{Kind: app.EventCompleted, Window: 1, Ticket: &app.Ticket{ID: 6, Label: "A006"}})
-			if p.State() != Idle {
+			if len(ui.posted) != 0 || p.State() != Idle {
 				t.Fatal("asked for another window's ticket")
 			}
 			p.Apply(app.Event{Kind: app.EventCompleted, Window: 2, Ticket: &app.Ticket{ID: 7, Label: "B007"}})
-			wait(t, states, Asking)
+			ui.wait(t, Asking)
 			b := p.Buttons()[tc.press]
 			test.Tap(b)
 			test.Tap(b) // a double press rates once
-			wait(t, states, Thanks)
-			wait(t, states, Idle) // back to idle by itself
+			ui.wait(t, Thanks)
+			ui.wait(t, Idle) // back to idle by itself
 			con.mu.Lock()
 			defer con.mu.Unlock()
 			if len(con.rates) != 1 || con.rates[0] != (app.RateRequest{Window: 2, Ticket: 7, Score: tc.score}) {
@@ -88,13 +120,11 @@ func TestRatePad(t *testing.T) {
 
 func TestRatePadFailureKeepsButtons(t *testing.T) {
 	con := &fakeConsole{err: app.Errorf(app.EUNAVAILABLE, "down")}
-	p, states := newPad(t, con, Options{})
+	p, ui := newPad(t, con, Options{})
 	p.Apply(app.Event{Kind: app.EventCompleted, Window: 2, Ticket: &app.Ticket{ID: 7, Label: "B007"}})
-	wait(t, states, Asking)
+	ui.wait(t, Asking)
 	test.Tap(p.Buttons()[1])
-	for i := 0; i < 2000 && p.message.Text == ""; i++ {
-		time.Sleep(5 * time.Millisecond)
-	}
+	ui.until(t, func() bool { return p.message.Text != "" })
 	if p.State() != Asking || p.message.Text == "" || p.Buttons()[1].Disabled() {
 		t.Fatalf("state %v message %q", p.State(), p.message.Text)
 	}
