@@ -31,6 +31,9 @@ type Options struct {
 	Timeout time.Duration
 	// Now is the clock for follow-up date shortcuts; default time.Now.
 	Now func() time.Time
+	// Post runs f on Fyne's thread; fyne.Do by default. Tests queue posted functions and run them
+	// on the test's goroutine, as the real driver runs them on its one UI thread.
+	Post func(f func())
 }
 
 // Keys maps the function keys to their actions.
@@ -144,6 +147,9 @@ func New(s *Session, opt Options) *Screen {
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now
+	}
+	if opt.Post == nil {
+		opt.Post = fyne.Do
 	}
 	sc := &Screen{s: s, opt: opt, Buttons: map[Action]*widget.Button{}, refresh: make(chan struct{}, 1)}
 	sc.buildSignIn()
@@ -327,7 +333,7 @@ func (sc *Screen) signOut() {
 		if err := sc.s.SignOut(ctx); err != nil {
 			slog.Warn("sign-out failed", "err", err)
 		}
-		fyne.Do(func() {
+		sc.opt.Post(func() {
 			sc.main.Hide()
 			sc.signIn.Show()
 			sc.clearVisitor()
@@ -504,7 +510,7 @@ func (sc *Screen) run(a Action, btn *widget.Button, fn func(ctx context.Context)
 		ctx, cancel := context.WithTimeout(context.Background(), sc.opt.Timeout)
 		defer cancel()
 		err := fn(ctx)
-		fyne.Do(func() {
+		sc.opt.Post(func() {
 			sc.s.End(a)
 			if btn != nil {
 				btn.Enable()
@@ -791,7 +797,7 @@ func (sc *Screen) afterTicketChange() {
 		ctx, cancel := context.WithTimeout(context.Background(), sc.opt.Timeout)
 		defer cancel()
 		h, err := sc.s.History(ctx)
-		fyne.Do(func() {
+		sc.opt.Post(func() {
 			if err != nil {
 				if !errors.Is(err, hub.ErrUnreachable) {
 					slog.Warn("visitor history failed", "err", err)
@@ -994,7 +1000,7 @@ func (sc *Screen) loadStats() {
 		if err != nil {
 			return
 		}
-		fyne.Do(func() { sc.showStats(st) })
+		sc.opt.Post(func() { sc.showStats(st) })
 	}()
 }
 
@@ -1015,7 +1021,7 @@ func (sc *Screen) loadSync(ctx context.Context) {
 	if err != nil {
 		return
 	}
-	fyne.Do(func() { sc.showSync(st) })
+	sc.opt.Post(func() { sc.showSync(st) })
 }
 
 func (sc *Screen) showSync(st hub.SyncState) {
@@ -1045,7 +1051,7 @@ func (sc *Screen) Run(ctx context.Context) {
 		if help && err == nil {
 			sc.s.RefreshHelp(c)
 		}
-		fyne.Do(func() {
+		sc.opt.Post(func() {
 			sc.render()
 			if err == nil && sc.s.Staff() != nil {
 				sc.afterTicketChange()
@@ -1072,7 +1078,7 @@ func (sc *Screen) Run(ctx context.Context) {
 				c, cancel := context.WithTimeout(ctx, sc.opt.Timeout)
 				sc.s.RefreshHelp(c)
 				cancel()
-				fyne.Do(sc.render)
+				sc.opt.Post(sc.render)
 			case ev.Ticket != nil || ev.Kind == app.EventPaused || ev.Kind == app.EventUnpaused:
 				select {
 				case sc.refresh <- struct{}{}:

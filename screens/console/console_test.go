@@ -50,11 +50,40 @@ func newHall(t *testing.T) *hall {
 		window: hub.NewClient(srv.URL, "window-token-00000")}
 }
 
-// harness is a console on a test window, with each finished action reported on done.
+// harness is a console on a test window, with each finished action reported on done. The
+// console posts its UI work to the harness, and the test's goroutine runs it (as Fyne's one UI
+// thread would), so widgets are touched from one goroutine only.
 type harness struct {
-	sc   *Screen
-	win  fyne.Window
-	done chan done
+	sc     *Screen
+	win    fyne.Window
+	done   chan done
+	posted chan func()
+}
+
+// until runs posted UI work until ok reports true; the test fails after 30 s.
+func (h *harness) until(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	timeout := time.After(30 * time.Second)
+	for !ok() {
+		select {
+		case f := <-h.posted:
+			f()
+		case <-timeout:
+			t.Fatalf("%s did not happen within 30 s", what)
+		}
+	}
+}
+
+// drain runs the UI work posted so far.
+func (h *harness) drain() {
+	for {
+		select {
+		case f := <-h.posted:
+			f()
+		default:
+			return
+		}
+	}
 }
 
 type done struct {
@@ -64,13 +93,14 @@ type done struct {
 
 func newConsole(t *testing.T, c Client, window int) *harness {
 	test.NewTempApp(t)
+	posted := make(chan func(), 256)
 	sc := New(NewSession(c, window, testInfo()), Options{Timeout: 5 * time.Second, Now: func() time.Time {
 		return time.Date(2026, 11, 27, 9, 0, 0, 0, time.Local)
-	}})
+	}, Post: func(f func()) { posted <- f }})
 	w := test.NewTempWindow(t, sc.Content())
 	w.Resize(fyne.NewSize(1280, 900))
 	sc.Bind(w.Canvas())
-	h := &harness{sc: sc, win: w, done: make(chan done, 32)}
+	h := &harness{sc: sc, win: w, done: make(chan done, 32), posted: posted}
 	sc.OnDone = func(a Action, err error) { h.done <- done{a, err} }
 	return h
 }
@@ -85,6 +115,8 @@ func (h *harness) wait(t *testing.T, a Action) error {
 			if d.a == a {
 				return d.err
 			}
+		case f := <-h.posted:
+			f()
 		case <-timeout:
 			t.Fatalf("action %s did not finish within 30 s (was its button enabled?)", a)
 			return nil
@@ -95,13 +127,7 @@ func (h *harness) wait(t *testing.T, a Action) error {
 // waitHistory waits until the current visitor's history and case have loaded.
 func (h *harness) waitHistory(t *testing.T) {
 	t.Helper()
-	for i := 0; i < 1000; i++ {
-		if h.sc.hist != nil && h.sc.hist.Case != nil {
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatal("the visitor's history did not load within 10 s")
+	h.until(t, "loading the visitor's history", func() bool { return h.sc.hist != nil && h.sc.hist.Case != nil })
 }
 
 // key types a function key on the window's canvas (no entry focused).
@@ -312,12 +338,23 @@ func TestHelpAlertShowsUntilTaken(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go h.sc.Run(ctx)
-	for i := 0; len(h.sc.Session().Help()) == 0; i++ {
-		if i%50 == 0 { // until the console's subscription is live
-			hl.kiosk.RequestHelp(ctx, "大厅自助机")
+	asked := time.Time{}
+	h.until(t, "the help alert", func() bool {
+		if len(h.sc.Session().Help()) > 0 {
+			return true
 		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		if time.Since(asked) > 500*time.Millisecond { // until the console's subscription is live
+			hl.kiosk.RequestHelp(ctx, "大厅自助机")
+			asked = time.Now()
+		}
+		select {
+		case f := <-h.posted:
+			f()
+		case <-time.After(10 * time.Millisecond):
+		}
+		return false
+	})
+	h.drain()
 	if !h.sc.helpBar.Visible() || !strings.Contains(h.sc.helpText.Text, "大厅自助机") {
 		t.Fatalf("help bar %q", h.sc.helpText.Text)
 	}
@@ -441,11 +478,13 @@ func TestSyncIndicator(t *testing.T) {
 	h := newConsole(t, hub.NewClient(srv.URL, "window-token-00000"), 1)
 	ctx := context.Background()
 	h.sc.loadSync(ctx)
+	h.drain()
 	if got := h.sc.syncText.Text; got != "" {
 		t.Errorf("fresh backlog shown to staff: %q", got)
 	}
 	state.Stale, state.OldestPending = true, 1200
 	h.sc.loadSync(ctx)
+	h.drain()
 	if got := h.sc.syncText.Text; got != "未同步 7 条" {
 		t.Errorf("old backlog: indicator %q, want 未同步 7 条", got)
 	}
