@@ -6,5 +6,5 @@
 # e.g. scripts/demo.sh --portrait
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
+scripts/install-deps.sh build
 exec go run . demo --data ./data "$@"

@@ -1,16 +1,29 @@
 #!/usr/bin/env bash
-# Installs the Debian packages that building and testing Fengqiao needs on a fresh Debian 12 machine
-# (which has only Go): C headers for Fyne (cgo, X11, OpenGL), the tools the tests use (poppler's
-# pdftotext and pdftoppm, headless Chromium, shellcheck) and a PostgreSQL server. In CI (CI set),
-# a test whose tool is missing fails instead of skipping. Packages already present are skipped, so a second run costs a second.
+# Installs the Debian packages Fengqiao needs on a fresh Debian 12 machine (which has only Go).
+#
+#   scripts/install-deps.sh          everything the tests need: the build packages below, the tools
+#                                    the tests use (poppler's pdftotext and pdftoppm, headless
+#                                    Chromium, shellcheck) and a PostgreSQL server
+#   scripts/install-deps.sh build    only what building and running the hall needs: C headers for
+#                                    Fyne (cgo, X11, OpenGL) and espeak-ng for the spoken prompts
+#
+# In CI (CI set), a test whose tool is missing fails instead of skipping. Packages already present
+# are skipped, so a second run costs a second.
 set -euo pipefail
 
-want=(
+build=(
   gcc pkg-config
   libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
-  poppler-utils chromium shellcheck
-  postgresql
 )
+want=("${build[@]}")
+case "${1:-test}" in
+build) want+=(espeak-ng) ;;
+test) want+=(poppler-utils chromium shellcheck postgresql) ;;
+*)
+  echo "usage: scripts/install-deps.sh [build|test]" >&2
+  exit 2
+  ;;
+esac
 
 missing=()
 for p in "${want[@]}"; do
