@@ -24,12 +24,7 @@ type ledgerPage struct {
 
 func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request, v visit) {
 	ctx := r.Context()
-	cat, err := s.loadCatalogue(ctx)
-	if err != nil {
-		s.pageFail(w, r, err)
-		return
-	}
-	rows, err := s.web.Ledger(ctx, v.User.Scope())
+	cat, rows, err := s.ledgerRows(ctx, v)
 	if err != nil {
 		s.pageFail(w, r, err)
 		return
@@ -68,12 +63,7 @@ func (s *Server) followUpsPage(w http.ResponseWriter, r *http.Request, v visit) 
 
 func (s *Server) showFollowUps(w http.ResponseWriter, r *http.Request, v visit, status int, errMsg string) {
 	ctx := r.Context()
-	cat, err := s.loadCatalogue(ctx)
-	if err != nil {
-		s.pageFail(w, r, err)
-		return
-	}
-	rows, err := s.web.Ledger(ctx, v.User.Scope())
+	cat, rows, err := s.ledgerRows(ctx, v)
 	if err != nil {
 		s.pageFail(w, r, err)
 		return

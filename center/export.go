@@ -16,12 +16,7 @@ import (
 
 func (s *Server) exportLedger(w http.ResponseWriter, r *http.Request, v visit) {
 	ctx := r.Context()
-	cat, err := s.loadCatalogue(ctx)
-	if err != nil {
-		s.pageFail(w, r, err)
-		return
-	}
-	rows, err := s.web.Ledger(ctx, v.User.Scope())
+	cat, rows, err := s.ledgerRows(ctx, v)
 	if err != nil {
 		s.pageFail(w, r, err)
 		return
@@ -133,12 +128,7 @@ func (s *Server) exportReport(w http.ResponseWriter, r *http.Request, v visit) {
 		s.render(w, r, http.StatusBadRequest, "error", s.page(r, v, "", "月份格式应为 YYYY-MM。"))
 		return
 	}
-	cat, err := s.loadCatalogue(ctx)
-	if err != nil {
-		s.pageFail(w, r, err)
-		return
-	}
-	rows, err := s.web.Ledger(ctx, v.User.Scope())
+	cat, rows, err := s.ledgerRows(ctx, v)
 	if err != nil {
 		s.pageFail(w, r, err)
 		return

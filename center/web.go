@@ -239,6 +239,16 @@ func (s *Server) catalogue(sites []Site) Catalogue {
 }
 
 // loadSites returns the catalogue with the sites' names.
+// ledgerRows loads the catalogue and the ledger rows the visitor's scope allows.
+func (s *Server) ledgerRows(ctx context.Context, v visit) (Catalogue, []LedgerRow, error) {
+	cat, err := s.loadCatalogue(ctx)
+	if err != nil {
+		return cat, nil, err
+	}
+	rows, err := s.web.Ledger(ctx, v.User.Scope())
+	return cat, rows, err
+}
+
 func (s *Server) loadCatalogue(ctx context.Context) (Catalogue, error) {
 	sites, err := s.web.Sites(ctx)
 	if err != nil {
