@@ -1,9 +1,6 @@
 package console
 
 import (
-	"fmt"
-	"image/png"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -11,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"fengqiao/app"
+	"fengqiao/screens/shot"
 	"fengqiao/screens/theme"
 )
 
@@ -18,10 +16,7 @@ import (
 // console-signin.png, console-serving.png (a visitor at the window, a help alert) and
 // console-offline.png.
 func Screenshots(dir string, info app.Info) error {
-	// Fyne wants its calls off the main goroutine, as in a running app.
-	errc := make(chan error, 1)
-	go func() { errc <- screenshots(dir, info) }()
-	return <-errc
+	return shot.OffMain(func() error { return screenshots(dir, info) })
 }
 
 func screenshots(dir string, info app.Info) error {
@@ -35,7 +30,7 @@ func screenshots(dir string, info app.Info) error {
 	w.Resize(fyne.NewSize(1366, 900))
 	sc.Name.SetText("王芳")
 	sc.PIN.SetText("1234")
-	if err := save(w, filepath.Join(dir, "console-signin.png")); err != nil {
+	if err := shot.Save(w, filepath.Join(dir, "console-signin.png")); err != nil {
 		return err
 	}
 
@@ -68,7 +63,7 @@ func screenshots(dir string, info app.Info) error {
 	sc.showStats(app.WindowStats{Called: 14, Completed: 11, Skipped: 1, Transferred: 1, AvgMinutes: 9.4, Rated: 10, Flagged: 1})
 	sc.say("已叫号 D004", theme.Success)
 	sc.render()
-	if err := save(w, filepath.Join(dir, "console-serving.png")); err != nil {
+	if err := shot.Save(w, filepath.Join(dir, "console-serving.png")); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -76,17 +71,5 @@ func screenshots(dir string, info app.Info) error {
 	s.mu.Unlock()
 	sc.say("无法连接叫号服务器，填写的内容已保留，恢复后请再按保存", theme.Alert)
 	sc.render()
-	return save(w, filepath.Join(dir, "console-offline.png"))
-}
-
-func save(w fyne.Window, path string) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("screenshot: %w", err)
-	}
-	if err := png.Encode(f, w.Canvas().Capture()); err != nil {
-		f.Close()
-		return fmt.Errorf("screenshot %s: %w", path, err)
-	}
-	return f.Close()
+	return shot.Save(w, filepath.Join(dir, "console-offline.png"))
 }

@@ -1,9 +1,6 @@
 package display
 
 import (
-	"fmt"
-	"image/png"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -11,16 +8,14 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"fengqiao/app"
+	"fengqiao/screens/shot"
 	"fengqiao/screens/theme"
 )
 
 // Screenshots renders the board headless (Fyne's test driver) into dir: display-idle.png and
 // display-call.png, at 1920×1080.
 func Screenshots(dir string, info app.Info) error {
-	// Fyne wants its calls off the main goroutine, as in a running app.
-	errc := make(chan error, 1)
-	go func() { errc <- screenshots(dir, info) }()
-	return <-errc
+	return shot.OffMain(func() error { return screenshots(dir, info) })
 }
 
 func screenshots(dir string, info app.Info) error {
@@ -34,7 +29,7 @@ func screenshots(dir string, info app.Info) error {
 	w.Resize(fyne.NewSize(1920, 1080))
 	s.model.SetQueue(app.QueueStatus{Open: true, Services: sampleQueue(info)})
 	s.render()
-	if err := save(w, filepath.Join(dir, "display-idle.png")); err != nil {
+	if err := shot.Save(w, filepath.Join(dir, "display-idle.png")); err != nil {
 		return err
 	}
 	calls := []struct {
@@ -46,7 +41,7 @@ func screenshots(dir string, info app.Info) error {
 			Ticket: &app.Ticket{Label: c.label, Window: c.window}})
 	}
 	s.Show(*s.model.Latest)
-	return save(w, filepath.Join(dir, "display-call.png"))
+	return shot.Save(w, filepath.Join(dir, "display-call.png"))
 }
 
 func sampleQueue(info app.Info) []app.ServiceQueue {
@@ -55,17 +50,4 @@ func sampleQueue(info app.Info) []app.ServiceQueue {
 		out = append(out, app.ServiceQueue{Service: svc.Code, Name: svc.Name, Waiting: []int{5, 3, 0, 8, 2, 1}[i%6]})
 	}
 	return out
-}
-
-func save(w fyne.Window, path string) error {
-	img := w.Canvas().Capture()
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("screenshot: %w", err)
-	}
-	if err := png.Encode(f, img); err != nil {
-		f.Close()
-		return fmt.Errorf("screenshot %s: %w", path, err)
-	}
-	return f.Close()
 }

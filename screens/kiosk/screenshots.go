@@ -2,12 +2,7 @@ package kiosk
 
 import (
 	"context"
-	"fengqiao/printing"
 	"fmt"
-	"image"
-	"image/draw"
-	"image/png"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -17,6 +12,8 @@ import (
 	"fengqiao/app"
 	"fengqiao/devices/idcard"
 	"fengqiao/devices/idcard/idcardsim"
+	"fengqiao/printing"
+	"fengqiao/screens/shot"
 	kt "fengqiao/screens/theme"
 )
 
@@ -36,7 +33,8 @@ var (
 	Portrait  = fyne.NewSize(1080, 1920)
 )
 
-type shot struct {
+// scene is one kiosk screen to render: its file name and how to get there.
+type scene struct {
 	name     string
 	portrait bool // also in portrait
 	setup    func(k *Kiosk)
@@ -93,7 +91,7 @@ func RenderScreenshots(dir string, env ScreenshotEnv) ([]string, error) {
 			k.flow.Key(s[i])
 		}
 	}
-	shots := []shot{
+	shots := []scene{
 		{"home", true, func(k *Kiosk) {}},
 		{"home-elderly", true, func(k *Kiosk) { k.flow.Elderly = true; k.applyTheme() }},
 		{"home-reader-unplugged", false, func(k *Kiosk) {
@@ -221,7 +219,7 @@ func RenderScreenshots(dir string, env ScreenshotEnv) ([]string, error) {
 			img := w.Canvas().Capture()
 			w.Close()
 			name := filepath.Join(dir, fmt.Sprintf("kiosk-%s-%02d-%s.png", orient, i+1, s.name))
-			if err := writePNG(name, img); err != nil {
+			if err := shot.WritePNG(name, img); err != nil {
 				return files, err
 			}
 			files = append(files, name)
@@ -237,22 +235,5 @@ func (noPrint) PrintReceipt(context.Context, printingReceipt) error { return nil
 type paperOut struct{}
 
 func (paperOut) PrintReceipt(context.Context, printingReceipt) error { return ErrPaperOut }
-
-// writePNG stores img as an opaque RGB PNG (flat screens compress well).
-func writePNG(path string, img image.Image) error {
-	b := img.Bounds()
-	rgba := image.NewNRGBA(b)
-	draw.Draw(rgba, b, img, b.Min, draw.Src)
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	enc := png.Encoder{CompressionLevel: png.BestCompression}
-	if err := enc.Encode(f, rgba); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
 
 type printingReceipt = printing.Receipt

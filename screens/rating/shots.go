@@ -1,25 +1,20 @@
 package rating
 
 import (
-	"fmt"
-	"image/png"
-	"os"
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"fengqiao/app"
+	"fengqiao/screens/shot"
 	"fengqiao/screens/theme"
 )
 
 // Screenshots renders the pad headless (Fyne's test driver) into dir at 1280×800:
 // rating-idle.png, rating-ask.png and rating-thanks.png.
 func Screenshots(dir string) error {
-	// Fyne wants its calls off the main goroutine, as in a running app.
-	errc := make(chan error, 1)
-	go func() { errc <- screenshots(dir) }()
-	return <-errc
+	return shot.OffMain(func() error { return screenshots(dir) })
 }
 
 func screenshots(dir string) error {
@@ -35,21 +30,9 @@ func screenshots(dir string) error {
 		name  string
 	}{{Idle, "idle"}, {Asking, "ask"}, {Thanks, "thanks"}} {
 		p.show(s.state)
-		if err := save(w, filepath.Join(dir, "rating-"+s.name+".png")); err != nil {
+		if err := shot.Save(w, filepath.Join(dir, "rating-"+s.name+".png")); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-func save(w fyne.Window, path string) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("screenshot: %w", err)
-	}
-	if err := png.Encode(f, w.Canvas().Capture()); err != nil {
-		f.Close()
-		return fmt.Errorf("screenshot %s: %w", path, err)
-	}
-	return f.Close()
 }
