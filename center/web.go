@@ -15,6 +15,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -271,8 +272,11 @@ func (s *Server) showLogin(w http.ResponseWriter, r *http.Request, status int, m
 }
 
 // dummyHash is compared against when the user does not exist, so that an unknown name takes as
-// long as a wrong password.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("fengqiao-no-such-user"), bcrypt.DefaultCost)
+// long as a wrong password. It is computed on the first sign-in, not when the program starts.
+var dummyHash = sync.OnceValue(func() []byte {
+	h, _ := bcrypt.GenerateFromPassword([]byte("fengqiao-no-such-user"), bcrypt.DefaultCost)
+	return h
+})
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
@@ -294,7 +298,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil || len(hash) == 0 {
-		hash = dummyHash
+		hash = dummyHash()
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(r.PostFormValue("password"))) != nil || err != nil || !user.Role.Valid() {
 		s.log.InfoContext(ctx, "sign-in refused") // no name: it may be a mistyped password
