@@ -1,0 +1,130 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"fengqiao/center"
+	"fengqiao/center/sqlstore"
+)
+
+// ServeOptions are the settings of serve.
+type ServeOptions struct {
+	IO            Streams
+	DB            string
+	Listen        string
+	TLSCert       string
+	TLSKey        string
+	CentreName    string
+	CentrePhone   string
+	Retain        Days // 0: keep personal data
+	TrustProxy    bool
+	SecureCookies bool
+}
+
+// NewCmdServe returns the serve command. runF, when not nil, replaces the work (tests).
+func NewCmdServe(runF func(*ServeOptions) error) *cobra.Command {
+	opts := &ServeOptions{}
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the halls' sync API, the tracking page and the dashboard",
+		Long: `Serve the halls' sync API, the residents' case tracking page and the staff's dashboard
+until interrupted. Without --tls-cert the server speaks plain HTTP.`,
+		Args: exactArgs(),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if (opts.TLSCert == "") != (opts.TLSKey == "") {
+				return usageErrorf("--tls-cert and --tls-key go together")
+			}
+			opts.IO = streamsOf(cmd)
+			if runF != nil {
+				return runF(opts)
+			}
+			return serveRun(cmd.Context(), opts)
+		},
+	}
+	addDBFlag(cmd, &opts.DB)
+	f := cmd.Flags()
+	f.StringVar(&opts.Listen, "listen", ":8443", "listen on `ADDR` (host:port)")
+	f.StringVar(&opts.TLSCert, "tls-cert", "", "TLS certificate `FILE` (PEM)")
+	f.StringVar(&opts.TLSKey, "tls-key", "", "TLS key `FILE` (PEM)")
+	f.StringVar(&opts.CentreName, "centre-name", "综治中心", "the centre's `NAME` on its pages")
+	f.StringVar(&opts.CentrePhone, "centre-phone", "", "the centre's `PHONE`, shown for case codes it does not know")
+	f.Var(&opts.Retain, "retain",
+		"strip personal data of cases closed longer ago than `DAYS`, e.g. 1095d, at start and then daily")
+	f.BoolVar(&opts.TrustProxy, "trust-proxy", false,
+		"take client addresses from X-Forwarded-For (behind a reverse proxy only)")
+	f.BoolVar(&opts.SecureCookies, "secure-cookies", false, "mark cookies Secure (set when a TLS proxy is in front)")
+	return cmd
+}
+
+func serveRun(ctx context.Context, opts *ServeOptions) error {
+	st, err := sqlstore.Open(ctx, opts.DB)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ln, err := net.Listen("tcp", opts.Listen)
+	if err != nil {
+		return err
+	}
+	if opts.Retain > 0 {
+		go retainLoop(ctx, st, opts.Retain.Duration())
+	}
+	tls := opts.TLSCert != ""
+	handler := center.NewServer(st, slog.Default(), center.WithCentre(opts.CentreName, opts.CentrePhone),
+		center.WithSecureCookies(tls || opts.SecureCookies), center.WithTrustedProxy(opts.TrustProxy))
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+	}
+	slog.InfoContext(ctx, "centre serving", "addr", ln.Addr().String(), "tls", tls)
+	errc := make(chan error, 1)
+	go func() {
+		if tls {
+			errc <- srv.ServeTLS(ln, opts.TLSCert, opts.TLSKey)
+		} else {
+			errc <- srv.Serve(ln)
+		}
+	}()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shut); err != nil {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	return nil
+}
+
+// retainLoop applies the retention rule at start and then daily until ctx ends.
+func retainLoop(ctx context.Context, st center.WebStore, keep time.Duration) {
+	for {
+		n, err := st.StripPersonalData(ctx, time.Now().Add(-keep))
+		switch {
+		case errors.Is(err, context.Canceled):
+			return
+		case err != nil:
+			slog.ErrorContext(ctx, "retention", "err", err)
+		case n > 0:
+			slog.InfoContext(ctx, "retention: personal data stripped", "cases", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(24 * time.Hour):
+		}
+	}
+}
