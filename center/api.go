@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"fengqiao/app"
+	"fengqiao/wire"
 )
 
 // maxBody bounds a request body; a full batch of events is far below it.
@@ -102,7 +103,7 @@ func (s *Server) staff(h func(w http.ResponseWriter, r *http.Request, user strin
 }
 
 func (s *Server) push(w http.ResponseWriter, r *http.Request, site Site) {
-	var req PushRequest
+	var req wire.PushRequest
 	if err := decodeBody(w, r, &req); err != nil {
 		s.fail(w, r, err)
 		return
@@ -126,8 +127,8 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request, site Site) {
 	}
 	limit := 100
 	if l := q.Get("limit"); l != "" {
-		if limit, err = strconv.Atoi(l); err != nil || limit < 1 || limit > MaxBatch {
-			s.fail(w, r, app.Errorf(app.EINVALID, "limit must be between 1 and %d", MaxBatch))
+		if limit, err = strconv.Atoi(l); err != nil || limit < 1 || limit > wire.MaxBatch {
+			s.fail(w, r, app.Errorf(app.EINVALID, "limit must be between 1 and %d", wire.MaxBatch))
 			return
 		}
 	}
@@ -137,9 +138,9 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request, site Site) {
 		return
 	}
 	if changes == nil {
-		changes = []Change{}
+		changes = []wire.Change{}
 	}
-	writeJSON(w, http.StatusOK, ChangesReply{Changes: changes})
+	writeJSON(w, http.StatusOK, wire.ChangesReply{Changes: changes})
 }
 
 func (s *Server) getCase(w http.ResponseWriter, r *http.Request, _ string) {
@@ -219,7 +220,7 @@ func StatusOf(code string) int {
 	return http.StatusInternalServerError
 }
 
-// fail writes err as an ErrorReply. Internal errors are logged and not shown to the client.
+// fail writes err as a wire.ErrorReply. Internal errors are logged and not shown to the client.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code := app.ErrorCode(err)
 	msg := err.Error()
@@ -233,7 +234,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if code == EUNAUTHORIZED {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="fengqiao-center"`)
 	}
-	writeJSON(w, StatusOf(code), ErrorReply{Error: msg, Code: code})
+	writeJSON(w, StatusOf(code), wire.ErrorReply{Error: msg, Code: code})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -13,6 +13,7 @@ import (
 	"fengqiao/center"
 	"fengqiao/center/centertest"
 	"fengqiao/center/sqlstore"
+	"fengqiao/wire"
 )
 
 func TestAPIRefusesBadRequestsWhole(t *testing.T) {
@@ -41,10 +42,10 @@ func TestAPIRefusesBadRequestsWhole(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			good, _ := json.Marshal(center.PushRequest{Events: centertest.Outbox(t, h.DB(), 0)})
+			good, _ := json.Marshal(wire.PushRequest{Events: centertest.Outbox(t, h.DB(), 0)})
 			spoilt := centertest.Outbox(t, h.DB(), 0)
 			spoilt[1].Kind = ""
-			bad, _ := json.Marshal(center.PushRequest{Events: spoilt})
+			bad, _ := json.Marshal(wire.PushRequest{Events: spoilt})
 
 			tests := []struct {
 				name, method, path, token, body string
@@ -82,7 +83,7 @@ func TestAPIRefusesBadRequestsWhole(t *testing.T) {
 					continue
 				}
 				if tt.code != "" {
-					var e center.ErrorReply
+					var e wire.ErrorReply
 					if err := json.Unmarshal(body, &e); err != nil || e.Code != tt.code || e.Error == "" {
 						t.Errorf("%s: body %s, want code %s", tt.name, body, tt.code)
 					}
@@ -94,7 +95,7 @@ func TestAPIRefusesBadRequestsWhole(t *testing.T) {
 				}
 			}
 			changes, err := s.Changes(ctx, site.ID, 0, 10)
-			if err != nil || len(changes) != 1 || changes[0].Kind != center.ChangeFollowUp || changes[0].By != "李四" {
+			if err != nil || len(changes) != 1 || changes[0].Kind != wire.ChangeFollowUp || changes[0].By != "李四" {
 				t.Errorf("changes = %+v, %v; want the user's follow-up", changes, err)
 			}
 		})

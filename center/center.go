@@ -6,8 +6,9 @@
 // (event case.escalated), then the centre. Each side only ever changes the status of the cases it
 // owns; follow-up notes are appended by either side. Nothing is merged and no write wins by time.
 //
-// The protocol is described in docs/sync.md. Storage lives in package center/sqlstore, the HTTP
-// API in this package (Server).
+// The protocol is described in docs/sync.md and its bodies are the types of package wire, which
+// the halls use too. Storage lives in package center/sqlstore, the HTTP API in this package
+// (Server).
 package center
 
 import (
@@ -15,10 +16,9 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
-	"time"
 
 	"fengqiao/app"
+	"fengqiao/wire"
 )
 
 // Error codes that the centre adds to those of package app.
@@ -26,61 +26,6 @@ const (
 	EUNAUTHORIZED = "unauthorized" // no or an unknown bearer token
 	EFORBIDDEN    = "forbidden"    // a valid token that may not use this endpoint
 )
-
-// MaxBatch is the largest number of events a hall may push in one request.
-const MaxBatch = 1000
-
-// Event is one hall event as pushed to the centre: a row of the hall's events table.
-type Event struct {
-	ID      int64           `json:"id"` // the hall's event id: strictly increasing, gap-free in commit order
-	At      time.Time       `json:"at"`
-	Kind    string          `json:"kind"`
-	Body    json.RawMessage `json:"body"`              // app.Event with public data only
-	Private json.RawMessage `json:"private,omitempty"` // app.Visitor: the full identity, on a case's first event
-}
-
-// PushRequest is the body of POST /api/v1/sync/events.
-type PushRequest struct {
-	Events []Event `json:"events"`
-}
-
-// PushReply tells the hall how far the centre got.
-type PushReply struct {
-	// AppliedThrough is the site's high-water mark: every event with an id up to it has been
-	// applied, exactly once. The hall advances its cursor to it and sends from the next id.
-	AppliedThrough int64 `json:"applied_through"`
-	// Applied counts the events of this request applied now (duplicates and events past a gap
-	// are not).
-	Applied int `json:"applied"`
-}
-
-// Change kinds sent back to the halls.
-const (
-	ChangeStatus   = "status"   // a status change of a centre-owned case
-	ChangeFollowUp = "followup" // a follow-up note appended by the centre
-)
-
-// Change is one change made at the centre to a case of a site, for the site to apply.
-type Change struct {
-	Seq    int64           `json:"seq"` // per site, gap-free and in commit order
-	At     time.Time       `json:"at"`
-	Code   string          `json:"code"`
-	Kind   string          `json:"kind"`
-	Change *app.CaseChange `json:"change,omitempty"` // for ChangeStatus
-	Note   string          `json:"note,omitempty"`   // for ChangeFollowUp
-	By     string          `json:"by,omitempty"`     // for ChangeFollowUp
-}
-
-// ChangesReply is the body of the reply to GET /api/v1/sync/changes.
-type ChangesReply struct {
-	Changes []Change `json:"changes"`
-}
-
-// ErrorReply is the body of every error response.
-type ErrorReply struct {
-	Error string `json:"error"`
-	Code  string `json:"code"`
-}
 
 // Case is a case as the centre holds it.
 type Case struct {
@@ -123,9 +68,9 @@ type Store interface {
 	// ApplyBatch applies the events of a site that continue its high-water mark, each exactly
 	// once, in one transaction with the new mark. Duplicates and events past a gap are ignored.
 	// A malformed batch is refused whole (EINVALID) and nothing of it is applied.
-	ApplyBatch(ctx context.Context, siteID int64, events []Event) (PushReply, error)
+	ApplyBatch(ctx context.Context, siteID int64, events []wire.Event) (wire.PushReply, error)
 	// Changes returns up to limit changes for the site with a sequence number above after.
-	Changes(ctx context.Context, siteID, after int64, limit int) ([]Change, error)
+	Changes(ctx context.Context, siteID, after int64, limit int) ([]wire.Change, error)
 
 	// Case returns a case with its history.
 	Case(ctx context.Context, code string) (Case, error)

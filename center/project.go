@@ -8,11 +8,12 @@ import (
 	"time"
 
 	"fengqiao/app"
+	"fengqiao/wire"
 )
 
 // Decoded is a pushed event with its body parsed.
 type Decoded struct {
-	Event
+	wire.Event
 	Body    app.Event
 	Visitor *app.Visitor // the private identity, if the event carries one
 }
@@ -20,9 +21,9 @@ type Decoded struct {
 // Decode validates a batch and parses its events. Ids must be positive and strictly increasing;
 // ticket events must carry a ticket and case events a case with a valid code. Any fault refuses
 // the whole batch with an EINVALID error that names the event.
-func Decode(events []Event) ([]Decoded, error) {
-	if len(events) > MaxBatch {
-		return nil, app.Errorf(app.EINVALID, "a batch holds at most %d events, not %d", MaxBatch, len(events))
+func Decode(events []wire.Event) ([]Decoded, error) {
+	if len(events) > wire.MaxBatch {
+		return nil, app.Errorf(app.EINVALID, "a batch holds at most %d events, not %d", wire.MaxBatch, len(events))
 	}
 	out := make([]Decoded, len(events))
 	var last int64
@@ -40,7 +41,7 @@ func Decode(events []Event) ([]Decoded, error) {
 	return out, nil
 }
 
-func decode(e Event) (Decoded, error) {
+func decode(e wire.Event) (Decoded, error) {
 	d := Decoded{Event: e}
 	switch {
 	case e.ID <= 0:
@@ -217,7 +218,7 @@ func (p *Projection) Apply(d Decoded) (outcome, reason string) {
 	switch d.Kind {
 	case app.EventCaseChanged:
 		if cs.Case.Owner != app.OwnerHall {
-			if pd := p.match(snap.Code, ChangeStatus, func(pd *Pending) bool { return pd.Status == snap.Status }); pd != nil {
+			if pd := p.match(snap.Code, wire.ChangeStatus, func(pd *Pending) bool { return pd.Status == snap.Status }); pd != nil {
 				pd.Echo = d.ID
 				return OutcomeEcho, ""
 			}
@@ -226,7 +227,7 @@ func (p *Projection) Apply(d Decoded) (outcome, reason string) {
 		p.takeSnapshot(cs, snap)
 		p.hallEntry(d, snap.Code, entry)
 	case app.EventCaseNote:
-		if pd := p.match(snap.Code, ChangeFollowUp, func(pd *Pending) bool { return pd.Note == entry.Note && pd.By == entry.By }); pd != nil {
+		if pd := p.match(snap.Code, wire.ChangeFollowUp, func(pd *Pending) bool { return pd.Note == entry.Note && pd.By == entry.By }); pd != nil {
 			pd.Echo = d.ID
 			return OutcomeEcho, ""
 		}

@@ -9,7 +9,7 @@ import (
 	"net/http"
 	"net/url"
 
-	"fengqiao/center"
+	"fengqiao/wire"
 )
 
 // CentreError is an error reply of the centre.
@@ -58,9 +58,9 @@ func (w *Worker) call(ctx context.Context, method, path string, query url.Values
 		return fmt.Errorf("%s %s: read reply: %w", method, path, err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		var e center.ErrorReply
+		var e wire.ErrorReply
 		if json.Unmarshal(b, &e) != nil || e.Code == "" {
-			e = center.ErrorReply{Error: http.StatusText(resp.StatusCode), Code: "http"}
+			e = wire.ErrorReply{Error: http.StatusText(resp.StatusCode), Code: "http"}
 		}
 		return fmt.Errorf("%s %s: %w", method, path, &CentreError{Status: resp.StatusCode, Code: e.Code, Message: e.Error})
 	}

@@ -24,8 +24,8 @@ import (
 	"time"
 
 	"fengqiao/app"
-	"fengqiao/center"
 	"fengqiao/store"
+	"fengqiao/wire"
 )
 
 // Config configures a Worker. BaseURL and Token are required; the rest have defaults.
@@ -64,7 +64,7 @@ func New(hall *store.Hall, cfg Config) (*Worker, error) {
 	if cfg.BatchSize <= 0 {
 		cfg.BatchSize = 500
 	}
-	cfg.BatchSize = min(cfg.BatchSize, center.MaxBatch)
+	cfg.BatchSize = min(cfg.BatchSize, wire.MaxBatch)
 	if cfg.Interval <= 0 {
 		cfg.Interval = 5 * time.Second
 	}
@@ -175,9 +175,9 @@ func (w *Worker) push(ctx context.Context) error {
 		if len(rows) == 0 {
 			return nil
 		}
-		var reply center.PushReply
+		var reply wire.PushReply
 		if err := w.call(ctx, http.MethodPost, "/api/v1/sync/events", nil,
-			center.PushRequest{Events: toEvents(rows)}, &reply); err != nil {
+			wire.PushRequest{Events: toEvents(rows)}, &reply); err != nil {
 			return err
 		}
 		last := rows[len(rows)-1].ID
@@ -201,10 +201,10 @@ func (w *Worker) push(ctx context.Context) error {
 	}
 }
 
-func toEvents(rows []store.OutboxEvent) []center.Event {
-	out := make([]center.Event, len(rows))
+func toEvents(rows []store.OutboxEvent) []wire.Event {
+	out := make([]wire.Event, len(rows))
 	for i, e := range rows {
-		out[i] = center.Event{ID: e.ID, At: e.At, Kind: e.Kind, Body: e.Body, Private: e.Private}
+		out[i] = wire.Event{ID: e.ID, At: e.At, Kind: e.Kind, Body: e.Body, Private: e.Private}
 	}
 	return out
 }
@@ -220,7 +220,7 @@ func (w *Worker) pull(ctx context.Context) error {
 			return err
 		}
 		q := url.Values{"after": {fmt.Sprint(st.Pulled)}, "limit": {fmt.Sprint(pullPage)}}
-		var reply center.ChangesReply
+		var reply wire.ChangesReply
 		if err := w.call(ctx, http.MethodGet, "/api/v1/sync/changes", q, nil, &reply); err != nil {
 			return err
 		}
@@ -250,13 +250,13 @@ func (w *Worker) pull(ctx context.Context) error {
 // that applying it again after a crash returns the recorded result instead of acting twice. It
 // returns "applied", or the code of the hall's refusal: a change the hall's rules refuse would be
 // refused again, so it is recorded and skipped rather than retried forever.
-func (w *Worker) apply(ctx context.Context, ch center.Change) (string, error) {
+func (w *Worker) apply(ctx context.Context, ch wire.Change) (string, error) {
 	kctx := app.WithIdempotencyKey(ctx, fmt.Sprintf("centre-change/%d", ch.Seq))
 	var err error
 	switch {
-	case ch.Kind == center.ChangeStatus && ch.Change != nil:
+	case ch.Kind == wire.ChangeStatus && ch.Change != nil:
 		_, err = w.hall.ApplyCentreChange(kctx, ch.Code, *ch.Change)
-	case ch.Kind == center.ChangeFollowUp:
+	case ch.Kind == wire.ChangeFollowUp:
 		_, err = w.hall.AddFollowUp(kctx, ch.Code, ch.Note, ch.By)
 	default:
 		err = app.Errorf(app.EINVALID, "unknown change kind %q", ch.Kind)

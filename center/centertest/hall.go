@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"fengqiao/app"
-	"fengqiao/center"
 	"fengqiao/store"
+	"fengqiao/wire"
 )
 
 // Windows are the windows of a test hall: each serves every default service.
@@ -49,7 +49,7 @@ func IDNumber(i int) string {
 }
 
 // Outbox returns the hall's events after the id, as pushed to the centre.
-func Outbox(t testing.TB, db *store.DB, after int64) []center.Event {
+func Outbox(t testing.TB, db *store.DB, after int64) []wire.Event {
 	t.Helper()
 	evs, err := db.Outbox(context.Background(), after, 1<<30)
 	if err != nil {
@@ -59,10 +59,10 @@ func Outbox(t testing.TB, db *store.DB, after int64) []center.Event {
 }
 
 // Events converts outbox rows to pushed events.
-func Events(evs []store.OutboxEvent) []center.Event {
-	out := make([]center.Event, len(evs))
+func Events(evs []store.OutboxEvent) []wire.Event {
+	out := make([]wire.Event, len(evs))
 	for i, e := range evs {
-		out[i] = center.Event{ID: e.ID, At: e.At, Kind: e.Kind, Body: e.Body, Private: e.Private}
+		out[i] = wire.Event{ID: e.ID, At: e.At, Kind: e.Kind, Body: e.Body, Private: e.Private}
 	}
 	return out
 }

@@ -14,6 +14,7 @@ import (
 
 	"fengqiao/app"
 	"fengqiao/center"
+	"fengqiao/wire"
 )
 
 // Fixed totals of the town.
@@ -108,8 +109,8 @@ func Build(ctx context.Context, st center.WebStore, now time.Time, seed uint64) 
 			sum.Codes = append(sum.Codes, h.addCase(f))
 		}
 		events := h.events()
-		for start := 0; start < len(events); start += center.MaxBatch {
-			batch := events[start:min(start+center.MaxBatch, len(events))]
+		for start := 0; start < len(events); start += wire.MaxBatch {
+			batch := events[start:min(start+wire.MaxBatch, len(events))]
 			if _, err := st.ApplyBatch(ctx, site.ID, batch); err != nil {
 				return sum, fmt.Errorf("demo: push %s: %w", spec.Name, err)
 			}
@@ -151,20 +152,20 @@ func (h *hall) emit(at time.Time, kind string, body any, private *app.Visitor) {
 }
 
 // events returns the hall's events in time order with ids 1, 2, ….
-func (h *hall) events() []center.Event {
+func (h *hall) events() []wire.Event {
 	sort.SliceStable(h.pending, func(i, j int) bool {
 		if !h.pending[i].at.Equal(h.pending[j].at) {
 			return h.pending[i].at.Before(h.pending[j].at)
 		}
 		return h.pending[i].order < h.pending[j].order
 	})
-	out := make([]center.Event, len(h.pending))
+	out := make([]wire.Event, len(h.pending))
 	for i, p := range h.pending {
 		body, err := json.Marshal(p.body)
 		if err != nil {
 			panic(err)
 		}
-		e := center.Event{ID: int64(i + 1), At: p.at, Kind: p.kind, Body: body}
+		e := wire.Event{ID: int64(i + 1), At: p.at, Kind: p.kind, Body: body}
 		if p.private != nil {
 			e.Private, _ = json.Marshal(p.private)
 		}

@@ -7,6 +7,7 @@ import (
 
 	"fengqiao/app"
 	"fengqiao/center"
+	"fengqiao/wire"
 )
 
 // ApplyBatch implements center.Store. Under the lock of the site's row it takes the events that
@@ -14,18 +15,18 @@ import (
 // tickets, stores them raw with their outcome, and moves the mark, all in one transaction. Events
 // at or below the mark are duplicates and are skipped; events past a gap wait for the hall to
 // resend them after the reply. Either way the reply's AppliedThrough is where the hall resumes.
-func (s *Store) ApplyBatch(ctx context.Context, siteID int64, events []center.Event) (center.PushReply, error) {
+func (s *Store) ApplyBatch(ctx context.Context, siteID int64, events []wire.Event) (wire.PushReply, error) {
 	decoded, err := center.Decode(events)
 	if err != nil {
-		return center.PushReply{}, err
+		return wire.PushReply{}, err
 	}
-	var reply center.PushReply
+	var reply wire.PushReply
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		hwm, err := s.lockSite(ctx, tx, siteID)
 		if err != nil {
 			return err
 		}
-		reply = center.PushReply{AppliedThrough: hwm}
+		reply = wire.PushReply{AppliedThrough: hwm}
 		run := contiguous(decoded, hwm)
 		if len(run) == 0 {
 			return nil
@@ -74,7 +75,7 @@ func (s *Store) ApplyBatch(ctx context.Context, siteID int64, events []center.Ev
 			last, now, siteID); err != nil {
 			return dbErr("advance high-water mark", err)
 		}
-		reply = center.PushReply{AppliedThrough: last, Applied: len(run)}
+		reply = wire.PushReply{AppliedThrough: last, Applied: len(run)}
 		return nil
 	})
 	return reply, err

@@ -9,6 +9,7 @@ import (
 
 	"fengqiao/app"
 	"fengqiao/center"
+	"fengqiao/wire"
 )
 
 // Case implements center.Store.
@@ -74,17 +75,17 @@ func (s *Store) ChangeCase(ctx context.Context, code string, change app.CaseChan
 	if change.By == "" {
 		change.By = app.OwnerCentre
 	}
-	return s.caseWrite(ctx, code, func(cs *center.CaseState, now time.Time) (center.Change, error) {
+	return s.caseWrite(ctx, code, func(cs *center.CaseState, now time.Time) (wire.Change, error) {
 		if change.Category != "" {
 			for _, svc := range s.services {
 				if svc.Code == cs.Case.Service && len(svc.Categories) > 0 && !svc.HasCategory(change.Category) {
-					return center.Change{}, app.Errorf(app.EINVALID, "unknown category for service %s", svc.Code)
+					return wire.Change{}, app.Errorf(app.EINVALID, "unknown category for service %s", svc.Code)
 				}
 			}
 		}
 		next, err := cs.Case.Apply(change, app.OwnerCentre)
 		if err != nil {
-			return center.Change{}, err
+			return wire.Change{}, err
 		}
 		next.UpdatedAt = now
 		if next.Status == app.CaseClosed && next.ClosedAt == nil {
@@ -92,7 +93,7 @@ func (s *Store) ChangeCase(ctx context.Context, code string, change app.CaseChan
 		}
 		cs.Case, cs.Changed = next, true
 		ch := change
-		return center.Change{Kind: center.ChangeStatus, Change: &ch}, nil
+		return wire.Change{Kind: wire.ChangeStatus, Change: &ch}, nil
 	})
 }
 
@@ -104,9 +105,9 @@ func (s *Store) AddFollowUp(ctx context.Context, code, note, by string) (center.
 	if by == "" {
 		by = app.OwnerCentre
 	}
-	return s.caseWrite(ctx, code, func(cs *center.CaseState, now time.Time) (center.Change, error) {
+	return s.caseWrite(ctx, code, func(cs *center.CaseState, now time.Time) (wire.Change, error) {
 		cs.Case.UpdatedAt, cs.Changed = now, true
-		return center.Change{Kind: center.ChangeFollowUp, Note: note, By: by}, nil
+		return wire.Change{Kind: wire.ChangeFollowUp, Note: note, By: by}, nil
 	})
 }
 
@@ -114,7 +115,7 @@ func (s *Store) AddFollowUp(ctx context.Context, code, note, by string) (center.
 // the outbound change that fn returns. The change's seq is the site's last_seq + 1, taken under
 // the lock, so no reader can see seq n+1 committed before seq n.
 func (s *Store) caseWrite(ctx context.Context, code string,
-	fn func(cs *center.CaseState, now time.Time) (center.Change, error)) (center.Case, error) {
+	fn func(cs *center.CaseState, now time.Time) (wire.Change, error)) (center.Case, error) {
 	canon, err := app.ParseCaseCode(code)
 	if err != nil {
 		return center.Case{}, err
@@ -175,16 +176,16 @@ func (s *Store) caseWrite(ctx context.Context, code string,
 }
 
 // Changes implements center.Store.
-func (s *Store) Changes(ctx context.Context, siteID, after int64, limit int) ([]center.Change, error) {
+func (s *Store) Changes(ctx context.Context, siteID, after int64, limit int) ([]wire.Change, error) {
 	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT seq, at, code, kind, change, note, by_name FROM changes
 		WHERE site_id = ? AND seq > ? ORDER BY seq LIMIT ?`), siteID, after, limit)
 	if err != nil {
 		return nil, dbErr("read changes", err)
 	}
 	defer rows.Close()
-	var out []center.Change
+	var out []wire.Change
 	for rows.Next() {
-		var c center.Change
+		var c wire.Change
 		var at int64
 		var body string
 		if err := rows.Scan(&c.Seq, &at, &c.Code, &c.Kind, &body, &c.Note, &c.By); err != nil {

@@ -12,6 +12,7 @@ import (
 	"fengqiao/center/centertest"
 	"fengqiao/center/sqlstore"
 	"fengqiao/store"
+	"fengqiao/wire"
 )
 
 // forEachBackend runs test once on SQLite and once on PostgreSQL.
@@ -151,12 +152,12 @@ func TestDuplicateAndReorderedBatches(t *testing.T) {
 func TestMalformedBatchIsRefusedWhole(t *testing.T) {
 	tests := []struct {
 		name  string
-		spoil func(evs []center.Event) []center.Event
+		spoil func(evs []wire.Event) []wire.Event
 	}{
-		{"ids not increasing", func(evs []center.Event) []center.Event { evs[2].ID = evs[1].ID; return evs }},
-		{"no kind", func(evs []center.Event) []center.Event { evs[3].Kind = ""; return evs }},
-		{"body not JSON", func(evs []center.Event) []center.Event { evs[3].Body = json.RawMessage(`{"kind":`); return evs }},
-		{"ticket event without ticket", func(evs []center.Event) []center.Event {
+		{"ids not increasing", func(evs []wire.Event) []wire.Event { evs[2].ID = evs[1].ID; return evs }},
+		{"no kind", func(evs []wire.Event) []wire.Event { evs[3].Kind = ""; return evs }},
+		{"body not JSON", func(evs []wire.Event) []wire.Event { evs[3].Body = json.RawMessage(`{"kind":`); return evs }},
+		{"ticket event without ticket", func(evs []wire.Event) []wire.Event {
 			for i, e := range evs {
 				if e.Kind == app.EventIssued {
 					evs[i].Body = json.RawMessage(`{"id":0,"at":"2025-01-01T00:00:00Z","kind":"ticket.issued"}`)
@@ -165,16 +166,16 @@ func TestMalformedBatchIsRefusedWhole(t *testing.T) {
 			}
 			return evs
 		}},
-		{"bad case code", func(evs []center.Event) []center.Event {
+		{"bad case code", func(evs []wire.Event) []wire.Event {
 			var ev app.Event
 			json.Unmarshal(evs[0].Body, &ev)
 			ev.Case.Code = "0000-0000-0000-0000-0001"
 			evs[0].Body, _ = json.Marshal(ev)
 			return evs
 		}},
-		{"negative id", func(evs []center.Event) []center.Event { evs[0].ID = -1; return evs }},
-		{"too many events", func(evs []center.Event) []center.Event {
-			out := make([]center.Event, center.MaxBatch+1)
+		{"negative id", func(evs []wire.Event) []wire.Event { evs[0].ID = -1; return evs }},
+		{"too many events", func(evs []wire.Event) []wire.Event {
+			out := make([]wire.Event, wire.MaxBatch+1)
 			for i := range out {
 				out[i] = evs[len(evs)-1]
 				out[i].ID = int64(i + 1)
@@ -230,7 +231,7 @@ func TestOwnershipAndEscalation(t *testing.T) {
 
 		// A status change from the hall of a case the centre owns is kept but refused.
 		forged := forgeChange(t, h, code, app.CaseClosed)
-		reply := try(s.ApplyBatch(ctx, site.ID, []center.Event{forged})).must(t)
+		reply := try(s.ApplyBatch(ctx, site.ID, []wire.Event{forged})).must(t)
 		if reply.Applied != 1 {
 			t.Fatalf("reply = %+v", reply)
 		}
@@ -360,7 +361,7 @@ func push(t *testing.T, s *sqlstore.Store, site center.Site, h *store.Hall) {
 
 // forgeChange returns a case.changed event that no real hall would send: the next event id,
 // claiming a status change of code.
-func forgeChange(t *testing.T, h *store.Hall, code string, status app.CaseStatus) center.Event {
+func forgeChange(t *testing.T, h *store.Hall, code string, status app.CaseStatus) wire.Event {
 	t.Helper()
 	evs := centertest.Outbox(t, h.DB(), 0)
 	c := try(h.Case(context.Background(), code)).must(t)
@@ -368,7 +369,7 @@ func forgeChange(t *testing.T, h *store.Hall, code string, status app.CaseStatus
 	c.History = append(c.History, app.CaseEntry{At: c.UpdatedAt, Kind: app.EntryStatus, Status: status, By: "hall"})
 	body, _ := json.Marshal(app.Event{At: c.UpdatedAt, Kind: app.EventCaseChanged, Case: &c})
 	last := evs[len(evs)-1]
-	return center.Event{ID: last.ID + 1, At: last.At, Kind: app.EventCaseChanged, Body: body}
+	return wire.Event{ID: last.ID + 1, At: last.At, Kind: app.EventCaseChanged, Body: body}
 }
 
 func caseCodes(t *testing.T, h *store.Hall) []string {

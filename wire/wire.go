@@ -1,0 +1,70 @@
+// Package wire is what the halls and the centre exchange over HTTP: the bodies of a hall's push
+// (POST /api/v1/sync/events) and pull (GET /api/v1/sync/changes), the error body of every failed
+// request, the batch limit, and the kinds of change the centre sends back.
+//
+// Both sides use these types, so the hall binary needs only this package, not the centre's. The
+// JSON field names are the protocol: changing one breaks every hall in the field. See docs/sync.md.
+package wire
+
+import (
+	"encoding/json"
+	"time"
+
+	"fengqiao/app"
+)
+
+// MaxBatch is the largest number of events a hall may push in one request, and the largest page
+// of changes it may ask for.
+const MaxBatch = 1000
+
+// Event is one hall event as pushed to the centre: a row of the hall's events table.
+type Event struct {
+	ID      int64           `json:"id"` // the hall's event id: strictly increasing, gap-free in commit order
+	At      time.Time       `json:"at"`
+	Kind    string          `json:"kind"`
+	Body    json.RawMessage `json:"body"`              // app.Event with public data only
+	Private json.RawMessage `json:"private,omitempty"` // app.Visitor: the full identity, on a case's first event
+}
+
+// PushRequest is the body of POST /api/v1/sync/events.
+type PushRequest struct {
+	Events []Event `json:"events"`
+}
+
+// PushReply tells the hall how far the centre got.
+type PushReply struct {
+	// AppliedThrough is the site's high-water mark: every event with an id up to it has been
+	// applied, exactly once. The hall advances its cursor to it and sends from the next id.
+	AppliedThrough int64 `json:"applied_through"`
+	// Applied counts the events of this request applied now (duplicates and events past a gap
+	// are not).
+	Applied int `json:"applied"`
+}
+
+// Change kinds sent back to the halls.
+const (
+	ChangeStatus   = "status"   // a status change of a centre-owned case
+	ChangeFollowUp = "followup" // a follow-up note appended by the centre
+)
+
+// Change is one change made at the centre to a case of a site, for the site to apply.
+type Change struct {
+	Seq    int64           `json:"seq"` // per site, gap-free and in commit order
+	At     time.Time       `json:"at"`
+	Code   string          `json:"code"`
+	Kind   string          `json:"kind"`
+	Change *app.CaseChange `json:"change,omitempty"` // for ChangeStatus
+	Note   string          `json:"note,omitempty"`   // for ChangeFollowUp
+	By     string          `json:"by,omitempty"`     // for ChangeFollowUp
+}
+
+// ChangesReply is the body of the reply to GET /api/v1/sync/changes.
+type ChangesReply struct {
+	Changes []Change `json:"changes"`
+}
+
+// ErrorReply is the body of every error response.
+type ErrorReply struct {
+	Error string `json:"error"`
+	Code  string `json:"code"`
+}
