@@ -1,13 +1,16 @@
-package main
+package cli
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"fengqiao/config"
 	"fengqiao/hallsync"
@@ -15,20 +18,40 @@ import (
 	"fengqiao/store"
 )
 
-func init() {
-	register("hub", "serve the hall's queue API headless (a hall with several PCs)", runHub)
+type hubOptions struct {
+	hall   hallFlags
+	listen string
 }
 
-// loadConfig reads --config (empty: the demo hall) and applies --data.
-func loadConfig(path, dataDir string) (config.Config, error) {
-	cfg, err := config.Load(path)
+func newHubCmd(e *env) *cobra.Command {
+	var o hubOptions
+	cmd := &cobra.Command{
+		Use:   "hub",
+		Short: "serve the hall's queue API headless (a hall with several PCs)",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return e.run(cmd, &o, func(ctx context.Context) error { return runHub(ctx, e.Out, o) })
+		},
+	}
+	addHallFlags(cmd.Flags(), &o.hall)
+	cmd.Flags().StringVar(&o.listen, "listen", "", "listen `address` (overrides hub.listen)")
+	return cmd
+}
+
+func runHub(ctx context.Context, stdout io.Writer, o hubOptions) error {
+	cfg, err := o.hall.load()
 	if err != nil {
-		return cfg, err
+		return err
 	}
-	if dataDir != "" {
-		cfg.DataDir = dataDir
+	if o.listen != "" {
+		cfg.Hub.Listen = o.listen
 	}
-	return cfg, nil
+	hall, err := openHall(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer hall.DB().Close()
+	return serveHub(ctx, stdout, cfg, hall)
 }
 
 // openHall opens the hall's database and queue authority.
@@ -48,31 +71,23 @@ func hubTokens(cfg config.Config) map[string]string {
 	return m
 }
 
-func runHub(ctx context.Context, args []string) error {
-	fs := newFlags("hub")
-	cfgPath := fs.String("config", "", "configuration file (default: the demo hall)")
-	dataDir := fs.String("data", "", "data folder (overrides data_dir)")
-	listen := fs.String("listen", "", "listen address (overrides hub.listen)")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	cfg, err := loadConfig(*cfgPath, *dataDir)
-	if err != nil {
-		return err
-	}
-	if *listen != "" {
-		cfg.Hub.Listen = *listen
-	}
-	hall, err := openHall(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer hall.DB().Close()
-	return serveHub(ctx, cfg, hall)
+// consoleHall gives the hub's hall the console's extras, checking staff sign-ins against
+// cfg.Staff. The hub serves the console, display and rating calls only for such a hall, which is
+// what serveHub hands it.
+func consoleHall(cfg config.Config, h *store.Hall) *store.Console {
+	staff := cfg.Staff
+	return store.NewConsole(h, func(name, pin string) bool {
+		for _, s := range staff {
+			if s.Name == name {
+				return s.CheckPIN(pin)
+			}
+		}
+		return false
+	})
 }
 
-// serveHub serves the hub API on cfg.Hub.Listen until ctx ends.
-func serveHub(ctx context.Context, cfg config.Config, hall *store.Hall) error {
+// serveHub serves the hub API on cfg.Hub.Listen until ctx ends, saying where on stdout.
+func serveHub(ctx context.Context, stdout io.Writer, cfg config.Config, hall *store.Hall) error {
 	ln, err := net.Listen("tcp", cfg.Hub.Listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Hub.Listen, err)
@@ -98,7 +113,7 @@ func serveHub(ctx context.Context, cfg config.Config, hall *store.Hall) error {
 		return err
 	}
 	slog.Info("hub listening", "addr", ln.Addr().String(), "db", cfg.DatabasePath(), "hall", cfg.Hall.Code)
-	fmt.Printf("fengqiao hub: listening on http://%s\n", ln.Addr())
+	fmt.Fprintf(stdout, "fengqiao hub: listening on http://%s\n", ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -1,35 +1,49 @@
-package main
+package cli
 
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"fengqiao/config"
 	"fengqiao/devices/idcard"
 	"fengqiao/doctor"
 )
 
-func init() {
-	register("devices", "list serial ports and USB printers, their USB ids and what answers on each", runDevices)
+type devicesOptions struct {
+	config  string
+	probe   bool
+	timeout time.Duration
+	listen  time.Duration
 }
 
-func runDevices(ctx context.Context, args []string) error {
-	fs := newFlags("devices")
-	cfgPath := fs.String("config", defaultConfig(), "configuration file, to mark the configured ports and baud rates")
-	probe := fs.Bool("probe", true, "ask each port what it is (stop the kiosk first: it holds the ports)")
-	timeout := fs.Duration("timeout", 500*time.Millisecond, "how long each question may take")
-	listen := fs.Duration("listen", 0, "first wait this long for a scanner to send a code (scan one meanwhile)")
-	if err := parseFlags(fs, args); err != nil {
-		return err
+func newDevicesCmd(e *env) *cobra.Command {
+	var o devicesOptions
+	cmd := &cobra.Command{
+		Use:   "devices",
+		Short: "list serial ports and USB printers, their USB ids and what answers on each",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return e.run(cmd, &o, func(ctx context.Context) error { return runDevices(ctx, e.Streams, o) })
+		},
 	}
-	cfg, err := config.Load(*cfgPath)
+	fs := cmd.Flags()
+	addConfigFlag(fs, &o.config, defaultConfig())
+	fs.BoolVar(&o.probe, "probe", true, "ask each port what it is (stop the kiosk first: it holds the ports)")
+	fs.DurationVar(&o.timeout, "timeout", 500*time.Millisecond, "how long each question may take")
+	fs.DurationVar(&o.listen, "listen", 0, "first wait this long for a scanner to send a code (scan one meanwhile)")
+	return cmd
+}
+
+func runDevices(ctx context.Context, s Streams, o devicesOptions) error {
+	cfg, err := config.Load(o.config)
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "fengqiao devices: %v (using the defaults)\n", err)
+		fmt.Fprintf(s.Err, "fengqiao devices: %v (using the defaults)\n", err)
 		cfg = config.Default()
 	}
 	ports, err := doctor.ListPorts("/dev", "/sys")
@@ -37,22 +51,22 @@ func runDevices(ctx context.Context, args []string) error {
 		return err
 	}
 	if len(ports) == 0 {
-		fmt.Println("没有找到串口或 USB 打印机。No serial port or USB printer found: plug the devices in, then see dmesg.")
+		fmt.Fprintln(s.Out, "没有找到串口或 USB 打印机。No serial port or USB printer found: plug the devices in, then see dmesg.")
 		return nil
 	}
 	findings := make([]doctor.Finding, len(ports))
 	for i, p := range ports {
 		findings[i] = doctor.Finding{Port: p}
 	}
-	if *probe {
-		if *listen > 0 {
-			fmt.Fprintf(os.Stderr, "请在 %s 内扫描任意二维码。Scan any code within %s.\n", *listen, *listen)
+	if o.probe {
+		if o.listen > 0 {
+			fmt.Fprintf(s.Err, "请在 %s 内扫描任意二维码。Scan any code within %s.\n", o.listen, o.listen)
 		}
-		findings = doctor.Probe(ctx, ports, doctor.ProbeOptions{Timeout: *timeout, Listen: *listen,
+		findings = doctor.Probe(ctx, ports, doctor.ProbeOptions{Timeout: o.timeout, Listen: o.listen,
 			ReaderBaud: orDefaultInt(cfg.Devices.IDCardBaud, idcard.DefaultBaud), ScannerBaud: cfg.Devices.ScannerBaud})
 	}
 	configured := configuredPorts(cfg.Devices)
-	tw := tabwriter.NewWriter(os.Stdout, 0, 8, 2, ' ', 0)
+	tw := tabwriter.NewWriter(s.Out, 0, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "PORT\tUSB ID\tNAMES\tFOUND\tCONFIGURED AS")
 	for _, f := range findings {
 		usb := f.Port.USB.String()
@@ -67,7 +81,7 @@ func runDevices(ctx context.Context, args []string) error {
 		switch {
 		case f.Role != doctor.RoleUnknown:
 			found = string(f.Role) + ": " + f.Detail
-		case *probe:
+		case o.probe:
 			found = f.Detail
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", f.Port.Path, usb, names, found, configuredAs(f.Port, configured))

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -7,31 +7,42 @@ import (
 	"os"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"fengqiao/hallsync"
 	"fengqiao/store"
 )
 
-func init() {
-	register("sync", "show the state of the sync with the centre (sync status)", runSync)
+func newSyncCmd(e *env) *cobra.Command {
+	return newGroup("sync", "show the state of the sync with the centre (sync status)", newSyncStatusCmd(e))
 }
 
-func runSync(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] != "status" {
-		fmt.Fprintln(os.Stderr, "usage: fengqiao sync status [--config F] [--data DIR | --db PATH]")
-		return errUsage
+type syncStatusOptions struct {
+	hall hallFlags
+	db   string
+}
+
+func newSyncStatusCmd(e *env) *cobra.Command {
+	var o syncStatusOptions
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "the backlog of events not yet confirmed by the centre, and the last success and error",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return e.run(cmd, &o, func(ctx context.Context) error { return runSyncStatus(ctx, e.Out, o) })
+		},
 	}
-	fs := newFlags("sync status")
-	cfgPath := fs.String("config", "", "configuration file (default: the demo hall)")
-	dataDir := fs.String("data", "", "data folder holding fengqiao.db (overrides data_dir)")
-	dbPath := fs.String("db", "", "hall database file (overrides --data)")
-	if err := parseFlags(fs, args[1:]); err != nil {
-		return err
-	}
-	cfg, err := loadConfig(*cfgPath, *dataDir)
+	addHallFlags(cmd.Flags(), &o.hall)
+	cmd.Flags().StringVar(&o.db, "db", "", "hall database `file` (overrides --data)")
+	return cmd
+}
+
+func runSyncStatus(ctx context.Context, stdout io.Writer, o syncStatusOptions) error {
+	cfg, err := o.hall.load()
 	if err != nil {
 		return err
 	}
-	path := *dbPath
+	path := o.db
 	if path == "" {
 		path = cfg.DatabasePath()
 	}
@@ -47,7 +58,7 @@ func runSync(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	printSyncStatus(os.Stdout, st)
+	printSyncStatus(stdout, st)
 	return nil
 }
 

@@ -1,8 +1,10 @@
-package main
+package cli
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -69,11 +71,15 @@ token = "e2e-site-token-0123456789"
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())
-	hubDone := make(chan error, 1)
-	go func() { hubDone <- runHub(ctx, []string{"--config", cfg}) }()
+	hubDone := make(chan int, 1)
+	go func() {
+		hubDone <- Execute(ctx, []string{"hub", "--config", cfg}, Streams{In: strings.NewReader(""), Out: io.Discard, Err: io.Discard})
+	}()
 	defer func() {
 		cancel()
-		<-hubDone
+		if code := <-hubDone; code != 0 {
+			t.Errorf("the hub exited %d, want 0 after the interrupt", code)
+		}
 	}()
 	waitListening(t, hubAddr)
 
@@ -88,24 +94,16 @@ token = "e2e-site-token-0123456789"
 	}
 }
 
-// runCaptured runs the command line through run, as main does, and returns its exit code and
-// what it printed on standard output.
+// runCaptured runs the command line through Execute, as main does, and returns its exit code
+// and what it printed on standard output.
 func runCaptured(t *testing.T, args ...string) (int, string) {
 	t.Helper()
-	f, err := os.CreateTemp(t.TempDir(), "stdout")
-	if err != nil {
-		t.Fatal(err)
+	var out, errs bytes.Buffer
+	code := Execute(context.Background(), args, Streams{In: strings.NewReader(""), Out: &out, Err: &errs})
+	if errs.Len() > 0 {
+		t.Logf("fengqiao %s: standard error:\n%s", strings.Join(args, " "), errs.String())
 	}
-	defer f.Close()
-	saved := os.Stdout
-	os.Stdout = f
-	code := run(args, f)
-	os.Stdout = saved
-	b, err := os.ReadFile(f.Name())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return code, string(b)
+	return code, out.String()
 }
 
 func waitListening(t *testing.T, addr string) {

@@ -1,0 +1,81 @@
+package cli
+
+import (
+	"errors"
+	"os"
+
+	"github.com/spf13/pflag"
+
+	"fengqiao/config"
+)
+
+// installedConfig is the configuration the Debian package installs.
+const installedConfig = "/etc/fengqiao/fengqiao.toml"
+
+// defaultConfig is the installed configuration if there is one, else "" (the demo hall).
+func defaultConfig() string {
+	if _, err := os.Stat(installedConfig); err == nil {
+		return installedConfig
+	}
+	return ""
+}
+
+// addConfigFlag adds --config, the configuration file; empty is the demo hall.
+func addConfigFlag(fs *pflag.FlagSet, p *string, def string) {
+	fs.StringVar(p, "config", def, "configuration `file` (empty: the demo hall)")
+}
+
+// addDataFlag adds --data, the folder of the hall database and what the hall keeps beside it.
+func addDataFlag(fs *pflag.FlagSet, p *string, def string) {
+	fs.StringVar(p, "data", def, "data `folder` holding fengqiao.db (overrides data_dir)")
+}
+
+// addWindowFlag adds --window, the number of the hall window a console or pad serves.
+func addWindowFlag(fs *pflag.FlagSet, p *int) {
+	fs.IntVar(p, "window", 0, "the hall window `N` served (required)")
+}
+
+// requireWindow refuses a command line without --window.
+func requireWindow(n int) error {
+	if n <= 0 {
+		return errors.New("--window N is required: the number of the hall window served, from 1")
+	}
+	return nil
+}
+
+// addWindowedFlag adds --windowed, for installation and testing.
+func addWindowedFlag(fs *pflag.FlagSet, p *bool) {
+	fs.BoolVar(p, "windowed", false, "a normal window instead of full screen (installation and testing)")
+}
+
+// addMeasureStartFlag adds --measure-start, the cold-start measurement of docs/performance.md.
+func addMeasureStartFlag(fs *pflag.FlagSet, p *bool) {
+	fs.BoolVar(p, "measure-start", false, "print the time to the home screen and quit")
+}
+
+// hallFlags are the flags of the commands that open the hall's own data: --config and --data.
+type hallFlags struct {
+	config, data string
+}
+
+func addHallFlags(fs *pflag.FlagSet, f *hallFlags) {
+	addConfigFlag(fs, &f.config, "")
+	addDataFlag(fs, &f.data, "")
+}
+
+// load reads the configuration and applies --data.
+func (f hallFlags) load() (config.Config, error) {
+	return loadConfig(f.config, f.data)
+}
+
+// loadConfig reads the configuration at path (empty: the demo hall) and applies dataDir.
+func loadConfig(path, dataDir string) (config.Config, error) {
+	cfg, err := config.Load(path)
+	if err != nil {
+		return cfg, err
+	}
+	if dataDir != "" {
+		cfg.DataDir = dataDir
+	}
+	return cfg, nil
+}

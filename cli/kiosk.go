@@ -1,0 +1,173 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+	"github.com/spf13/cobra"
+
+	"fengqiao/app"
+	"fengqiao/config"
+	"fengqiao/devices/idcard"
+	"fengqiao/devices/scanner"
+	"fengqiao/hub"
+	"fengqiao/screens/kiosk"
+	"fengqiao/voice"
+)
+
+type kioskOptions struct {
+	hall     hallFlags
+	windowed bool
+	measure  bool
+}
+
+func newKioskCmd(e *env) *cobra.Command {
+	var o kioskOptions
+	cmd := &cobra.Command{
+		Use:   "kiosk",
+		Short: "the self-service touchscreen (full screen; staff leave by PIN)",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return e.run(cmd, &o, func(ctx context.Context) error { return runKiosk(ctx, e.Out, o) })
+		},
+	}
+	addHallFlags(cmd.Flags(), &o.hall)
+	addWindowedFlag(cmd.Flags(), &o.windowed)
+	addMeasureStartFlag(cmd.Flags(), &o.measure)
+	return cmd
+}
+
+func runKiosk(ctx context.Context, stdout io.Writer, o kioskOptions) error {
+	cfg, err := o.hall.load()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	var hall app.Hall
+	if cfg.Hub.URL != "" {
+		hall = hub.NewClient(cfg.Hub.URL, cfg.RoleToken(config.RoleKiosk))
+		slog.Info("kiosk: using the hub", "url", cfg.Hub.URL)
+	} else {
+		// A single-PC hall: the hub runs inside the kiosk and serves the other screens.
+		h, err := openHall(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		defer h.DB().Close()
+		hall = h
+		go func() {
+			if err := serveHub(ctx, stdout, cfg, h); err != nil {
+				slog.Error("kiosk: hub stopped", "err", err)
+			}
+		}()
+	}
+
+	opts := kioskScreenOptions(ctx, cfg, hall)
+	p, err := kiosk.OpenPrinter(kiosk.PrinterConfig{Spec: cfg.Devices.Printer, Paper: cfg.Devices.Paper, QR: cfg.Devices.QR, Cut: cfg.Devices.Cut})
+	switch {
+	case errors.Is(err, kiosk.ErrNoPrinter):
+		slog.Warn("kiosk: no printer configured; tickets are shown on screen only")
+	case err != nil:
+		return err
+	default:
+		opts.Printer = p
+	}
+	var watcher *idcard.Watcher
+	if cfg.Devices.IDCardPort != "" {
+		watcher = idcard.NewWatcher(idcard.WatcherConfig{Reader: idcard.Config{Port: cfg.Devices.IDCardPort, Baud: cfg.Devices.IDCardBaud}})
+	}
+	var sc *scanner.Scanner
+	if cfg.Devices.ScannerPort != "" {
+		sc = scanner.New(scanner.Config{Port: cfg.Devices.ScannerPort, Baud: cfg.Devices.ScannerBaud})
+	}
+
+	a := fyneapp.NewWithID("cn.fengqiao.hall.kiosk")
+	w := a.NewWindow(cfg.Hall.Name)
+	opts.OnQuit = a.Quit
+	k := kiosk.New(ctx, opts)
+	k.Attach(w, !o.windowed)
+	if o.windowed {
+		w.Resize(kioskSize(cfg.Kiosk.Portrait))
+	}
+	k.WatchDevices(ctx, watcher, sc)
+	go k.Run(ctx)
+	reportStart(a, stdout, o.measure)
+	quitWhenDone(ctx, a)
+	w.ShowAndRun()
+	return nil
+}
+
+// kioskSpeaker returns the spoken prompts, or nil when speech is off or no voice is installed.
+func kioskSpeaker(ctx context.Context, cfg config.Config) kiosk.Speaker {
+	if !cfg.Kiosk.Speech {
+		return nil
+	}
+	s := voice.New(cfg.Display.SpeechCommand)
+	if _, chime := s.(*voice.Chime); chime {
+		slog.Info("kiosk: no speech voice installed (espeak-ng); prompts are shown only")
+		return nil
+	}
+	q := voice.NewQueue(s, 1)
+	go q.Run(ctx)
+	return q
+}
+
+// kioskScreenOptions are the kiosk screen's options from the configuration.
+func kioskScreenOptions(ctx context.Context, cfg config.Config, hall app.Hall) kiosk.Options {
+	return kiosk.Options{
+		Hall:        hall,
+		Info:        cfg.Info(),
+		Speaker:     kioskSpeaker(ctx, cfg),
+		IdleAfter:   time.Duration(cfg.Kiosk.IdleSeconds) * time.Second,
+		ResultAfter: time.Duration(cfg.Kiosk.ResultSeconds) * time.Second,
+		ElderlyAge:  max(cfg.Queue.ElderlyAge, 0),
+		StaffPIN:    cfg.Kiosk.StaffPIN,
+		Source:      cfg.Kiosk.Name,
+		ReaderPlace: cfg.Kiosk.ReaderPlace,
+		Portrait:    cfg.Kiosk.Portrait,
+		Location:    cfg.Rules().Location,
+	}
+}
+
+func kioskSize(portrait bool) fyne.Size {
+	if portrait {
+		return kiosk.Portrait
+	}
+	return kiosk.Landscape
+}
+
+// processStart is when the program started (package variables initialise before main runs).
+var processStart = time.Now()
+
+// reportStart prints how long the program took to show the kiosk's home screen, and quits if told
+// to (the cold-start measurement in docs/performance.md).
+func reportStart(a fyne.App, stdout io.Writer, quit bool) {
+	a.Lifecycle().SetOnStarted(func() {
+		go func() {
+			// The first frame is painted right after the run loop starts.
+			time.Sleep(50 * time.Millisecond)
+			fyne.Do(func() {
+				fmt.Fprintf(stdout, "kiosk: home screen up %v after start\n", time.Since(processStart).Round(time.Millisecond))
+				if quit {
+					a.Quit()
+				}
+			})
+		}()
+	})
+}
+
+// quitWhenDone quits the app when ctx ends (an interrupt, or the command's end).
+func quitWhenDone(ctx context.Context, a fyne.App) {
+	go func() {
+		<-ctx.Done()
+		fyne.Do(a.Quit)
+	}()
+}

@@ -1,0 +1,243 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"fengqiao/devices/idcard/idcardsim"
+	"fengqiao/printing"
+	"fengqiao/printing/escpos"
+)
+
+// parsed is what a command line came to in the real command tree, without running it.
+type parsed struct {
+	cmd    string // the command path, e.g. "fengqiao sync status"; "" if none ran
+	opts   any    // the options the command would run with
+	code   int    // the exit code
+	stdout string
+	stderr string
+}
+
+// parse runs args through the real command tree, as Execute does, but hands each command's
+// options back instead of running it.
+func parse(args ...string) parsed {
+	var p parsed
+	var out, errs bytes.Buffer
+	e := &env{
+		Streams: Streams{In: strings.NewReader(""), Out: &out, Err: &errs},
+		parsed: func(cmd *cobra.Command, opts any) {
+			p.cmd = cmd.CommandPath()
+			p.opts = opts
+		},
+	}
+	p.code = execute(context.Background(), newRoot(e), args)
+	p.stdout, p.stderr = out.String(), errs.String()
+	return p
+}
+
+func TestParse(t *testing.T) {
+	const url = "http://127.0.0.1:8470"
+	installed := defaultConfig()
+	tests := []struct {
+		args string
+		cmd  string // the command run
+		opts any    // its options
+		err  string // or: part of the usage error
+	}{
+		// hub
+		{args: "hub", cmd: "hub", opts: &hubOptions{}},
+		{args: "hub --config F --data D --listen :9000", cmd: "hub",
+			opts: &hubOptions{hall: hallFlags{config: "F", data: "D"}, listen: ":9000"}},
+		{args: "hub -config F -listen=:9000", cmd: "hub", opts: &hubOptions{hall: hallFlags{config: "F"}, listen: ":9000"}},
+		{args: "hub x --config F", err: `unknown argument "x": hub takes no arguments`},
+		{args: "hub --config F x y", err: `unknown argument "x": hub takes no arguments`},
+		{args: "hub --bogus", err: "unknown flag: --bogus"},
+		{args: "hub -bogus", err: "unknown shorthand flag: 'b' in -bogus"},
+		{args: "hub --config", err: "flag needs an argument: --config"},
+		{args: "hub -- -config F", err: `unknown argument "-config": hub takes no arguments`},
+
+		// kiosk and demo
+		{args: "kiosk --windowed --config F", cmd: "kiosk", opts: &kioskOptions{hall: hallFlags{config: "F"}, windowed: true}},
+		{args: "kiosk -windowed -measure-start -data D", cmd: "kiosk",
+			opts: &kioskOptions{hall: hallFlags{data: "D"}, windowed: true, measure: true}},
+		{args: "kiosk now", err: `unknown argument "now": kiosk takes no arguments`},
+		{args: "demo", cmd: "demo", opts: &demoOptions{hall: hallFlags{data: "data"}}},
+		{args: "demo --portrait --fullscreen --measure-start --data ./d --config F", cmd: "demo",
+			opts: &demoOptions{hall: hallFlags{config: "F", data: "./d"}, portrait: true, fullscreen: true, measure: true}},
+
+		// the hub's clients
+		{args: "window --hub " + url + " --window 1", cmd: "window",
+			opts: &windowOptions{client: clientFlags{hub: url}, window: 1}},
+		{args: "window -hub " + url + " -window=2 -token T -printer pdf:/tmp -config F", cmd: "window",
+			opts: &windowOptions{client: clientFlags{config: "F", hub: url, token: "T"}, window: 2, printer: "pdf:/tmp"}},
+		{args: "window --config F", err: "--window N is required"},
+		{args: "window --window 0", err: "--window N is required"},
+		{args: "window --window one", err: `invalid argument "one" for "--window" flag`},
+		{args: "display --hub " + url + " --mute --windowed", cmd: "display",
+			opts: &displayOptions{client: clientFlags{hub: url}, windowed: true, mute: true}},
+		{args: "display -mute", cmd: "display", opts: &displayOptions{mute: true}},
+		{args: "display --window 1", err: "unknown flag: --window"},
+		{args: "rate --window 3 --windowed", cmd: "rate", opts: &rateOptions{window: 3, windowed: true}},
+		{args: "rate -window 3 -token T", cmd: "rate", opts: &rateOptions{client: clientFlags{token: "T"}, window: 3}},
+		{args: "rate --hub " + url, err: "--window N is required"},
+
+		// diagnostics
+		{args: "doctor", cmd: "doctor", opts: &doctorOptions{config: installed}},
+		{args: "doctor -config F", cmd: "doctor", opts: &doctorOptions{config: "F"}},
+		{args: "doctor --config F now", err: `unknown argument "now": doctor takes no arguments`},
+		{args: "devices", cmd: "devices", opts: &devicesOptions{config: installed, probe: true, timeout: 500 * time.Millisecond}},
+		{args: "devices --listen 10s --probe=false -timeout 1s", cmd: "devices",
+			opts: &devicesOptions{config: installed, timeout: time.Second, listen: 10 * time.Second}},
+		{args: "devices --listen 10", err: `invalid argument "10" for "--listen" flag`},
+
+		// idcard
+		{args: "idcard read --port /dev/ttyUSB0 --json", cmd: "idcard read",
+			opts: &idcardReadOptions{port: portFlags{port: "/dev/ttyUSB0", baud: 115200, timeout: 5 * time.Second}, json: true}},
+		{args: "idcard info -port P -baud 9600 -timeout 2s", cmd: "idcard info",
+			opts: &idcardInfoOptions{port: portFlags{port: "P", baud: 9600, timeout: 2 * time.Second}}},
+		{args: "idcard simulate", cmd: "idcard simulate",
+			opts: &idcardSimulateOptions{baud: 115200, link: "/tmp/fengqiao-idcard", mode: "keep", findMode: idcardsim.FindKeepsCard}},
+		{args: "idcard simulate --card c.json --mode once --baud 9600 --link L --empty", cmd: "idcard simulate",
+			opts: &idcardSimulateOptions{card: "c.json", baud: 9600, link: "L", mode: "once", empty: true, findMode: idcardsim.FindOncePerPlacement}},
+		{args: "idcard simulate --mode sometimes", err: `mode must be "keep" or "once"`},
+		{args: "idcard", err: "idcard needs a subcommand: read, info, simulate"},
+		{args: "idcard write", err: `unknown subcommand "write": idcard has read, info, simulate`},
+		{args: "idcard read card", err: `unknown argument "card": idcard read takes no arguments`},
+
+		// print-test
+		{args: "print-test --out r.pdf --paper 58", cmd: "print-test", opts: &printTestOptions{
+			outPDF: "r.pdf", baud: 9600, paper: "58", qr: "native", cut: "full", publicURL: "https://zz.example.gov.cn",
+			timeout: 30 * time.Second, paperWidth: printing.Paper58, qrMode: printing.QRNative, cutMode: escpos.CutFull}},
+		{args: "print-test -serial /dev/ttyUSB0 -baud 115200 -qr raster -cut partial -reprint", cmd: "print-test", opts: &printTestOptions{
+			serial: "/dev/ttyUSB0", baud: 115200, paper: "80", qr: "raster", cut: "partial", publicURL: "https://zz.example.gov.cn",
+			reprint: true, timeout: 30 * time.Second, paperWidth: printing.Paper80, qrMode: printing.QRRaster, cutMode: escpos.CutPartial}},
+		{args: "print-test", err: "give exactly one of --printer, --out, --escpos, --device, --serial, --tcp"},
+		{args: "print-test --out a.pdf --tcp 10.0.0.9:9100", err: "give exactly one of"},
+		{args: "print-test --out a.pdf --paper 57", err: `unknown paper width "57"`},
+		{args: "print-test --escpos a.bin --cut half", err: `unknown cut mode "half"`},
+		{args: "print-test --escpos a.bin --qr image", err: `unknown QR mode "image"`},
+
+		// sync
+		{args: "sync status", cmd: "sync status", opts: &syncStatusOptions{}},
+		{args: "sync status --data D --db P -config F", cmd: "sync status",
+			opts: &syncStatusOptions{hall: hallFlags{config: "F", data: "D"}, db: "P"}},
+		{args: "sync --db P status", cmd: "sync status", opts: &syncStatusOptions{db: "P"}},
+		{args: "sync", err: "sync needs a subcommand: status"},
+		{args: "sync now", err: `unknown subcommand "now": sync has status`},
+		{args: "sync status x", err: `unknown argument "x": sync status takes no arguments`},
+
+		// backup, restore, pin-hash
+		{args: "backup --config F --out B.db", cmd: "backup", opts: &backupOptions{hall: hallFlags{config: "F"}, out: "B.db"}},
+		{args: "backup -data D -out=B.db", cmd: "backup", opts: &backupOptions{hall: hallFlags{data: "D"}, out: "B.db"}},
+		{args: "backup B.db", err: `unknown argument "B.db": backup takes no arguments`},
+		{args: "restore B.db", cmd: "restore", opts: &restoreOptions{backup: "B.db"}},
+		{args: "restore B.db --config F", cmd: "restore", opts: &restoreOptions{hall: hallFlags{config: "F"}, backup: "B.db"}},
+		{args: "restore -config F -data D B.db", cmd: "restore", opts: &restoreOptions{hall: hallFlags{config: "F", data: "D"}, backup: "B.db"}},
+		{args: "restore --config F", err: "restore needs the backup file to restore"},
+		{args: "restore A.db B.db", err: `unknown argument "B.db": restore takes one argument, the backup file to restore`},
+		{args: "pin-hash", cmd: "pin-hash", opts: &pinHashOptions{}},
+		{args: "pin-hash 1234", err: `unknown argument "1234": pin-hash takes no arguments`},
+
+		// the root
+		{args: "screenshots", err: `unknown command "screenshots" for "fengqiao"`},
+		{args: "hbu", err: "Did you mean this?\n\thub"},
+		{args: "--config F", err: "unknown flag: --config"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.args, func(t *testing.T) {
+			got := parse(strings.Fields(tt.args)...)
+			if tt.err != "" {
+				if got.code != exitUsage || !strings.Contains(got.stderr, tt.err) || got.cmd != "" {
+					t.Fatalf("exit %d, ran %q, stderr:\n%s\nwant exit %d, nothing run, and %q", got.code, got.cmd, got.stderr, exitUsage, tt.err)
+				}
+				if !strings.Contains(got.stderr, "--help' for usage") {
+					t.Errorf("stderr does not point to --help:\n%s", got.stderr)
+				}
+				return
+			}
+			if got.code != exitOK || got.cmd != "fengqiao "+tt.cmd {
+				t.Fatalf("exit %d, ran %q, stderr:\n%s\nwant exit 0 and fengqiao %s", got.code, got.cmd, got.stderr, tt.cmd)
+			}
+			if !reflect.DeepEqual(got.opts, tt.opts) {
+				t.Errorf("options\n got %+v\nwant %+v", got.opts, tt.opts)
+			}
+		})
+	}
+}
+
+func TestSingleDashLongFlags(t *testing.T) {
+	root := NewRoot(Streams{})
+	tests := []struct{ args, want string }{
+		{"hub -config /x", "hub --config /x"},
+		{"hub -config=/x -data=d", "hub --config=/x --data=d"},
+		{"window -hub U -window 1", "window --hub U --window 1"},
+		{"devices -probe=false -listen 10s", "devices --probe=false --listen 10s"},
+		{"print-test -public-url U -out r.pdf", "print-test --public-url U --out r.pdf"},
+		{"idcard read -port P -json", "idcard read --port P --json"},
+		{"sync status -db P", "sync status --db P"},
+		{"hub -help", "hub --help"},
+		{"hub --config /x", "hub --config /x"},                // already two dashes
+		{"hub -h", "hub -h"},                                  // one letter: a shorthand
+		{"hub -bogus", "hub -bogus"},                          // not a flag of hub
+		{"doctor -window 1", "doctor -window 1"},              // not a flag of doctor
+		{"hub -- -config", "hub -- -config"},                  // after --, an argument
+		{"restore B.db -config F", "restore B.db --config F"}, // after a positional too
+		{"-config F hub", "-config F hub"},                    // the root has no such flag
+	}
+	for _, tt := range tests {
+		got := strings.Join(singleDashLongFlags(root, strings.Fields(tt.args)), " ")
+		if got != tt.want {
+			t.Errorf("%q: got %q, want %q", tt.args, got, tt.want)
+		}
+	}
+	if got := singleDashLongFlags(root, nil); got == nil {
+		t.Error("no arguments gave nil: cobra would read os.Args")
+	}
+}
+
+// TestExitCodes runs commands for real: a failure that is no usage error exits 1 without the
+// usage; help and completion work.
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		args   []string
+		code   int
+		stdout string // part of standard output
+		stderr string // part of standard error
+	}{
+		{args: nil, code: 0, stdout: "Available Commands:"},
+		{args: []string{"help"}, code: 0, stdout: "pin-hash"},
+		{args: []string{"help", "hub"}, code: 0, stdout: "--listen address"},
+		{args: []string{"hub", "--help"}, code: 0, stdout: "fengqiao hub [flags]"},
+		{args: []string{"hub", "-help"}, code: 0, stdout: "fengqiao hub [flags]"},
+		{args: []string{"idcard", "simulate", "-h"}, code: 0, stdout: "fault NAME"},
+		{args: []string{"completion", "bash"}, code: 0, stdout: "bash completion"},
+		{args: []string{"completion", "zsh"}, code: 0, stdout: "compdef"},
+		{args: []string{"completion", "fish"}, code: 0, stdout: "complete -c fengqiao"},
+		{args: []string{"completion", "powershell"}, code: 0, stdout: "Register-ArgumentCompleter"},
+		{args: []string{"hub", "x", "--config", dir + "/none.toml"}, code: 2, stderr: `unknown argument "x"`},
+		{args: []string{"hub", "--config", dir + "/none.toml"}, code: 1, stderr: "fengqiao hub: "},
+		{args: []string{"backup", "--data", dir}, code: 1, stderr: "fengqiao backup: no hall database at " + dir},
+		{args: []string{"sync", "status", "--db", dir + "/none.db"}, code: 1, stderr: "fengqiao sync status: hall database: "},
+		{args: []string{"pin-hash"}, code: 1, stderr: "fengqiao pin-hash: read PIN: EOF"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			var out, errs bytes.Buffer
+			code := Execute(context.Background(), tt.args, Streams{In: strings.NewReader(""), Out: &out, Err: &errs})
+			if code != tt.code || !strings.Contains(out.String(), tt.stdout) || !strings.Contains(errs.String(), tt.stderr) {
+				t.Fatalf("exit %d, stdout:\n%s\nstderr:\n%s\nwant exit %d, %q on stdout and %q on stderr",
+					code, out.String(), errs.String(), tt.code, tt.stdout, tt.stderr)
+			}
+			if code == exitFailure && strings.Contains(errs.String(), "Usage:") {
+				t.Errorf("a runtime failure printed the usage:\n%s", errs.String())
+			}
+		})
+	}
+}

@@ -1,0 +1,43 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/crypto/bcrypt"
+)
+
+type pinHashOptions struct{}
+
+func newPINHashCmd(e *env) *cobra.Command {
+	var o pinHashOptions
+	return &cobra.Command{
+		Use:   "pin-hash",
+		Short: "read a PIN on standard input and print its bcrypt hash for the configuration",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return e.run(cmd, &o, func(context.Context) error { return runPINHash(e.Streams) })
+		},
+	}
+}
+
+func runPINHash(s Streams) error {
+	fmt.Fprintln(s.Err, "PIN (4 to 12 digits), then Enter:")
+	line, err := bufio.NewReader(s.In).ReadString('\n')
+	if err != nil && line == "" {
+		return fmt.Errorf("read PIN: %w", err)
+	}
+	pin := strings.TrimSpace(line)
+	if len(pin) < 4 || len(pin) > 12 || strings.Trim(pin, "0123456789") != "" {
+		return fmt.Errorf("a PIN is 4 to 12 digits")
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(pin), bcrypt.DefaultCost)
+	if err != nil {
+		return fmt.Errorf("hash PIN: %w", err)
+	}
+	fmt.Fprintln(s.Out, string(h))
+	return nil
+}

@@ -1,0 +1,60 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"github.com/spf13/cobra"
+
+	"fengqiao/app"
+	"fengqiao/config"
+	"fengqiao/screens/rating"
+	"fengqiao/screens/theme"
+)
+
+type rateOptions struct {
+	client   clientFlags
+	window   int
+	windowed bool
+}
+
+func newRateCmd(e *env) *cobra.Command {
+	var o rateOptions
+	cmd := &cobra.Command{
+		Use:   "rate --window N",
+		Short: "the service rating pad at a window (needs a hub)",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := requireWindow(o.window); err != nil {
+				return err
+			}
+			return e.run(cmd, &o, func(ctx context.Context) error { return runRate(ctx, o) })
+		},
+	}
+	addClientFlags(cmd.Flags(), &o.client)
+	addWindowFlag(cmd.Flags(), &o.window)
+	addWindowedFlag(cmd.Flags(), &o.windowed)
+	return cmd
+}
+
+func runRate(ctx context.Context, o rateOptions) error {
+	_, client, err := o.client.connect(config.RoleRating)
+	if err != nil {
+		return err
+	}
+	clientWindow{id: "cn.fengqiao.hall.rating", title: fmt.Sprintf("枫桥 · %d号窗口评价", o.window),
+		theme: theme.Kiosk(), size: fyne.NewSize(1280, 800), fullScreen: !o.windowed, role: "rating pad"}.
+		run(ctx, client, func(ctx context.Context, w fyne.Window, info app.Info) {
+			name := fmt.Sprintf("%d号窗口", o.window)
+			for _, win := range info.Windows {
+				if win.ID == o.window {
+					name = win.Name
+				}
+			}
+			pad := rating.New(o.window, name, client, rating.Options{})
+			w.SetContent(pad.Content())
+			go pad.Run(ctx, client)
+		})
+	return nil
+}
