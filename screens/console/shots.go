@@ -29,7 +29,7 @@ func screenshots(dir string, info app.Info) error {
 	w.SetPadded(false)
 	w.Resize(fyne.NewSize(1366, 900))
 	sc.Name.SetText("王芳")
-	sc.PIN.SetText("1234")
+	sc.signIn.pin.SetText("1234")
 	if err := shot.Save(w, filepath.Join(dir, "console-signin.png")); err != nil {
 		return err
 	}
@@ -48,7 +48,7 @@ func screenshots(dir string, info app.Info) error {
 	s.queue = app.QueueStatus{Open: true, Services: qs}
 	s.help = []app.HelpAlert{{ID: 1, Source: "大厅自助机", RaisedAt: now.Add(-time.Minute)}}
 	s.mu.Unlock()
-	sc.signIn.Hide()
+	sc.signIn.box.Hide()
 	sc.main.Show()
 	kase := app.Case{Code: cur.CaseCode, Service: "mediation", Category: "邻里纠纷", Status: app.CaseRegistered}
 	sc.showVisitor(app.VisitorHistory{Ticket: cur, Case: &kase,
@@ -56,10 +56,10 @@ func screenshots(dir string, info app.Info) error {
 		Visits:  []app.Visit{{Day: "2026-10-12", Label: "D017", Service: "mediation", Status: app.TicketDone}},
 		Open: []app.Case{{Code: "4HVT-W3RA-7KQ2-M9XP-8C2E", Service: "mediation", Category: "物业服务",
 			Status: app.CaseHandling}}})
-	sc.Handling.SetSelected(HandleMediation)
-	sc.Level.SetSelected("人民调解")
-	sc.Summary.SetText("邻居装修噪音扰民，多次协商未果，申请调解。")
-	sc.FollowUp.SetText(now.AddDate(0, 0, 7).Format(time.DateOnly))
+	sc.form.handling.SetSelected(HandleMediation)
+	sc.form.level.SetSelected("人民调解")
+	sc.form.summary.SetText("邻居装修噪音扰民，多次协商未果，申请调解。")
+	sc.form.followUp.SetText(now.AddDate(0, 0, 7).Format(time.DateOnly))
 	sc.showStats(app.WindowStats{Called: 14, Completed: 11, Skipped: 1, Transferred: 1, AvgMinutes: 9.4, Rated: 10, Flagged: 1})
 	sc.say("已叫号 D004", theme.Success)
 	sc.render()
