@@ -45,6 +45,12 @@ type Options struct {
 	Log    *slog.Logger
 }
 
+// Sizes of the two orientations at 1080p.
+var (
+	Landscape = fyne.NewSize(1920, 1080)
+	Portrait  = fyne.NewSize(1080, 1920)
+)
+
 // Kiosk is the kiosk's UI. Create it with New, put Content in a window (or call Attach), and feed
 // it device events (WatchDevices) and ticks (Run).
 type Kiosk struct {
