@@ -101,7 +101,7 @@ func newConsole(t *testing.T, c Client, window int) *harness {
 	w.Resize(fyne.NewSize(1280, 900))
 	sc.Bind(w.Canvas())
 	h := &harness{sc: sc, win: w, done: make(chan done, 32), posted: posted}
-	sc.OnDone = func(a Action, err error) { h.done <- done{a, err} }
+	sc.onDone = func(a Action, err error) { h.done <- done{a, err} }
 	return h
 }
 
@@ -127,7 +127,7 @@ func (h *harness) wait(t *testing.T, a Action) error {
 // waitHistory waits until the current visitor's history and case have loaded.
 func (h *harness) waitHistory(t *testing.T) {
 	t.Helper()
-	h.until(t, "loading the visitor's history", func() bool { return h.sc.hist != nil && h.sc.hist.Case != nil })
+	h.until(t, "loading the visitor's history", func() bool { return h.sc.visitor.history != nil && h.sc.visitor.history.Case != nil })
 }
 
 // key types a function key on the window's canvas (no entry focused).
@@ -142,12 +142,12 @@ func (h *harness) signIn(t *testing.T, name, pin string) error {
 	t.Helper()
 	h.sc.Name.SetText("")
 	test.Type(h.sc.Name, name)
-	test.Type(h.sc.PIN, pin)
-	test.Tap(h.sc.SignInBtn)
+	test.Type(h.sc.signIn.pin, pin)
+	test.Tap(h.sc.signIn.submit)
 	return h.wait(t, ActSignIn)
 }
 
-func current(h *harness) string { return h.sc.current.Text }
+func current(h *harness) string { return h.sc.queue.current.Text }
 
 func TestConsoleWalk(t *testing.T) {
 	hl := newHall(t)
@@ -157,13 +157,13 @@ func TestConsoleWalk(t *testing.T) {
 	if err := h.signIn(t, "王芳", "0000"); app.ErrorCode(err) != app.ESIGNIN {
 		t.Fatalf("wrong PIN: %v", err)
 	}
-	if h.sc.signInError.Text != "姓名或密码不正确" || h.sc.Name.Text != "王芳" || h.sc.main.Visible() {
-		t.Fatalf("after a wrong PIN: %q, name %q", h.sc.signInError.Text, h.sc.Name.Text)
+	if h.sc.signIn.err.Text != "姓名或密码不正确" || h.sc.Name.Text != "王芳" || h.sc.main.Visible() {
+		t.Fatalf("after a wrong PIN: %q, name %q", h.sc.signIn.err.Text, h.sc.Name.Text)
 	}
 	if err := h.signIn(t, "王芳", "1234"); err != nil {
 		t.Fatal(err)
 	}
-	if !h.sc.main.Visible() || h.sc.staffText.Text != "工作人员：王芳" {
+	if !h.sc.main.Visible() || h.sc.header.staff.Text != "工作人员：王芳" {
 		t.Fatal("not signed in")
 	}
 
@@ -197,7 +197,7 @@ func TestConsoleWalk(t *testing.T) {
 	}
 
 	// F4 transfers to the chosen service; then F1 calls the next.
-	h.sc.TransferTo.SetSelected("法律咨询")
+	h.sc.queue.transferTo.SetSelected("法律咨询")
 	if err := h.key(t, fyne.KeyF4, ActTransfer); err != nil {
 		t.Fatal(err)
 	}
@@ -227,7 +227,7 @@ func TestConsoleWalk(t *testing.T) {
 			}
 		}
 	}
-	for _, o := range h.sc.held.Objects {
+	for _, o := range h.sc.queue.held.Objects {
 		find(o)
 	}
 	if resume == nil || current(h) != "—" {
@@ -247,15 +247,15 @@ func TestConsoleWalk(t *testing.T) {
 	}
 	// The visitor side: masked, then revealed (audited).
 	h.waitHistory(t)
-	if !strings.Contains(h.sc.visitor.Text, "赵*") || strings.Contains(h.sc.visitor.Text, id) {
-		t.Fatalf("visitor shown as %q", h.sc.visitor.Text)
+	if !strings.Contains(h.sc.visitor.identity.Text, "赵*") || strings.Contains(h.sc.visitor.identity.Text, id) {
+		t.Fatalf("visitor shown as %q", h.sc.visitor.identity.Text)
 	}
-	test.Tap(h.sc.Reveal)
+	test.Tap(h.sc.visitor.revealBtn)
 	if err := h.wait(t, ActReveal); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(h.sc.full.Text, id) {
-		t.Fatalf("full identity %q", h.sc.full.Text)
+	if !strings.Contains(h.sc.visitor.full.Text, id) {
+		t.Fatalf("full identity %q", h.sc.visitor.full.Text)
 	}
 	if audit, _ := hl.con.Audit(ctx, 5); len(audit) != 1 || audit[0].Staff != "王芳" || audit[0].Ticket != first.Label {
 		t.Fatalf("audit = %+v", audit)
@@ -263,13 +263,13 @@ func TestConsoleWalk(t *testing.T) {
 
 	// The case form: pickers, and Chinese typed into the summary is stored whole.
 	summary := "邻居装修噪音扰民，多次协商未果；申请调解。"
-	h.sc.Category.SetSelected("邻里纠纷")
-	h.sc.Handling.SetSelected(HandleMediation)
-	h.sc.Level.SetSelected("人民调解")
-	test.Type(h.sc.Summary, summary)
-	test.Type(h.sc.Note, "双方同意下周调解")
-	test.Tap(h.sc.FollowUpButtons()[1]) // 7天后
-	test.Tap(h.sc.SaveCase)
+	h.sc.form.category.SetSelected("邻里纠纷")
+	h.sc.form.handling.SetSelected(HandleMediation)
+	h.sc.form.level.SetSelected("人民调解")
+	test.Type(h.sc.form.summary, summary)
+	test.Type(h.sc.form.note, "双方同意下周调解")
+	test.Tap(h.sc.form.followQuick[1]) // 7天后
+	test.Tap(h.sc.form.save)
 	if err := h.wait(t, ActSave); err != nil {
 		t.Fatal(err)
 	}
@@ -307,8 +307,8 @@ func TestConsoleWalk(t *testing.T) {
 	if err := h.key(t, fyne.KeyF6, ActPause); err != nil {
 		t.Fatal(err)
 	}
-	test.Type(h.sc.Number, strings.ToLower(second.Label))
-	test.Tap(h.sc.NumberBtn)
+	test.Type(h.sc.queue.number, strings.ToLower(second.Label))
+	test.Tap(h.sc.queue.numberBtn)
 	if err := h.wait(t, ActNumber); err != nil || current(h) != second.Label {
 		t.Fatalf("call number: %v, current %q", err, current(h))
 	}
@@ -322,8 +322,8 @@ func TestFunctionKeyInEntry(t *testing.T) {
 		t.Fatal(err)
 	}
 	hl.kiosk.Issue(context.Background(), app.IssueRequest{Service: "hotline"})
-	h.win.Canvas().Focus(h.sc.Summary)
-	h.sc.Summary.TypedKey(&fyne.KeyEvent{Name: fyne.KeyF1})
+	h.win.Canvas().Focus(h.sc.form.summary)
+	h.sc.form.summary.TypedKey(&fyne.KeyEvent{Name: fyne.KeyF1})
 	if err := h.wait(t, ActCall); err != nil || current(h) != "C001" {
 		t.Fatalf("F1 in the summary: %v, current %q", err, current(h))
 	}
@@ -355,14 +355,14 @@ func TestHelpAlertShowsUntilTaken(t *testing.T) {
 		return false
 	})
 	h.drain()
-	if !h.sc.helpBar.Visible() || !strings.Contains(h.sc.helpText.Text, "大厅自助机") {
-		t.Fatalf("help bar %q", h.sc.helpText.Text)
+	if !h.sc.header.help.Visible() || !strings.Contains(h.sc.header.helpText.Text, "大厅自助机") {
+		t.Fatalf("help bar %q", h.sc.header.helpText.Text)
 	}
 	for len(h.sc.Session().Help()) > 0 {
-		test.Tap(h.sc.TakeHelp)
+		test.Tap(h.sc.header.takeHelpBtn)
 		h.wait(t, ActHelp)
 	}
-	if h.sc.helpBar.Visible() {
+	if h.sc.header.help.Visible() {
 		t.Fatal("help bar still shown after taking every alert")
 	}
 	open, _ := hl.window.OpenHelp(ctx)
@@ -386,19 +386,19 @@ func TestHubUnreachableKeepsTyping(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.waitHistory(t)
-	h.sc.Handling.SetSelected(HandleAccept)
-	test.Type(h.sc.Summary, "咨询宅基地确权")
+	h.sc.form.handling.SetSelected(HandleAccept)
+	test.Type(h.sc.form.summary, "咨询宅基地确权")
 	hl.srv.CloseClientConnections()
 	hl.srv.Close()
-	test.Tap(h.sc.SaveCase)
+	test.Tap(h.sc.form.save)
 	if err := h.wait(t, ActSave); err == nil {
 		t.Fatal("saved with the hub down")
 	}
-	if !h.sc.netBar.Visible() || !strings.Contains(h.sc.message.Text, "已保留") {
-		t.Fatalf("no plain notice: %q", h.sc.message.Text)
+	if !h.sc.header.offline.Visible() || !strings.Contains(h.sc.queue.message.Text, "已保留") {
+		t.Fatalf("no plain notice: %q", h.sc.queue.message.Text)
 	}
-	if h.sc.Summary.Text != "咨询宅基地确权" || h.sc.Handling.Selected != HandleAccept {
-		t.Fatalf("typing lost: %q", h.sc.Summary.Text)
+	if h.sc.form.summary.Text != "咨询宅基地确权" || h.sc.form.handling.Selected != HandleAccept {
+		t.Fatalf("typing lost: %q", h.sc.form.summary.Text)
 	}
 }
 
@@ -479,13 +479,13 @@ func TestSyncIndicator(t *testing.T) {
 	ctx := context.Background()
 	h.sc.loadSync(ctx)
 	h.drain()
-	if got := h.sc.syncText.Text; got != "" {
+	if got := h.sc.header.sync.Text; got != "" {
 		t.Errorf("fresh backlog shown to staff: %q", got)
 	}
 	state.Stale, state.OldestPending = true, 1200
 	h.sc.loadSync(ctx)
 	h.drain()
-	if got := h.sc.syncText.Text; got != "未同步 7 条" {
+	if got := h.sc.header.sync.Text; got != "未同步 7 条" {
 		t.Errorf("old backlog: indicator %q, want 未同步 7 条", got)
 	}
 }
@@ -500,8 +500,8 @@ func TestFunctionKeysAfterAPick(t *testing.T) {
 	}
 	hl.kiosk.Issue(ctx, app.IssueRequest{Service: "legal"})
 	c := h.win.Canvas()
-	c.Focus(h.sc.TransferTo)
-	h.sc.TransferTo.SetSelected("矛盾纠纷调解")
+	c.Focus(h.sc.queue.transferTo)
+	h.sc.queue.transferTo.SetSelected("矛盾纠纷调解")
 	if f := c.Focused(); f != nil {
 		t.Fatalf("the picker kept the focus (%T): F-keys would not reach the console", f)
 	}

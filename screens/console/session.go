@@ -1,8 +1,3 @@
-// Package console is the window staff console: sign-in, the queue actions with their function
-// keys (F1 叫号 … F9 完成), the current visitor with a masked identity and an audited full view,
-// the visitor's earlier visits and open cases, the case form, help alerts from the kiosk and the
-// window's counts for the day. The UI-free parts (Session, CaseForm.Plan) are testable apart
-// from the widgets.
 package console
 
 import (

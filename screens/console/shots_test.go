@@ -1,17 +1,79 @@
 package console
 
 import (
-	"os"
+	"path/filepath"
 	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"fengqiao/app"
+	"fengqiao/config"
+	"fengqiao/screens/shottest"
+	"fengqiao/screens/theme"
 )
 
-// TestScreenshots renders the console's screens (into FENGQIAO_SHOTS when set).
+// TestScreenshots renders the console of the default hall at 1366×900 into a temporary folder,
+// or into the -screenshots folder: console-signin.png, console-serving.png (a visitor at the window, a help
+// alert) and console-offline.png.
 func TestScreenshots(t *testing.T) {
-	dir := os.Getenv("FENGQIAO_SHOTS")
-	if dir == "" {
-		dir = t.TempDir()
+	shottest.Render(t, func(dir string) error { return screenshots(dir, config.Default().Info()) },
+		"console-signin.png", "console-serving.png", "console-offline.png")
+}
+
+// screenshots renders the console of hall info into dir.
+func screenshots(dir string, info app.Info) error {
+	test.NewApp().Settings().SetTheme(theme.Staff())
+	now := time.Date(2026, 11, 27, 9, 42, 0, 0, time.Local)
+	s := NewSession(nil, 2, info)
+	sc := New(s, Options{Now: func() time.Time { return now }})
+	w := test.NewWindow(sc.Content())
+	defer w.Close()
+	w.SetPadded(false)
+	w.Resize(fyne.NewSize(1366, 900))
+	sc.Name.SetText("王芳")
+	sc.signIn.pin.SetText("1234")
+	if err := shottest.Save(w, filepath.Join(dir, "console-signin.png")); err != nil {
+		return err
 	}
-	if err := Screenshots(dir, testInfo()); err != nil {
-		t.Fatal(err)
+
+	called := now.Add(-3 * time.Minute)
+	cur := app.Ticket{ID: 3, Label: "D004", Service: "mediation", Status: app.TicketServing, Window: 2,
+		CaseCode: "7KQ2-M9XP-4HVT-W3RA-5C2D", CalledAt: &called, IssuedAt: now.Add(-40 * time.Minute)}
+	s.mu.Lock()
+	s.staff = &app.StaffSession{Staff: "王芳", Window: 2, Services: []string{"legal", "mediation"}}
+	s.state = app.WindowState{ID: 2, Name: "2号窗口", Current: &cur,
+		Held: []app.Ticket{{ID: 2, Label: "B011", Service: "legal", Status: app.TicketHeld}}}
+	var qs []app.ServiceQueue
+	for i, svc := range info.Services {
+		qs = append(qs, app.ServiceQueue{Service: svc.Code, Name: svc.Name, Waiting: []int{5, 3, 0, 8}[i%4]})
 	}
+	s.queue = app.QueueStatus{Open: true, Services: qs}
+	s.help = []app.HelpAlert{{ID: 1, Source: "大厅自助机", RaisedAt: now.Add(-time.Minute)}}
+	s.mu.Unlock()
+	sc.signIn.box.Hide()
+	sc.main.Show()
+	kase := app.Case{Code: cur.CaseCode, Service: "mediation", Category: "邻里纠纷", Status: app.CaseRegistered}
+	sc.showVisitor(app.VisitorHistory{Ticket: cur, Case: &kase,
+		Visitor: &app.MaskedVisitor{Name: "赵*", IDNumber: "110105********002X", Phone: "137****1234"},
+		Visits:  []app.Visit{{Day: "2026-10-12", Label: "D017", Service: "mediation", Status: app.TicketDone}},
+		Open: []app.Case{{Code: "4HVT-W3RA-7KQ2-M9XP-8C2E", Service: "mediation", Category: "物业服务",
+			Status: app.CaseHandling}}})
+	sc.form.handling.SetSelected(HandleMediation)
+	sc.form.level.SetSelected("人民调解")
+	sc.form.summary.SetText("邻居装修噪音扰民，多次协商未果，申请调解。")
+	sc.form.followUp.SetText(now.AddDate(0, 0, 7).Format(time.DateOnly))
+	sc.showStats(app.WindowStats{Called: 14, Completed: 11, Skipped: 1, Transferred: 1, AvgMinutes: 9.4, Rated: 10, Flagged: 1})
+	sc.say("已叫号 D004", theme.Success)
+	sc.render()
+	if err := shottest.Save(w, filepath.Join(dir, "console-serving.png")); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.online, s.help = false, nil
+	s.mu.Unlock()
+	sc.say("无法连接叫号服务器，填写的内容已保留，恢复后请再按保存", theme.Alert)
+	sc.render()
+	return shottest.Save(w, filepath.Join(dir, "console-offline.png"))
 }

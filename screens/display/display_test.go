@@ -15,6 +15,14 @@ import (
 	"fengqiao/store"
 )
 
+func testInfo() app.Info {
+	return app.Info{Name: "枫桥镇社会治理综合服务中心", Services: app.DefaultServices(),
+		Windows: []app.Window{
+			{ID: 1, Name: "1号窗口", Services: []string{"petition", "hotline"}},
+			{ID: 2, Name: "2号窗口", Services: []string{"legal", "mediation"}},
+			{ID: 3, Name: "3号窗口", Services: []string{"petition", "legal", "hotline", "mediation"}}}}
+}
+
 func called(kind, label string, window int, service string) app.Event {
 	return app.Event{Kind: kind, Window: window, Ticket: &app.Ticket{Label: label, Window: window, Service: service}}
 }

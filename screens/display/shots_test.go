@@ -1,26 +1,58 @@
 package display
 
 import (
-	"os"
+	"path/filepath"
 	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 
 	"fengqiao/app"
+	"fengqiao/config"
+	"fengqiao/screens/shottest"
+	"fengqiao/screens/theme"
 )
 
-func testInfo() app.Info {
-	return app.Info{Name: "枫桥镇社会治理综合服务中心", Services: app.DefaultServices(),
-		Windows: []app.Window{
-			{ID: 1, Name: "1号窗口", Services: []string{"petition", "hotline"}},
-			{ID: 2, Name: "2号窗口", Services: []string{"legal", "mediation"}},
-			{ID: 3, Name: "3号窗口", Services: []string{"petition", "legal", "hotline", "mediation"}}}}
+// TestScreenshots renders the board of the default hall at 1920×1080 into a temporary folder, or
+// into the -screenshots folder: display-idle.png and display-call.png.
+func TestScreenshots(t *testing.T) {
+	shottest.Render(t, func(dir string) error { return screenshots(dir, config.Default().Info()) },
+		"display-idle.png", "display-call.png")
 }
 
-func TestScreenshots(t *testing.T) {
-	dir := os.Getenv("FENGQIAO_SHOTS")
-	if dir == "" {
-		dir = t.TempDir()
+// screenshots renders the board of hall info into dir.
+func screenshots(dir string, info app.Info) error {
+	a := test.NewApp()
+	a.Settings().SetTheme(theme.Kiosk())
+	at := time.Date(2026, 11, 27, 9, 42, 5, 0, time.Local)
+	s := New(info, Options{Now: func() time.Time { return at }})
+	w := test.NewWindow(s.Content())
+	defer w.Close()
+	w.SetPadded(false)
+	w.Resize(fyne.NewSize(1920, 1080))
+	s.model.SetQueue(app.QueueStatus{Open: true, Services: sampleQueue(info)})
+	s.render()
+	if err := shottest.Save(w, filepath.Join(dir, "display-idle.png")); err != nil {
+		return err
 	}
-	if err := Screenshots(dir, testInfo()); err != nil {
-		t.Fatal(err)
+	calls := []struct {
+		label  string
+		window int
+	}{{"B012", 2}, {"D004", 3}, {"C021", 1}, {"A002", 3}, {"B013", 2}, {"A003", 2}}
+	for i, c := range calls {
+		s.model.Apply(app.Event{Kind: app.EventCalled, Window: c.window, At: at.Add(time.Duration(i) * time.Minute),
+			Ticket: &app.Ticket{Label: c.label, Window: c.window}})
 	}
+	s.Show(*s.model.Latest)
+	return shottest.Save(w, filepath.Join(dir, "display-call.png"))
+}
+
+// sampleQueue is a few visitors waiting for each service.
+func sampleQueue(info app.Info) []app.ServiceQueue {
+	var out []app.ServiceQueue
+	for i, svc := range info.Services {
+		out = append(out, app.ServiceQueue{Service: svc.Code, Name: svc.Name, Waiting: []int{5, 3, 0, 8, 2, 1}[i%6]})
+	}
+	return out
 }

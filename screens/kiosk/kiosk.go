@@ -3,7 +3,6 @@ package kiosk
 import (
 	"context"
 	"fmt"
-	"image/color"
 	"log/slog"
 	"strings"
 	"time"
@@ -11,12 +10,10 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	fynetheme "fyne.io/fyne/v2/theme"
 	"golang.org/x/crypto/bcrypt"
 
 	"fengqiao/app"
 	"fengqiao/devices/idcard"
-	"fengqiao/devices/scanner"
 	"fengqiao/printing"
 	kt "fengqiao/screens/theme"
 )
@@ -47,6 +44,12 @@ type Options struct {
 	OnQuit func() // the staff menu's 退出自助机
 	Log    *slog.Logger
 }
+
+// Sizes of the two orientations at 1080p.
+var (
+	Landscape = fyne.NewSize(1920, 1080)
+	Portrait  = fyne.NewSize(1080, 1920)
+)
 
 // Kiosk is the kiosk's UI. Create it with New, put Content in a window (or call Attach), and feed
 // it device events (WatchDevices) and ticks (Run).
@@ -372,102 +375,6 @@ func (k *Kiosk) say(s string) {
 	}
 }
 
-// CardEvent handles an event of the ID card reader (on Fyne's thread).
-func (k *Kiosk) CardEvent(ev idcard.Event) {
-	defer clear(ev.Card.Photo)
-	switch ev.Kind {
-	case idcard.EventState:
-		was := k.reader
-		k.reader, k.readerKnown = ev.State, true
-		if (was == idcard.StateReady || was == idcard.StateReading) != (ev.State == idcard.StateReady || ev.State == idcard.StateReading) {
-			k.render()
-		}
-	case idcard.EventError:
-		k.flow.Touch()
-		k.showBanner(Notice{Title: "身份证没有读出来", Body: idcard.Message(ev.Err)}, 8*time.Second)
-	case idcard.EventCard:
-		k.reader, k.readerKnown = ev.State, true
-		if ev.Err != nil {
-			k.flow.Touch()
-			k.showBanner(Notice{Title: "这张证件不能使用", Body: idcard.Message(ev.Err), Fault: true}, 10*time.Second)
-			return
-		}
-		if _, err := app.ParseIDNumber(ev.Card.Number); err != nil {
-			k.flow.Touch()
-			k.showBanner(Notice{Title: "这种证件不能在自助机办理", Body: "请到服务窗口，由工作人员为您登记。"}, 10*time.Second)
-			return
-		}
-		a := k.flow.CardPlaced(ev.Card.DisplayName(), ev.Card.Number)
-		if a != ActNone {
-			k.banner = Notice{}
-			k.render()
-			k.act(a)
-		}
-	}
-}
-
-// ScannerEvent handles an event of the serial QR scanner (on Fyne's thread).
-func (k *Kiosk) ScannerEvent(ev scanner.Event) {
-	if ev.Code == "" {
-		k.scannerOK, k.scannerSeen = ev.Connected, true
-		if k.flow.Step == StepLookup {
-			k.render()
-		}
-		return
-	}
-	k.scanned(ev.Code)
-}
-
-func (k *Kiosk) scanned(code string) {
-	a := k.flow.Scanned(code)
-	k.render()
-	k.act(a)
-}
-
-// TypedRune catches the characters of a scanner in keyboard mode.
-func (k *Kiosk) TypedRune(r rune) {
-	now := k.opts.Now()
-	if now.Sub(k.keyLast) > 2*time.Second {
-		k.keyBuf = k.keyBuf[:0]
-	}
-	k.keyLast = now
-	if len(k.keyBuf) < scanner.MaxCode {
-		k.keyBuf = append(k.keyBuf, r)
-	}
-}
-
-// TypedKey ends a keyboard-mode scan at Return or Enter.
-func (k *Kiosk) TypedKey(ev *fyne.KeyEvent) {
-	if ev.Name != fyne.KeyReturn && ev.Name != fyne.KeyEnter {
-		return
-	}
-	code := strings.TrimSpace(string(k.keyBuf))
-	k.keyBuf = k.keyBuf[:0]
-	if code != "" {
-		k.scanned(code)
-	}
-}
-
-// WatchDevices forwards the reader's and the scanner's events to the kiosk until ctx ends.
-func (k *Kiosk) WatchDevices(ctx context.Context, w *idcard.Watcher, s *scanner.Scanner) {
-	if w != nil {
-		go w.Run(ctx)
-		go func() {
-			for ev := range w.Events() {
-				k.opts.Post(func() { k.CardEvent(ev) })
-			}
-		}()
-	}
-	if s != nil {
-		go s.Run(ctx)
-		go func() {
-			for ev := range s.Events() {
-				k.opts.Post(func() { k.ScannerEvent(ev) })
-			}
-		}()
-	}
-}
-
 func (k *Kiosk) checkPIN(pin []byte) bool {
 	if k.opts.StaffPIN == "" || len(pin) == 0 {
 		return false
@@ -490,160 +397,6 @@ func (k *Kiosk) applyTheme() {
 }
 
 // ---- look ----
-
-func (k *Kiosk) body() float32 { return k.th.Size(fynetheme.SizeNameText) }
-func (k *Kiosk) pad() float32  { return k.body() * 0.75 }
-func (k *Kiosk) btnH() float32 { return max(100, k.body()*3.5) }
-
-var weekdays = [...]string{"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"}
-
-func (k *Kiosk) clockText() string {
-	t := k.opts.Now().In(k.opts.Location)
-	return fmt.Sprintf("%d年%d月%d日  %s  %02d:%02d", t.Year(), t.Month(), t.Day(), weekdays[t.Weekday()], t.Hour(), t.Minute())
-}
-
-func (k *Kiosk) countdownText() string {
-	left := k.flow.ResultAfter - k.opts.Now().Sub(k.flow.stepAt)
-	return fmt.Sprintf("%d 秒后自动回到首页", max(0, int(left.Round(time.Second)/time.Second)))
-}
-
-// button returns a tile with a centred label.
-func (k *Kiosk) button(label string, fill, ink color.Color, stroke color.Color, tap func()) *tile {
-	t := text(label, k.body()*1.1, ink, true)
-	t.Alignment = fyne.TextAlignCenter
-	return newTile(label, fill, stroke, k.body()*0.4, k.btnH(), k.pad(), container.NewCenter(t), k.tapped(tap))
-}
-
-func (k *Kiosk) primary(label string, tap func()) *tile {
-	return k.button(label, kt.Navy, kt.OnPrimary, nil, tap)
-}
-
-func (k *Kiosk) secondary(label string, tap func()) *tile {
-	return k.button(label, kt.Card, kt.Navy, kt.Navy, tap)
-}
-
-// tapped wraps an action: every tap keeps the session alive and redraws.
-func (k *Kiosk) tapped(f func()) func() {
-	return func() {
-		k.flow.Touch()
-		if f != nil {
-			f()
-		}
-	}
-}
-
-// band is the deep blue title band with the emblem (the staff corner), the hall's name and the clock.
-func (k *Kiosk) band() fyne.CanvasObject {
-	b := k.body()
-	bg := canvas.NewRectangle(kt.Navy)
-	emblem := inkBadge("枫", kt.OnPrimary, kt.Navy, b*2.6, b*1.3)
-	corner := newCornerPress(emblem, k.opts.LongPress, k.opts.Post, func() {
-		k.flow.StaffPIN()
-		k.render()
-	})
-	name := text(k.opts.Info.Name, b*1.45, kt.OnPrimary, true)
-	k.clock = text(k.clockText(), b, color.NRGBA{R: 0xdd, G: 0xe6, B: 0xf5, A: 0xff}, false)
-	row := hbox(gap(k.pad(), 1), corner, gap(k.pad()*0.6, 1), container.NewCenter(name), spacer())
-	if !k.opts.Portrait {
-		row.Add(container.NewCenter(k.clock))
-	}
-	row.Add(gap(k.pad(), 1))
-	inner := container.New(&padLayout{pad: b * 0.55}, row)
-	var bandObj fyne.CanvasObject = container.NewStack(bg, inner)
-	if k.opts.Portrait {
-		sub := container.NewStack(canvas.NewRectangle(kt.NavyDark), container.New(&padLayout{pad: b * 0.35}, container.NewCenter(k.clock)))
-		bandObj = vbox(bandObj, sub)
-		bandObj.(*fyne.Container).Layout = &stackVLayout{}
-	}
-	return bandObj
-}
-
-// stackVLayout stacks children vertically with no gaps.
-type stackVLayout struct{}
-
-func (stackVLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	y := float32(0)
-	for _, o := range objs {
-		h := o.MinSize().Height
-		o.Move(fyne.NewPos(0, y))
-		o.Resize(fyne.NewSize(size.Width, h))
-		y += h
-	}
-}
-
-func (stackVLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	var s fyne.Size
-	for _, o := range objs {
-		m := o.MinSize()
-		s.Width = max(s.Width, m.Width)
-		s.Height += m.Height
-	}
-	return s
-}
-
-// footer holds 返回, 首页, 长者模式 and 呼叫工作人员.
-func (k *Kiosk) footer() fyne.CanvasObject {
-	b := k.body()
-	row := hbox()
-	if k.flow.Step != StepHome {
-		back := k.secondary("返回", func() { k.flow.Back(); k.render() })
-		home := k.secondary("首页", func() { k.flow.Home(); k.render() })
-		row.Add(withMin(b*5.5, 0, back))
-		row.Add(withMin(b*5.5, 0, home))
-	}
-	row.Add(spacer())
-	elderLabel := "长者模式"
-	fill, ink := color.Color(kt.Card), color.Color(kt.Navy)
-	if k.flow.Elderly {
-		elderLabel = "长者模式 已开"
-		fill, ink = kt.Navy, kt.OnPrimary
-	}
-	elder := k.button(elderLabel, fill, ink, kt.Navy, func() {
-		k.flow.Elderly = !k.flow.Elderly
-		k.applyTheme()
-		k.render()
-	})
-	elder.Label = "长者模式"
-	row.Add(withMin(b*7, 0, elder))
-	helpBtn := k.button("呼叫工作人员", kt.Warning, kt.OnPrimary, nil, func() { k.help("") })
-	row.Add(withMin(b*8.5, 0, helpBtn))
-	bg := canvas.NewRectangle(kt.Card)
-	line := rect(kt.Separator, 1, 2)
-	return container.NewBorder(line, nil, nil, nil, container.NewStack(bg, container.New(&padLayout{pad: k.pad() * 0.8}, row)))
-}
-
-// page is one screen: band, heading, body and footer.
-func (k *Kiosk) page(title, hint string, body fyne.CanvasObject) fyne.CanvasObject {
-	b := k.body()
-	head := vbox()
-	if title != "" {
-		head.Add(text(title, b*1.6, kt.Ink, true))
-	}
-	if hint != "" {
-		h := para(hint, 0)
-		head.Add(h)
-	}
-	if k.banner.Title != "" {
-		head.Add(k.bannerView())
-	}
-	content := container.NewBorder(head, nil, nil, nil, body)
-	padded := container.New(&padLayout{pad: k.pad() * 1.3}, content)
-	return container.NewBorder(k.band(), k.footer(), nil, nil, padded)
-}
-
-func (k *Kiosk) bannerView() fyne.CanvasObject {
-	n := k.banner
-	fill := color.NRGBA{R: 0xe6, G: 0xf4, B: 0xea, A: 0xff}
-	ink := color.Color(kt.Success)
-	if n.Fault {
-		fill, ink = color.NRGBA{R: 0xfd, G: 0xec, B: 0xea, A: 0xff}, kt.Alert
-	}
-	bg := canvas.NewRectangle(fill)
-	bg.CornerRadius = k.body() * 0.3
-	bg.StrokeColor, bg.StrokeWidth = ink, 2
-	t := text(n.Title, k.body()*1.15, ink, true)
-	return container.NewStack(bg, container.New(&padLayout{pad: k.pad() * 0.7}, vbox(t, para(n.Body, 0))))
-}
 
 // render draws the current step.
 func (k *Kiosk) render() {

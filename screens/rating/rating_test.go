@@ -2,8 +2,6 @@ package rating
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -127,19 +125,5 @@ func TestRatePadFailureKeepsButtons(t *testing.T) {
 	ui.until(t, func() bool { return p.message.Text != "" })
 	if p.State() != Asking || p.message.Text == "" || p.Buttons()[1].Disabled() {
 		t.Fatalf("state %v message %q", p.State(), p.message.Text)
-	}
-}
-
-// Screenshots renders the pad's screens when FENGQIAO_SHOTS names a folder.
-func TestScreenshots(t *testing.T) {
-	dir := os.Getenv("FENGQIAO_SHOTS")
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	if err := Screenshots(dir); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "rating-ask.png")); err != nil {
-		t.Fatal(err)
 	}
 }

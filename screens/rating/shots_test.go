@@ -2,21 +2,23 @@ package rating
 
 import (
 	"path/filepath"
+	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"fengqiao/app"
-	"fengqiao/screens/shot"
+	"fengqiao/screens/shottest"
 	"fengqiao/screens/theme"
 )
 
-// Screenshots renders the pad headless (Fyne's test driver) into dir at 1280×800:
-// rating-idle.png, rating-ask.png and rating-thanks.png.
-func Screenshots(dir string) error {
-	return shot.OffMain(func() error { return screenshots(dir) })
+// TestScreenshots renders the pad at 1280×800 into a temporary folder, or into the -screenshots
+// folder: rating-idle.png, rating-ask.png and rating-thanks.png.
+func TestScreenshots(t *testing.T) {
+	shottest.Render(t, screenshots, "rating-idle.png", "rating-ask.png", "rating-thanks.png")
 }
 
+// screenshots renders the pad into dir.
 func screenshots(dir string) error {
 	test.NewApp().Settings().SetTheme(theme.Kiosk())
 	p := New(2, "2号窗口", nil, Options{})
@@ -30,7 +32,7 @@ func screenshots(dir string) error {
 		name  string
 	}{{Idle, "idle"}, {Asking, "ask"}, {Thanks, "thanks"}} {
 		p.show(s.state)
-		if err := shot.Save(w, filepath.Join(dir, "rating-"+s.name+".png")); err != nil {
+		if err := shottest.Save(w, filepath.Join(dir, "rating-"+s.name+".png")); err != nil {
 			return err
 		}
 	}
