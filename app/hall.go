@@ -166,17 +166,35 @@ type HelpAlert struct {
 	TakenAt  *time.Time `json:"taken_at,omitempty"`
 }
 
-// idempotencyKey is the context key of an Idempotency-Key.
+// idempotencyKey is the context key of an IdempotentRequest.
 type idempotencyKey struct{}
 
-// WithIdempotencyKey returns a context carrying a client's idempotency key: a state change made
-// with a key already used returns the first result instead of acting again.
+// IdempotentRequest is a retryable state change: the client's Idempotency-Key and what the request
+// was. A repeat under the same key must be the same request; the hub fills in the HTTP method, path
+// and the SHA-256 of the body, in-process callers leave them empty.
+type IdempotentRequest struct {
+	Key        string
+	Method     string
+	Path       string
+	BodySHA256 string // hex
+}
+
+// WithIdempotency returns a context carrying a client's retryable request: a state change made with
+// a key already used for the same request returns the first result instead of acting again.
+func WithIdempotency(ctx context.Context, req IdempotentRequest) context.Context {
+	return context.WithValue(ctx, idempotencyKey{}, req)
+}
+
+// WithIdempotencyKey is WithIdempotency for an in-process caller, which has only a key.
 func WithIdempotencyKey(ctx context.Context, key string) context.Context {
-	return context.WithValue(ctx, idempotencyKey{}, key)
+	return WithIdempotency(ctx, IdempotentRequest{Key: key})
+}
+
+// Idempotency returns the retryable request carried by ctx; its Key is "" when there is none.
+func Idempotency(ctx context.Context) IdempotentRequest {
+	r, _ := ctx.Value(idempotencyKey{}).(IdempotentRequest)
+	return r
 }
 
 // IdempotencyKey returns the key carried by ctx, or "".
-func IdempotencyKey(ctx context.Context) string {
-	k, _ := ctx.Value(idempotencyKey{}).(string)
-	return k
-}
+func IdempotencyKey(ctx context.Context) string { return Idempotency(ctx).Key }

@@ -7,7 +7,10 @@
 package hub
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -169,7 +172,12 @@ func (s *Server) handle(pattern, roles string, h func(w http.ResponseWriter, r *
 				writeError(w, http.StatusBadRequest, app.EINVALID, "Idempotency-Key is too long")
 				return
 			}
-			ctx = app.WithIdempotencyKey(ctx, role+":"+key)
+			req, err := idempotentRequest(r, role+":"+key)
+			if err != nil {
+				writeError(w, http.StatusBadRequest, app.EINVALID, err.Error())
+				return
+			}
+			ctx = app.WithIdempotency(ctx, req)
 		}
 		ctx = context.WithValue(ctx, roleKey{}, role)
 		err := h(w, r.WithContext(ctx))
@@ -187,6 +195,18 @@ func (s *Server) handle(pattern, roles string, h func(w http.ResponseWriter, r *
 			s.log.Warn("slow hub request", "method", r.Method, "path", r.URL.Path, "duration", d)
 		}
 	})
+}
+
+// idempotentRequest reads the request's body (handing a copy back to the handler) and returns what
+// a repeat under the same key must match: method, path and the body's SHA-256.
+func idempotentRequest(r *http.Request, key string) (app.IdempotentRequest, error) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		return app.IdempotentRequest{}, fmt.Errorf("read request body: %w", err)
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	sum := sha256.Sum256(body)
+	return app.IdempotentRequest{Key: key, Method: r.Method, Path: r.URL.Path, BodySHA256: hex.EncodeToString(sum[:])}, nil
 }
 
 type roleKey struct{}
@@ -219,6 +239,8 @@ func statusOf(err error) int {
 		return http.StatusForbidden
 	case app.ECONFLICT, app.ECLOSED, app.ETRANSITION, app.EPAUSED, app.ELIMIT:
 		return http.StatusConflict
+	case app.EIDEMPOTENCY:
+		return http.StatusUnprocessableEntity
 	case app.EUNAVAILABLE:
 		return http.StatusServiceUnavailable
 	}
