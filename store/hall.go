@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"fengqiao/app"
@@ -20,6 +21,7 @@ type Hall struct {
 	rules    app.Rules
 	clock    app.Clock
 	bus      app.Bus
+	publish  sync.Mutex // held from commit to publish, so live events are published in id order
 }
 
 var _ app.Hall = (*Hall)(nil)

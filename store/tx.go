@@ -130,6 +130,9 @@ func write[T any](h *Hall, ctx context.Context, scope string, fn func(t *txn) (T
 		ev.ID, _ = r.LastInsertId()
 		published = append(published, ev)
 	}
+	// Commit and publish under one lock, so that live events reach subscribers in id order.
+	h.publish.Lock()
+	defer h.publish.Unlock()
 	if err := tx.Commit(); err != nil {
 		return zero, storeErr("commit", err)
 	}
