@@ -152,8 +152,10 @@ type Hall interface {
 	// OpenHelp returns the alerts nobody has taken yet.
 	OpenHelp(ctx context.Context) ([]HelpAlert, error)
 
-	// Subscribe delivers every committed change until ctx ends. Events after the one with id
-	// after are replayed first (0: only new events).
+	// Subscribe delivers every committed change until ctx ends, once each and in id order. Events
+	// after the one with id after are replayed first, all of them, with Replayed set (0: only new
+	// events). Over the hub, an event of kind EventStreamReset says the subscriber must reload its
+	// state (see EventStreamReset).
 	Subscribe(ctx context.Context, after int64) (<-chan Event, error)
 }
 
