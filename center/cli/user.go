@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/crypto/bcrypt"
@@ -109,7 +110,7 @@ func addUser(ctx context.Context, st *sqlstore.Store, name string, role center.R
 	if password != "" && len([]rune(password)) < minPassword {
 		return fmt.Errorf("the password needs at least %d characters", minPassword)
 	}
-	if err := st.AddUser(ctx, name, tokenHash); err != nil {
+	if err := st.AddUser(ctx, name, tokenHash, time.Time{}); err != nil {
 		return err
 	}
 	if err := st.SetUserAccess(ctx, name, role, site); err != nil {
