@@ -8,25 +8,22 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"fengqiao/app"
 	"fengqiao/wire"
 )
 
-// maxBody bounds a request body; a full batch of events is far below it.
-const maxBody = 32 << 20
-
-// Server is the centre's HTTP API: the sync endpoints used by the halls and the case endpoints
-// used by centre staff. Every endpoint but /healthz needs a bearer token.
+// Server is the centre's HTTP API: the sync endpoints used by the halls, the case endpoints
+// used by centre staff, the residents' tracking page and the staff dashboard. Every endpoint is
+// registered with its Rule (see Routes and docs/centre.md).
 type Server struct {
-	store Store
-	log   *slog.Logger
-	mux   *http.ServeMux
+	store  WebStore
+	web    WebStore
+	log    *slog.Logger
+	mux    *http.ServeMux
+	routes []Route
 
-	// The web pages, mounted when the store is a WebStore (see web.go).
-	web         WebStore
 	tmpl        *template.Template
 	now         func() time.Time
 	loc         *time.Location
@@ -35,76 +32,34 @@ type Server struct {
 	centrePhone string
 	trackLimit  *limiter
 	loginLimit  *limiter
+	lockout     Lockout
 	secure      bool
 	trustProxy  bool
 }
 
-// NewServer returns the API over st. log may be nil for slog.Default(). When st is also a
-// WebStore the server serves the residents' tracking page (/t/{code}) and the staff dashboard
-// (/dashboard) too, configured by opts.
-func NewServer(st Store, log *slog.Logger, opts ...Option) *Server {
+// NewServer returns the centre's server over st. log may be nil for slog.Default().
+func NewServer(st WebStore, log *slog.Logger, opts ...Option) *Server {
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Server{store: st, log: log, mux: http.NewServeMux()}
+	s := &Server{store: st, web: st, log: log, mux: http.NewServeMux()}
 	s.setupWeb(opts)
-	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
-	s.mux.HandleFunc("POST /api/v1/sync/events", s.site(s.push))
-	s.mux.HandleFunc("GET /api/v1/sync/changes", s.site(s.changes))
-	s.mux.HandleFunc("GET /api/v1/cases/{code}", s.staff(s.getCase))
-	s.mux.HandleFunc("POST /api/v1/cases/{code}/changes", s.staff(s.changeCase))
-	s.mux.HandleFunc("POST /api/v1/cases/{code}/followups", s.staff(s.addFollowUp))
+	push := siteToken()
+	push.MaxBody = pushBody
+	s.route("GET /healthz", public(), func(w http.ResponseWriter, r *http.Request, _ visit) { w.Write([]byte("ok\n")) })
+	s.route("POST /api/v1/sync/events", push, s.push)
+	s.route("GET /api/v1/sync/changes", siteToken(), s.changes)
+	s.route("GET /api/v1/cases/{code}", token(readers, OwnSite), s.getCase)
+	s.route("POST /api/v1/cases/{code}/changes", token(writers, OwnSite), s.changeCase)
+	s.route("POST /api/v1/cases/{code}/followups", token(writers, OwnSite), s.addFollowUp)
+	s.routeWeb()
 	return s
 }
 
-// ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
-
-// authenticate returns the principal of the request's bearer token.
-func (s *Server) authenticate(r *http.Request) (Principal, error) {
-	auth := r.Header.Get("Authorization")
-	token, ok := strings.CutPrefix(auth, "Bearer ")
-	if !ok || token == "" {
-		return Principal{}, app.Errorf(EUNAUTHORIZED, "an Authorization: Bearer token is required")
-	}
-	return s.store.Authenticate(r.Context(), HashToken(strings.TrimSpace(token)))
-}
-
-// site wraps a handler for the halls' endpoints.
-func (s *Server) site(h func(w http.ResponseWriter, r *http.Request, site Site)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		p, err := s.authenticate(r)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		if p.Site == nil {
-			s.fail(w, r, app.Errorf(EFORBIDDEN, "this endpoint is for hall (site) tokens"))
-			return
-		}
-		h(w, r, *p.Site)
-	}
-}
-
-// staff wraps a handler for the centre users' endpoints.
-func (s *Server) staff(h func(w http.ResponseWriter, r *http.Request, user string)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		p, err := s.authenticate(r)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		if p.User == "" {
-			s.fail(w, r, app.Errorf(EFORBIDDEN, "this endpoint is for centre user tokens"))
-			return
-		}
-		h(w, r, p.User)
-	}
-}
-
-func (s *Server) push(w http.ResponseWriter, r *http.Request, site Site) {
+func (s *Server) push(w http.ResponseWriter, r *http.Request, v visit) {
+	site := *v.Site
 	var req wire.PushRequest
-	if err := decodeBody(w, r, &req); err != nil {
+	if err := decodeBody(r, &req); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -115,10 +70,14 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, site Site) {
 	}
 	s.log.DebugContext(r.Context(), "push", "site", site.ID, "events", len(req.Events), "applied", reply.Applied,
 		"applied_through", reply.AppliedThrough)
+	if reply.Applied > 0 {
+		s.audit(r, v, "sync.push", AuditEntry{Site: site.ID})
+	}
 	writeJSON(w, http.StatusOK, reply)
 }
 
-func (s *Server) changes(w http.ResponseWriter, r *http.Request, site Site) {
+func (s *Server) changes(w http.ResponseWriter, r *http.Request, v visit) {
+	site := *v.Site
 	q := r.URL.Query()
 	after, err := strconv.ParseInt(q.Get("after"), 10, 64)
 	if err != nil || after < 0 {
@@ -143,40 +102,92 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request, site Site) {
 	writeJSON(w, http.StatusOK, wire.ChangesReply{Changes: changes})
 }
 
-func (s *Server) getCase(w http.ResponseWriter, r *http.Request, _ string) {
-	c, err := s.store.Case(r.Context(), r.PathValue("code"))
-	s.reply(w, r, c, err)
+// scopedCase returns the canonical code of a case the user's scope includes, and its site. A
+// case of another site is answered exactly like one that does not exist.
+func (s *Server) scopedCase(r *http.Request, u User) (string, int64, error) {
+	code, err := app.ParseCaseCode(r.PathValue("code"))
+	if err != nil {
+		return "", 0, app.Errorf(app.ENOTFOUND, "no such case")
+	}
+	site, err := s.store.CaseSite(r.Context(), code)
+	if err == nil && !u.Scope().Allows(site) {
+		err = app.Errorf(app.ENOTFOUND, "no such case")
+	}
+	return code, site, err
 }
 
-func (s *Server) changeCase(w http.ResponseWriter, r *http.Request, user string) {
-	var ch app.CaseChange
-	if err := decodeBody(w, r, &ch); err != nil {
+func (s *Server) getCase(w http.ResponseWriter, r *http.Request, v visit) {
+	code, site, err := s.scopedCase(r, v.User)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if ch.By == "" {
-		ch.By = user
+	c, err := s.store.Case(r.Context(), code)
+	if err == nil {
+		s.audit(r, v, "case.view", AuditEntry{Case: code, Site: site})
 	}
-	c, err := s.store.ChangeCase(r.Context(), r.PathValue("code"), ch)
+	s.reply(w, r, c, err)
+}
+
+// EBYNOTALLOWED refuses a body that names its author: the author is the token's user.
+const EBYNOTALLOWED = "by_not_allowed"
+
+func (s *Server) changeCase(w http.ResponseWriter, r *http.Request, v visit) {
+	var ch app.CaseChange
+	if err := decodeBody(r, &ch); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if ch.By != "" {
+		s.fail(w, r, app.Errorf(EBYNOTALLOWED, "by is taken from the token, not the body"))
+		return
+	}
+	if err := ValidChange(ch); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ch.By = v.User.Name
+	code, site, err := s.scopedCase(r, v.User)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	c, err := s.store.ChangeCase(r.Context(), code, ch)
+	if err == nil {
+		s.audit(r, v, "case.change", AuditEntry{Case: code, Site: site})
+	}
 	s.reply(w, r, c, err)
 }
 
 // FollowUpRequest is the body of POST /api/v1/cases/{code}/followups.
 type FollowUpRequest struct {
 	Note string `json:"note"`
-	By   string `json:"by,omitempty"` // defaults to the user's name
+	By   string `json:"by,omitempty"` // refused (by_not_allowed): the author is the token's user
 }
 
-func (s *Server) addFollowUp(w http.ResponseWriter, r *http.Request, user string) {
+func (s *Server) addFollowUp(w http.ResponseWriter, r *http.Request, v visit) {
 	var req FollowUpRequest
-	if err := decodeBody(w, r, &req); err != nil {
+	if err := decodeBody(r, &req); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if req.By == "" {
-		req.By = user
+	if req.By != "" {
+		s.fail(w, r, app.Errorf(EBYNOTALLOWED, "by is taken from the token, not the body"))
+		return
 	}
-	c, err := s.store.AddFollowUp(r.Context(), r.PathValue("code"), req.Note, req.By)
+	if err := ValidText("note", req.Note, MaxNote); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	code, site, err := s.scopedCase(r, v.User)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	c, err := s.store.AddFollowUp(r.Context(), code, req.Note, v.User.Name)
+	if err == nil {
+		s.audit(r, v, "case.followup", AuditEntry{Case: code, Site: site})
+	}
 	s.reply(w, r, c, err)
 }
 
@@ -188,11 +199,24 @@ func (s *Server) reply(w http.ResponseWriter, r *http.Request, c Case, err error
 	writeJSON(w, http.StatusOK, c)
 }
 
+// audit records what a visitor did, with their address. A failure to record is logged: the
+// action has happened already.
+func (s *Server) audit(r *http.Request, v visit, action string, e AuditEntry) {
+	e.At, e.Principal, e.Action, e.Address = s.now(), v.principal(), action, s.clientIP(r)
+	if err := s.store.Audit(r.Context(), e); err != nil {
+		s.log.ErrorContext(r.Context(), "audit", "action", action, "err", err)
+	}
+}
+
 // decodeBody reads one JSON value, refusing unknown fields and trailing data.
-func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+// The body is already capped by the route's rule.
+func decodeBody(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return app.Errorf(ETOOLARGE, "request body: too large")
+		}
 		return app.Errorf(app.EINVALID, "request body: %v", err)
 	}
 	if dec.More() {
@@ -204,12 +228,14 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
 // StatusOf maps an error code to an HTTP status.
 func StatusOf(code string) int {
 	switch code {
-	case app.EINVALID:
+	case app.EINVALID, EBYNOTALLOWED:
 		return http.StatusBadRequest
 	case EUNAUTHORIZED:
 		return http.StatusUnauthorized
 	case EFORBIDDEN:
 		return http.StatusForbidden
+	case ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
 	case app.ENOTFOUND:
 		return http.StatusNotFound
 	case app.ECONFLICT, app.ETRANSITION, app.ENOTOWNER:

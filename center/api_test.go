@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"fengqiao/app"
 	"fengqiao/center"
@@ -31,7 +32,7 @@ func TestAPIRefusesBadRequestsWhole(t *testing.T) {
 				t.Fatal(err)
 			}
 			userToken, uhash := center.NewToken()
-			if err := s.AddUser(ctx, "李四", uhash); err != nil {
+			if err := s.AddUser(ctx, "李四", uhash, time.Time{}); err != nil {
 				t.Fatal(err)
 			}
 			srv := httptest.NewServer(center.NewServer(s, nil))

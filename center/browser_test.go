@@ -77,7 +77,7 @@ func TestBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, th := center.NewToken()
-	if err := st.AddUser(ctx, "zhongxin", th); err != nil {
+	if err := st.AddUser(ctx, "zhongxin", th, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.SetUserAccess(ctx, "zhongxin", center.RoleLeader, 0); err != nil {

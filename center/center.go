@@ -16,6 +16,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"time"
 
 	"fengqiao/app"
 	"fengqiao/wire"
@@ -25,6 +26,7 @@ import (
 const (
 	EUNAUTHORIZED = "unauthorized" // no or an unknown bearer token
 	EFORBIDDEN    = "forbidden"    // a valid token that may not use this endpoint
+	ETOOLARGE     = "too_large"    // a request body over the endpoint's limit
 )
 
 // Case is a case as the centre holds it.
@@ -44,8 +46,9 @@ type Site struct {
 
 // Principal is who a bearer token belongs to: a site (hall) or a centre user.
 type Principal struct {
-	Site *Site  // set for a hall's token
-	User string // set for a centre user's token
+	Site    *Site // set for a hall's token
+	User    *User // set for a centre user's token
+	TokenID int64 // the user's token
 }
 
 // Outcomes of hall events at the centre, kept with each raw event.
@@ -60,10 +63,17 @@ const (
 type Store interface {
 	// AddSite registers a hall with the hash of its token.
 	AddSite(ctx context.Context, name string, tokenHash []byte) (Site, error)
-	// AddUser registers a centre user with the hash of their token.
-	AddUser(ctx context.Context, name string, tokenHash []byte) error
-	// Authenticate returns the owner of a token hash, or an EUNAUTHORIZED error.
-	Authenticate(ctx context.Context, tokenHash []byte) (Principal, error)
+	// AddUser registers a centre user (role staff, every site) with the hash of their first API
+	// token, which expires at expires (zero: DefaultTokenTTL from now).
+	AddUser(ctx context.Context, name string, tokenHash []byte, expires time.Time) error
+	// Authenticate returns the owner of a token hash, or an EUNAUTHORIZED error: a site's current
+	// token or its previous one within the overlap, or a user's token that is neither expired nor
+	// revoked, of a user who is not disabled.
+	Authenticate(ctx context.Context, tokenHash []byte, now time.Time) (Principal, error)
+	// CaseSite returns the site of a case, or an ENOTFOUND error.
+	CaseSite(ctx context.Context, code string) (int64, error)
+	// Audit records a write or a full-record view.
+	Audit(ctx context.Context, e AuditEntry) error
 
 	// ApplyBatch applies the events of a site that continue its high-water mark, each exactly
 	// once, in one transaction with the new mark. Duplicates and events past a gap are ignored.

@@ -94,8 +94,8 @@ func CaseCodes(events []Decoded) []string {
 		if d.Body.Case != nil {
 			add(d.Body.Case.Code)
 		}
-		if d.Body.Ticket != nil && d.Visitor != nil {
-			add(d.Body.Ticket.CaseCode)
+		if d.Body.Ticket != nil {
+			add(d.Body.Ticket.CaseCode) // to check the ticket names a case of its own site
 		}
 	}
 	return codes
@@ -161,10 +161,18 @@ func NewProjection(site int64) *Projection {
 	return &Projection{Site: site, Cases: map[string]*CaseState{}, Tickets: map[int64]*app.Ticket{}}
 }
 
-// Apply applies one event and returns its outcome, with the reason of a refusal.
+// Apply applies one event and returns its outcome, with the reason of a refusal. A site touches
+// only its own cases and tickets: an event naming another site's case is refused, and so is an
+// event whose text breaks the centre's limits (see ValidName, ValidPhone, ValidText).
 func (p *Projection) Apply(d Decoded) (outcome, reason string) {
+	if err := validEvent(d); err != nil {
+		return OutcomeRefused, "invalid input: " + err.Error()
+	}
 	ev := d.Body
 	if t := ev.Ticket; t != nil && strings.HasPrefix(d.Kind, "ticket.") {
+		if cs := p.Cases[t.CaseCode]; t.CaseCode != "" && cs != nil && cs.Site != p.Site {
+			return OutcomeRefused, "the ticket names a case of another site"
+		}
 		snap := *t
 		p.Tickets[t.ID] = &snap
 		if d.Visitor != nil && t.CaseCode != "" {
@@ -246,6 +254,24 @@ func (p *Projection) Apply(d Decoded) (outcome, reason string) {
 		return OutcomeRecorded, ""
 	}
 	return OutcomeApplied, ""
+}
+
+// validEvent checks the text an event carries.
+func validEvent(d Decoded) error {
+	if d.Visitor != nil {
+		if err := validVisitor(*d.Visitor); err != nil {
+			return err
+		}
+	}
+	if t := d.Body.Ticket; t != nil {
+		if err := validTicket(t); err != nil {
+			return err
+		}
+	}
+	if c := d.Body.Case; c != nil {
+		return validCase(c)
+	}
+	return nil
 }
 
 // takeSnapshot copies the fields the owning hall decides from its latest snapshot of the case.

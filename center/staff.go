@@ -2,6 +2,7 @@ package center
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"fengqiao/app"
@@ -10,19 +11,24 @@ import (
 // Role is what a centre user may do on the dashboard.
 type Role string
 
-// Roles of centre users. Every role reads; only staff and leaders record follow-ups; only leaders
-// see the list of users.
+// Roles of centre users. Every role reads; readonly never writes; leaders and admins see the
+// users and the refused sync events; only admins manage users, sites and tokens and read the
+// audit log. What each endpoint allows is its Rule (Server.Routes).
 const (
 	RoleStaff    Role = "staff"    // 中心工作人员
 	RoleLeader   Role = "leader"   // 领导
 	RoleReadOnly Role = "readonly" // 只读
+	RoleAdmin    Role = "admin"    // 管理员
 )
 
-// Valid reports whether r is a known role.
-func (r Role) Valid() bool { return r == RoleStaff || r == RoleLeader || r == RoleReadOnly }
+// Roles lists every role, from the least to the most allowed.
+var Roles = []Role{RoleReadOnly, RoleStaff, RoleLeader, RoleAdmin}
 
-// CanWrite reports whether the role may record follow-ups.
-func (r Role) CanWrite() bool { return r == RoleStaff || r == RoleLeader }
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return slices.Contains(Roles, r) }
+
+// CanWrite reports whether the role may change cases and record follow-ups.
+func (r Role) CanWrite() bool { return slices.Contains(writers, r) }
 
 // Label returns the role in Chinese.
 func (r Role) Label() string {
@@ -33,6 +39,8 @@ func (r Role) Label() string {
 		return "领导"
 	case RoleReadOnly:
 		return "只读"
+	case RoleAdmin:
+		return "管理员"
 	}
 	return string(r)
 }
@@ -44,6 +52,7 @@ type User struct {
 	Role     Role
 	Site     int64  // the only site the user sees; 0 for every site
 	SiteName string // the site's name, if Site is set
+	Disabled bool   // a disabled user can neither sign in nor use a token
 }
 
 // Scope returns the data the user may see.
@@ -161,10 +170,74 @@ type WebStore interface {
 	TicketTimes(ctx context.Context, scope Scope, since time.Time) ([]TicketTimes, error)
 	// Ratings returns the ratings given since the time, newest first.
 	Ratings(ctx context.Context, scope Scope, since time.Time) ([]RatingRow, error)
-	// CaseSite returns the site of a case, or an ENOTFOUND error.
-	CaseSite(ctx context.Context, code string) (int64, error)
+
+	// LoginLockedUntil returns until when sign-in is locked for the account name (zero: not locked).
+	LoginLockedUntil(ctx context.Context, name string) (time.Time, error)
+	// LoginFailed counts a failed sign-in of the name, known or not, and locks it for
+	// delay(failures in a row).
+	LoginFailed(ctx context.Context, name string, now time.Time, delay func(failures int) time.Duration) error
+	// LoginSucceeded clears the name's failures.
+	LoginSucceeded(ctx context.Context, name string) error
+
+	// DisableUser disables a user: no sign-in, no token, sessions ended.
+	DisableUser(ctx context.Context, name string, now time.Time) error
+	// AddToken gives a user a new API token that expires at expires.
+	AddToken(ctx context.Context, user string, tokenHash []byte, expires time.Time) (Token, error)
+	// Tokens returns every API token, newest first.
+	Tokens(ctx context.Context) ([]Token, error)
+	// Token returns an API token by id.
+	Token(ctx context.Context, id int64) (Token, error)
+	// RevokeToken revokes an API token.
+	RevokeToken(ctx context.Context, id int64, now time.Time) error
+	// RenameSite renames a site.
+	RenameSite(ctx context.Context, site int64, name string) error
+	// RotateSiteToken gives a site a new token; the current one keeps working until oldUntil.
+	RotateSiteToken(ctx context.Context, site int64, tokenHash []byte, oldUntil time.Time) error
+
+	// AuditLog returns the latest audit entries, newest first.
+	AuditLog(ctx context.Context, limit int) ([]AuditEntry, error)
+	// RefusedEvents returns how many pushed events were refused and the latest of them.
+	RefusedEvents(ctx context.Context, limit int) (int, []RefusedEvent, error)
 
 	// StripPersonalData removes the identity (name, ID number, phone, masked or not) and the
 	// summary of cases closed before the time, and returns how many cases it stripped.
 	StripPersonalData(ctx context.Context, closedBefore time.Time) (int64, error)
+}
+
+// DefaultTokenTTL is how long a user's API token lives unless set at creation.
+const DefaultTokenTTL = 90 * 24 * time.Hour
+
+// DefaultSiteOverlap is how long a site's previous token keeps working after a rotation.
+const DefaultSiteOverlap = 7 * 24 * time.Hour
+
+// Token is a centre user's API token, without its secret.
+type Token struct {
+	ID        int64
+	User      string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	RevokedAt *time.Time
+}
+
+// Live reports whether the token works at the time.
+func (t Token) Live(now time.Time) bool { return t.RevokedAt == nil && now.Before(t.ExpiresAt) }
+
+// AuditEntry is one line of the audit log: a write or a full-record view at the centre.
+type AuditEntry struct {
+	At        time.Time
+	Principal string // user:NAME, site:NAME or anonymous
+	Action    string // e.g. case.view, case.change, user.add, site.token
+	Case      string
+	Site      int64
+	Target    string // the user or token acted on
+	Address   string
+}
+
+// RefusedEvent is a pushed event the centre kept but did not project.
+type RefusedEvent struct {
+	Site       int64
+	EventID    int64
+	Kind       string
+	Reason     string
+	ReceivedAt time.Time
 }

@@ -41,7 +41,7 @@ type trackStep struct {
 // track serves GET /t/{code}. Every look-up takes a token of the client's bucket first and a
 // found case gives it back, so only failures are limited; a client out of tokens gets 429
 // whatever it asks, so it cannot tell a right guess from a wrong one.
-func (s *Server) track(w http.ResponseWriter, r *http.Request) {
+func (s *Server) track(w http.ResponseWriter, r *http.Request, _ visit) {
 	client := s.clientIP(r)
 	if !s.trackLimit.take(client) {
 		s.render(w, r, http.StatusTooManyRequests, "limited", trackPage{CSS: template.CSS(pageCSS), Phone: s.centrePhone})

@@ -66,6 +66,9 @@ func WithTrackLimit(perMinute, burst int) Option {
 	return func(s *Server) { s.trackLimit = newLimiter(perMinute, burst, s.clock) }
 }
 
+// WithLockout sets the per-account sign-in lockout (default DefaultLockout).
+func WithLockout(l Lockout) Option { return func(s *Server) { s.lockout = l } }
+
 // WithSecureCookies marks the cookies Secure: set it when the server is reached over HTTPS.
 func WithSecureCookies(on bool) Option { return func(s *Server) { s.secure = on } }
 
@@ -83,32 +86,45 @@ func (s *Server) setupWeb(opts []Option) {
 	s.centre = "综治中心"
 	s.trackLimit = newLimiter(10, 20, s.clock)
 	s.loginLimit = newLimiter(5, 10, s.clock)
+	s.lockout = DefaultLockout
 	for _, o := range opts {
 		o(s)
 	}
-	ws, ok := s.store.(WebStore)
-	if !ok {
-		return
-	}
-	s.web = ws
 	s.tmpl = template.Must(template.New("").Funcs(template.FuncMap{
 		"date":     func(t time.Time) string { return t.In(s.loc).Format(time.DateOnly) },
 		"datetime": func(t time.Time) string { return t.In(s.loc).Format("2006-01-02 15:04") },
 		"minutes":  func(sec float64) string { return formatMinutes(sec) },
 	}).ParseFS(webFS, "web/*.html"))
+}
 
-	s.mux.HandleFunc("GET /t/{code}", s.track)
-	s.mux.HandleFunc("GET /login", s.loginForm)
-	s.mux.HandleFunc("POST /login", s.login)
-	s.mux.HandleFunc("POST /logout", s.signedIn(s.logout))
-	s.mux.HandleFunc("GET /dashboard", s.signedIn(s.ledgerPage))
-	s.mux.HandleFunc("GET /dashboard/followups", s.signedIn(s.followUpsPage))
-	s.mux.HandleFunc("POST /dashboard/followups", s.signedIn(s.recordFollowUp))
-	s.mux.HandleFunc("GET /dashboard/hall", s.signedIn(s.hallPage))
-	s.mux.HandleFunc("GET /dashboard/users", s.signedIn(s.usersPage))
-	s.mux.HandleFunc("GET /dashboard/ledger.xlsx", s.signedIn(s.exportLedger))
-	s.mux.HandleFunc("GET /dashboard/report.pdf", s.signedIn(s.exportReport))
-	s.mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+// routeWeb registers the tracking page, the sign-in and the dashboard.
+func (s *Server) routeWeb() {
+	s.route("GET /t/{code}", public(), s.track)
+	s.route("GET /login", public(), s.loginForm)
+	s.route("POST /login", public(), s.login)
+	s.route("POST /logout", session(readers, OwnSite), s.logout)
+	s.route("GET /dashboard", session(readers, OwnSite), s.ledgerPage)
+	s.route("GET /dashboard/followups", session(readers, OwnSite), s.followUpsPage)
+	s.route("POST /dashboard/followups", session(writers, OwnSite), s.recordFollowUp)
+	s.route("GET /dashboard/hall", session(readers, OwnSite), s.hallPage)
+	s.route("GET /dashboard/ledger.xlsx", session(readers, OwnSite), s.exportLedger)
+	s.route("GET /dashboard/report.pdf", session(readers, OwnSite), s.exportReport)
+	s.route("GET /dashboard/refused", session(leaders, AllSites), s.refusedPage)
+	s.route("GET /dashboard/users", session(leaders, AllSites), s.usersPage)
+	s.route("POST /dashboard/users", session(admins, AllSites), s.addUser)
+	s.route("POST /dashboard/users/{name}/role", session(admins, AllSites), s.setRole)
+	s.route("POST /dashboard/users/{name}/password", session(admins, AllSites), s.resetPassword)
+	s.route("POST /dashboard/users/{name}/disable", session(admins, AllSites), s.disableUser)
+	s.route("GET /dashboard/sites", session(admins, AllSites), s.sitesPage)
+	s.route("POST /dashboard/sites/{id}/name", session(admins, AllSites), s.renameSite)
+	s.route("POST /dashboard/sites/{id}/phone", session(admins, AllSites), s.setSitePhone)
+	s.route("POST /dashboard/sites/{id}/token", session(admins, AllSites), s.rotateSiteToken)
+	s.route("GET /dashboard/tokens", session(admins, AllSites), s.tokensPage)
+	s.route("POST /dashboard/tokens", session(admins, AllSites), s.addToken)
+	s.route("POST /dashboard/tokens/{id}/revoke", session(admins, AllSites), s.revokeToken)
+	s.route("POST /dashboard/tokens/{id}/rotate", session(admins, AllSites), s.rotateToken)
+	s.route("GET /dashboard/audit", session(admins, AllSites), s.auditPage)
+	s.route("GET /{$}", public(), func(w http.ResponseWriter, r *http.Request, _ visit) {
 		http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
 	})
 }
@@ -165,65 +181,37 @@ func randomToken() string {
 	return hex.EncodeToString(b[:])
 }
 
-// visit is a signed-in request.
-type visit struct {
-	User    User
-	Session Session
-}
-
-// signedIn wraps a dashboard handler: it needs a live session, and a POST must carry the
-// session's form token (CSRF).
-func (s *Server) signedIn(h func(w http.ResponseWriter, r *http.Request, v visit)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		c, err := r.Cookie(sessionCookie)
-		var v visit
-		if err == nil && c.Value != "" {
-			v.Session, v.User, err = s.web.Session(r.Context(), HashToken(c.Value), s.now())
-		} else {
-			err = app.Errorf(EUNAUTHORIZED, "no session")
-		}
-		if err != nil {
-			if app.ErrorCode(err) != EUNAUTHORIZED {
-				s.pageFail(w, r, err)
-				return
-			}
-			if r.Method == http.MethodGet {
-				http.Redirect(w, r, "/login", http.StatusSeeOther)
-				return
-			}
-			s.render(w, r, http.StatusForbidden, "error", s.page(r, visit{}, "", "登录已失效，请重新登录。"))
-			return
-		}
-		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-			if subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(v.Session.CSRF)) != 1 {
-				s.render(w, r, http.StatusForbidden, "error", s.page(r, v, "", "表单已失效，请刷新页面后重试。"))
-				return
-			}
-		}
-		h(w, r, v)
-	}
-}
-
 // page is what every dashboard page shows.
 type page struct {
-	CSS    template.CSS
-	Centre string
-	Title  string
-	Tab    string
-	User   User
-	CSRF   string
-	Error  string
-	sites  map[int64]string
-	s      *Server
+	CSS     template.CSS
+	Centre  string
+	Title   string
+	Tab     string
+	User    User
+	CSRF    string
+	Error   string
+	Leads   bool   // the user sees the users and the refused events
+	Refused int    // refused sync events, for the banner of leaders and admins
+	Secret  string // a token shown once
+	sites   map[int64]string
+	s       *Server
 }
 
 func (s *Server) page(r *http.Request, v visit, tab, errMsg string) page {
-	return page{CSS: template.CSS(pageCSS), Centre: s.centre, Tab: tab, User: v.User, CSRF: v.Session.CSRF, Error: errMsg,
+	p := page{CSS: template.CSS(pageCSS), Centre: s.centre, Tab: tab, User: v.User, CSRF: v.Session.CSRF, Error: errMsg,
 		Title: cmp.Or(tabTitles[tab], "综治中心"), s: s}
+	if p.Leads = session(leaders, AllSites).Allows(v.User); p.Leads {
+		n, _, err := s.web.RefusedEvents(r.Context(), 0)
+		if err != nil {
+			s.log.ErrorContext(r.Context(), "count refused events", "err", err)
+		}
+		p.Refused = n
+	}
+	return p
 }
 
-var tabTitles = map[string]string{"ledger": "矛盾纠纷台账", "followups": "回访", "hall": "大厅统计", "users": "用户", "login": "登录"}
+var tabTitles = map[string]string{"ledger": "矛盾纠纷台账", "followups": "回访", "hall": "大厅统计", "users": "用户", "login": "登录",
+	"sites": "站点", "tokens": "令牌", "audit": "审计日志", "refused": "拒收事件"}
 
 // SiteName returns a site's name for templates.
 func (p page) SiteName(id int64) string { return p.sites[id] }
@@ -258,7 +246,7 @@ func (s *Server) loadCatalogue(ctx context.Context) (Catalogue, error) {
 	return s.catalogue(sites), nil
 }
 
-func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request, _ visit) {
 	s.showLogin(w, r, http.StatusOK, "")
 }
 
@@ -278,8 +266,7 @@ var dummyHash = sync.OnceValue(func() []byte {
 	return h
 })
 
-func (s *Server) login(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+func (s *Server) login(w http.ResponseWriter, r *http.Request, _ visit) {
 	c, err := r.Cookie(loginCookie)
 	if err != nil || c.Value == "" || subtle.ConstantTimeCompare([]byte(c.Value), []byte(r.PostFormValue("csrf"))) != 1 {
 		s.showLogin(w, r, http.StatusForbidden, "表单已失效，请重新登录。")
@@ -292,6 +279,22 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	name := strings.TrimSpace(r.PostFormValue("username"))
+	if ValidName(name) != nil {
+		// No such account can exist: refuse as for a wrong password, without touching the lockout.
+		bcrypt.CompareHashAndPassword(dummyHash(), []byte(r.PostFormValue("password")))
+		s.showLogin(w, r, http.StatusUnauthorized, "用户名或密码错误。")
+		return
+	}
+	until, err := s.web.LoginLockedUntil(ctx, name)
+	if err != nil {
+		s.pageFail(w, r, err)
+		return
+	}
+	if s.now().Before(until) {
+		// The same answer whether or not the account exists, and whatever the password.
+		s.showLogin(w, r, http.StatusTooManyRequests, "登录失败次数过多，请稍后再试。")
+		return
+	}
 	user, hash, err := s.web.Credentials(ctx, name)
 	if err != nil && app.ErrorCode(err) != app.ENOTFOUND {
 		s.pageFail(w, r, err)
@@ -300,9 +303,18 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	if err != nil || len(hash) == 0 {
 		hash = dummyHash()
 	}
-	if bcrypt.CompareHashAndPassword(hash, []byte(r.PostFormValue("password"))) != nil || err != nil || !user.Role.Valid() {
+	if bcrypt.CompareHashAndPassword(hash, []byte(r.PostFormValue("password"))) != nil || err != nil ||
+		!user.Role.Valid() || user.Disabled {
 		s.log.InfoContext(ctx, "sign-in refused") // no name: it may be a mistyped password
+		if err := s.web.LoginFailed(ctx, name, s.now(), s.lockout.Delay); err != nil {
+			s.pageFail(w, r, err)
+			return
+		}
 		s.showLogin(w, r, http.StatusUnauthorized, "用户名或密码错误。")
+		return
+	}
+	if err := s.web.LoginSucceeded(ctx, name); err != nil {
+		s.pageFail(w, r, err)
 		return
 	}
 	s.loginLimit.refund(client)
@@ -313,6 +325,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.log.InfoContext(ctx, "signed in", "user", user.ID)
+	s.audit(r, visit{User: user}, "login", AuditEntry{Target: user.Name})
 	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: "", Path: "/login", MaxAge: -1})
 	http.SetCookie(w, s.sessionCookie(token, sessionTTL))
 	http.Redirect(w, r, "/dashboard", http.StatusSeeOther)

@@ -86,7 +86,7 @@ func newWebFixture(t *testing.T, dsn string, opts ...center.Option) *webFixture 
 		{"village", center.RoleStaff, f.siteA.ID},
 	} {
 		_, th := center.NewToken()
-		if err := st.AddUser(ctx, u.name, th); err != nil {
+		if err := st.AddUser(ctx, u.name, th, time.Time{}); err != nil {
 			t.Fatal(err)
 		}
 		if err := st.SetUserAccess(ctx, u.name, u.role, u.site); err != nil {

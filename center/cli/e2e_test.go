@@ -63,7 +63,7 @@ func TestSiteAddAndPhone(t *testing.T) {
 		t.Fatalf("stdout %q, want the token alone", token)
 	}
 	st := openStore(t, dsn)
-	p, err := st.Authenticate(ctx, center.HashToken(strings.TrimSpace(token)))
+	p, err := st.Authenticate(ctx, center.HashToken(strings.TrimSpace(token)), time.Now())
 	if err != nil || p.Site == nil || p.Site.Name != "枫源村" {
 		t.Fatalf("the printed token authenticates %+v, %v; want site 枫源村", p, err)
 	}
@@ -85,7 +85,7 @@ func TestUserAdd(t *testing.T) {
 	token := mustRun(t, password+"\n", "user", "add", "fengyuan", "--db", dsn, "--role", "leader", "--site", "枫源村",
 		"--password-stdin")
 	st := openStore(t, dsn)
-	if p, err := st.Authenticate(ctx, center.HashToken(strings.TrimSpace(token))); err != nil || p.User != "fengyuan" {
+	if p, err := st.Authenticate(ctx, center.HashToken(strings.TrimSpace(token)), time.Now()); err != nil || p.User == nil || p.User.Name != "fengyuan" {
 		t.Fatalf("the printed token authenticates %+v, %v; want user fengyuan", p, err)
 	}
 	u, hash, err := st.Credentials(ctx, "fengyuan")

@@ -131,7 +131,7 @@ func TestParseUser(t *testing.T) {
 			want: &cli.UserAddOptions{DB: "X", Name: "fengyuan", Role: center.RoleLeader, Site: "枫源村", PasswordStdin: true}},
 		{name: "single-dash", args: "user add -db X -role readonly -password-stdin chakan",
 			want: &cli.UserAddOptions{DB: "X", Name: "chakan", Role: center.RoleReadOnly, PasswordStdin: true}},
-		{name: "bad role", args: "user add --db X --role boss N", wantErr: `--role must be staff, leader or readonly, not "boss"`},
+		{name: "bad role", args: "user add --db X --role boss N", wantErr: `--role must be readonly, staff, leader or admin, not "boss"`},
 		{name: "no name", args: "user add --db X", wantErr: "missing NAME"},
 		{name: "stray argument", args: "user add --db X A B", wantErr: `unexpected argument "B"`},
 		{name: "unknown command", args: "user del A", wantErr: `unknown command "del"`},

@@ -21,6 +21,7 @@ func NewCmdSite(addF func(*SiteAddOptions) error, phoneF func(*SitePhoneOptions)
 	}
 	ignoreFlags(cmd)
 	cmd.AddCommand(NewCmdSiteAdd(addF), NewCmdSitePhone(phoneF))
+	cmd.AddCommand(newAdminSiteCmds()...)
 	return cmd
 }
 

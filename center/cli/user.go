@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/crypto/bcrypt"
@@ -28,6 +29,7 @@ func NewCmdUser(addF func(*UserAddOptions) error) *cobra.Command {
 	}
 	ignoreFlags(cmd)
 	cmd.AddCommand(NewCmdUserAdd(addF))
+	cmd.AddCommand(newAdminUserCmds()...)
 	return cmd
 }
 
@@ -52,7 +54,7 @@ user can also sign in to the dashboard with the password read from the first lin
 		Args: exactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !opts.Role.Valid() {
-				return usageErrorf("--role must be staff, leader or readonly, not %q", opts.Role)
+				return usageErrorf("--role must be readonly, staff, leader or admin, not %q", opts.Role)
 			}
 			opts.IO, opts.Name = streamsOf(cmd), args[0]
 			if runF != nil {
@@ -63,7 +65,7 @@ user can also sign in to the dashboard with the password read from the first lin
 	}
 	addDBFlag(cmd, &opts.DB)
 	f := cmd.Flags()
-	f.StringVar((*string)(&opts.Role), "role", string(center.RoleStaff), "the user's `ROLE`: staff, leader or readonly")
+	f.StringVar((*string)(&opts.Role), "role", string(center.RoleStaff), "the user's `ROLE`: readonly, staff, leader or admin")
 	f.StringVar(&opts.Site, "site", "", "the only `SITE` the user sees (default every site)")
 	f.BoolVar(&opts.PasswordStdin, "password-stdin", false, "read a dashboard password from the first line of stdin")
 	return cmd
@@ -109,7 +111,7 @@ func addUser(ctx context.Context, st *sqlstore.Store, name string, role center.R
 	if password != "" && len([]rune(password)) < minPassword {
 		return fmt.Errorf("the password needs at least %d characters", minPassword)
 	}
-	if err := st.AddUser(ctx, name, tokenHash); err != nil {
+	if err := st.AddUser(ctx, name, tokenHash, time.Time{}); err != nil {
 		return err
 	}
 	if err := st.SetUserAccess(ctx, name, role, site); err != nil {

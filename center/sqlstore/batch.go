@@ -41,9 +41,17 @@ func (s *Store) ApplyBatch(ctx context.Context, siteID int64, events []wire.Even
 		}
 		now := s.now().UnixMicro()
 		raw := make([][]any, len(run))
+		var refused [][]any
 		for i, d := range run {
 			outcome, reason := p.Apply(d)
 			raw[i] = []any{siteID, d.ID, micros(d.At), d.Kind, string(d.Event.Body), outcome, reason, now}
+			if outcome == center.OutcomeRefused {
+				refused = append(refused, []any{siteID, d.ID, d.Kind, reason, now})
+			}
+		}
+		if err := s.insertRows(ctx, tx, "INSERT INTO refused_events (site_id, event_id, kind, reason, received_at)",
+			"", refused); err != nil {
+			return dbErr("store refused events", err)
 		}
 		if err := s.writeCases(ctx, tx, p.Cases); err != nil {
 			return err

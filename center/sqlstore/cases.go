@@ -54,7 +54,7 @@ func (s *Store) readCase(ctx context.Context, code string) (center.Case, error) 
 		return out, dbErr("read case history", err)
 	}
 	rows.Close()
-	trows, err := s.db.QueryContext(ctx, s.rebind("SELECT label FROM tickets WHERE case_code = ? ORDER BY ticket_id"), code)
+	trows, err := s.db.QueryContext(ctx, s.rebind("SELECT label FROM tickets WHERE case_code = ? AND site_id = ? ORDER BY ticket_id"), code, cs.Site)
 	if err != nil {
 		return out, dbErr("read case tickets", err)
 	}

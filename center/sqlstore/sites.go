@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"time"
 
 	"fengqiao/app"
 	"fengqiao/center"
@@ -16,6 +17,9 @@ func (s *Store) AddSite(ctx context.Context, name string, tokenHash []byte) (cen
 	if name == "" {
 		return center.Site{}, app.Errorf(app.EINVALID, "a site needs a name")
 	}
+	if err := center.ValidShort("site name", name); err != nil {
+		return center.Site{}, err
+	}
 	site := center.Site{Name: name}
 	err := s.db.QueryRowContext(ctx, s.rebind("INSERT INTO sites (name, token_hash, created_at) VALUES (?, ?, ?) RETURNING id"),
 		name, tokenHash, s.now().UnixMicro()).Scan(&site.ID)
@@ -25,40 +29,55 @@ func (s *Store) AddSite(ctx context.Context, name string, tokenHash []byte) (cen
 	return site, dbErr("add site", err)
 }
 
-// AddUser implements center.Store.
-func (s *Store) AddUser(ctx context.Context, name string, tokenHash []byte) error {
+// AddUser implements center.Store. users.token_hash, no longer read, gets the same hash.
+func (s *Store) AddUser(ctx context.Context, name string, tokenHash []byte, expires time.Time) error {
 	name = strings.TrimSpace(name)
-	if name == "" {
-		return app.Errorf(app.EINVALID, "a user needs a name")
+	if err := center.ValidName(name); err != nil {
+		return err
 	}
-	_, err := s.db.ExecContext(ctx, s.rebind("INSERT INTO users (name, token_hash, created_at) VALUES (?, ?, ?)"),
-		name, tokenHash, s.now().UnixMicro())
-	if err != nil && isUnique(err) {
-		return app.Errorf(app.ECONFLICT, "a user named %q exists already", name)
+	now := s.now()
+	if expires.IsZero() {
+		expires = now.Add(center.DefaultTokenTTL)
 	}
-	return dbErr("add user", err)
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var id int64
+		err := tx.QueryRowContext(ctx, s.rebind("INSERT INTO users (name, token_hash, created_at) VALUES (?, ?, ?) RETURNING id"),
+			name, tokenHash, micros(now)).Scan(&id)
+		if err != nil && isUnique(err) {
+			return app.Errorf(app.ECONFLICT, "a user named %q exists already", name)
+		}
+		if err != nil {
+			return dbErr("add user", err)
+		}
+		_, err = tx.ExecContext(ctx, s.rebind("INSERT INTO api_tokens (user_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?)"),
+			id, tokenHash, micros(now), micros(expires))
+		return dbErr("add user token", err)
+	})
 }
 
 // Authenticate implements center.Store.
-func (s *Store) Authenticate(ctx context.Context, tokenHash []byte) (center.Principal, error) {
+func (s *Store) Authenticate(ctx context.Context, tokenHash []byte, now time.Time) (center.Principal, error) {
 	var site center.Site
-	err := s.db.QueryRowContext(ctx, s.rebind("SELECT id, name, applied_through, last_seq FROM sites WHERE token_hash = ?"),
-		tokenHash).Scan(&site.ID, &site.Name, &site.AppliedThrough, &site.LastSeq)
+	err := s.db.QueryRowContext(ctx, s.rebind(`SELECT id, name, applied_through, last_seq FROM sites
+		WHERE token_hash = ? OR (old_token_hash = ? AND old_token_until > ?)`), tokenHash, tokenHash, micros(now)).
+		Scan(&site.ID, &site.Name, &site.AppliedThrough, &site.LastSeq)
 	if err == nil {
 		return center.Principal{Site: &site}, nil
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
 		return center.Principal{}, dbErr("authenticate", err)
 	}
-	var user string
-	err = s.db.QueryRowContext(ctx, s.rebind("SELECT name FROM users WHERE token_hash = ?"), tokenHash).Scan(&user)
+	var tokenID int64
+	u, err := scanUser(s.db.QueryRowContext(ctx, s.rebind("SELECT "+userColumns+", t.id"+userFrom+`JOIN api_tokens t ON t.user_id = u.id
+		WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ? AND u.disabled_at IS NULL`),
+		tokenHash, micros(now)), &tokenID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return center.Principal{}, app.Errorf(center.EUNAUTHORIZED, "unknown token")
+		return center.Principal{}, app.Errorf(center.EUNAUTHORIZED, "unknown, expired or revoked token")
 	}
 	if err != nil {
 		return center.Principal{}, dbErr("authenticate", err)
 	}
-	return center.Principal{User: user}, nil
+	return center.Principal{User: &u, TokenID: tokenID}, nil
 }
 
 // Site returns a site by id.

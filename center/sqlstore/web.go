@@ -89,6 +89,9 @@ func (s *Store) SiteByName(ctx context.Context, name string) (center.Site, error
 
 // SetSitePhone implements center.WebStore.
 func (s *Store) SetSitePhone(ctx context.Context, site int64, phone string) error {
+	if err := center.ValidPhone(strings.TrimSpace(phone)); err != nil {
+		return err
+	}
 	return s.updateOne(ctx, "set site phone", "no such site",
 		"UPDATE sites SET phone = ? WHERE id = ?", strings.TrimSpace(phone), site)
 }
@@ -96,7 +99,7 @@ func (s *Store) SetSitePhone(ctx context.Context, site int64, phone string) erro
 // SetUserAccess implements center.WebStore.
 func (s *Store) SetUserAccess(ctx context.Context, name string, role center.Role, site int64) error {
 	if !role.Valid() {
-		return app.Errorf(app.EINVALID, "role must be staff, leader or readonly")
+		return app.Errorf(app.EINVALID, "role must be readonly, staff, leader or admin")
 	}
 	return s.updateOne(ctx, "set user access", "no such user",
 		"UPDATE users SET role = ?, site_id = ? WHERE name = ?", string(role), nullInt(site), name)
@@ -120,14 +123,14 @@ func (s *Store) updateOne(ctx context.Context, step, notFound, q string, args ..
 	return nil
 }
 
-const userColumns = "u.id, u.name, u.role, coalesce(u.site_id, 0), coalesce(s.name, '')"
+const userColumns = "u.id, u.name, u.role, coalesce(u.site_id, 0), coalesce(s.name, ''), u.disabled_at IS NOT NULL"
 
 const userFrom = " FROM users u LEFT JOIN sites s ON s.id = u.site_id "
 
 func scanUser(row scanner, extra ...any) (center.User, error) {
 	var u center.User
 	var role string
-	err := row.Scan(append([]any{&u.ID, &u.Name, &role, &u.Site, &u.SiteName}, extra...)...)
+	err := row.Scan(append([]any{&u.ID, &u.Name, &role, &u.Site, &u.SiteName, &u.Disabled}, extra...)...)
 	u.Role = center.Role(role)
 	return u, err
 }
@@ -182,7 +185,7 @@ func (s *Store) Session(ctx context.Context, tokenHash []byte, now time.Time) (c
 	var created, expires int64
 	u, err := scanUser(s.db.QueryRowContext(ctx, s.rebind("SELECT "+userColumns+`, x.csrf, x.created_at, x.expires_at
 		FROM sessions x JOIN users u ON u.id = x.user_id LEFT JOIN sites s ON s.id = u.site_id
-		WHERE x.token_hash = ? AND x.expires_at > ?`), tokenHash, micros(now)), &ses.CSRF, &created, &expires)
+		WHERE x.token_hash = ? AND x.expires_at > ? AND u.disabled_at IS NULL`), tokenHash, micros(now)), &ses.CSRF, &created, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ses, u, app.Errorf(center.EUNAUTHORIZED, "no such session")
 	}

@@ -1,0 +1,167 @@
+package center_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"fengqiao/app"
+	"fengqiao/center"
+	"fengqiao/center/centertest"
+	"fengqiao/wire"
+)
+
+// TestForeignEventsRefused: site B's token attaches a ticket to site A's case and sends a name
+// past the limits; both are stored as refused, nothing is projected, the hall's mark moves on,
+// and leaders see the banner.
+func TestForeignEventsRefused(t *testing.T) {
+	for _, be := range centertest.Backends() {
+		t.Run(be.Name, func(t *testing.T) {
+			f := newAuthFixture(t, be.DSN(t))
+			ctx := context.Background()
+			before, _ := f.st.Stats(ctx, f.siteB.ID)
+			at := time.Now().UTC()
+			ticket := func(id int64, code string) json.RawMessage {
+				b, _ := json.Marshal(app.Event{Kind: "ticket.issued", Ticket: &app.Ticket{ID: 900 + id, Day: "2025-01-02",
+					Label: "Z9" + string(rune('0'+id)), Service: "legal", Status: app.TicketWaiting, CaseCode: code, IssuedAt: at}})
+				return b
+			}
+			long, _ := json.Marshal(app.Visitor{IDNumber: centertest.IDNumber(9), Name: strings.Repeat("名", 20000), Phone: "13912345678"})
+			bell, _ := json.Marshal(app.Visitor{IDNumber: centertest.IDNumber(9), Name: "王\n\a五"})
+			phone, _ := json.Marshal(app.Visitor{IDNumber: centertest.IDNumber(9), Name: "王五", Phone: strings.Repeat("1", 60000)})
+			n := before.AppliedThrough
+			evs := []wire.Event{
+				{ID: n + 1, At: at, Kind: "ticket.issued", Body: ticket(1, f.codeA)},
+				{ID: n + 2, At: at, Kind: "ticket.issued", Body: ticket(2, ""), Private: long},
+				{ID: n + 3, At: at, Kind: "ticket.issued", Body: ticket(3, ""), Private: bell},
+				{ID: n + 4, At: at, Kind: "ticket.issued", Body: ticket(4, ""), Private: phone},
+			}
+			body, _ := json.Marshal(wire.PushRequest{Events: evs})
+			status, raw, _ := f.call(t, f.principals[3], "POST", "/api/v1/sync/events", string(body))
+			var reply wire.PushReply
+			if status != 200 || json.Unmarshal([]byte(raw), &reply) != nil || reply.AppliedThrough != n+4 {
+				t.Fatalf("push: %d %s", status, raw)
+			}
+			after, _ := f.st.Stats(ctx, f.siteB.ID)
+			if after.Refused-before.Refused != 4 || after.Tickets != before.Tickets {
+				t.Errorf("refused %d, tickets %d → %d; want 4 refused, no ticket", after.Refused-before.Refused, before.Tickets, after.Tickets)
+			}
+			c, err := f.st.Case(ctx, f.codeA)
+			if err != nil || len(c.Tickets) != 1 {
+				t.Errorf("site A's case tickets = %v, %v", c.Tickets, err)
+			}
+			count, list, err := f.st.RefusedEvents(ctx, 10)
+			if err != nil || count != 4 || !strings.Contains(list[0].Reason+list[1].Reason+list[2].Reason+list[3].Reason, "another site") {
+				t.Errorf("refused events %d %v %v", count, list, err)
+			}
+			_, page, _ := f.call(t, f.principals[8], "GET", "/dashboard", "")
+			if !strings.Contains(page, `id="refused-banner">4 条`) {
+				t.Errorf("leader's dashboard lacks the banner")
+			}
+			if _, page, _ := f.call(t, f.principals[7], "GET", "/dashboard", ""); strings.Contains(page, "refused-banner") {
+				t.Errorf("staff see the banner")
+			}
+		})
+	}
+}
+
+func TestLockoutAcrossAddresses(t *testing.T) {
+	for _, be := range centertest.Backends() {
+		t.Run(be.Name, func(t *testing.T) {
+			f := newWebFixture(t, be.DSN(t), center.WithTrustedProxy(true))
+			try := func(user, password, addr string) (int, string) {
+				b := f.browser(t)
+				_, page := b.do("GET", "/login", nil)
+				form := url.Values{"csrf": {csrfOf(t, page)}, "username": {user}, "password": {password}}
+				req, _ := http.NewRequest("POST", f.srv.URL+"/login", strings.NewReader(form.Encode()))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				req.Header.Set("X-Forwarded-For", addr)
+				u, _ := url.Parse(f.srv.URL + "/login")
+				for _, c := range b.client.Jar.Cookies(u) {
+					req.AddCookie(c)
+				}
+				resp, err := b.client.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer resp.Body.Close()
+				var buf bytes.Buffer
+				buf.ReadFrom(resp.Body)
+				return resp.StatusCode, buf.String()
+			}
+			for i := range 5 {
+				for _, user := range []string{"staff", "ghost"} {
+					if st, _ := try(user, "wrong password", "10.0.0."+string(rune('1'+i))); st != 401 {
+						t.Fatalf("failure %d of %s: %d", i+1, user, st)
+					}
+				}
+			}
+			stKnown, known := try("staff", testPassword, "10.9.9.9")
+			stGhost, ghost := try("ghost", testPassword, "10.9.9.8")
+			if stKnown != 429 || stGhost != 429 || strings.ReplaceAll(known, csrfOf(t, known), "") != strings.ReplaceAll(ghost, csrfOf(t, ghost), "") {
+				t.Errorf("locked: %d and %d, or the pages differ", stKnown, stGhost)
+			}
+			if st, _ := try("leader", testPassword, "10.9.9.7"); st != 303 {
+				t.Errorf("another account: %d", st)
+			}
+		})
+	}
+}
+
+func TestAPIErrorsAreJSON(t *testing.T) {
+	f := newAuthFixture(t, centertest.SQLite(t))
+	for _, tt := range []struct {
+		method, path string
+		status       int
+	}{
+		{"GET", "/api/v1/nothing", 404}, {"DELETE", "/api/v1/cases/" + f.codeA, 405},
+		{"GET", "/api/v1/cases/../sync/changes", 404}, {"GET", "/api/v1//sync/changes", 404},
+	} {
+		req, _ := http.NewRequest(tt.method, f.srv.URL+"/", nil)
+		req.URL.Opaque = "//" + req.URL.Host + tt.path // keep the path as written
+		resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var e wire.ErrorReply
+		err = json.NewDecoder(resp.Body).Decode(&e)
+		resp.Body.Close()
+		if resp.StatusCode != tt.status || err != nil || e.Code == "" {
+			t.Errorf("%s %s: %d %+v %v", tt.method, tt.path, resp.StatusCode, e, err)
+		}
+	}
+	big := `{"note":"` + strings.Repeat("长", 2001) + `"}`
+	if st, raw, _ := f.call(t, f.principals[7], "POST", "/api/v1/cases/"+f.codeA+"/followups", big); st != 400 {
+		t.Errorf("long note: %d %s", st, raw)
+	}
+	huge := `{"note":"` + strings.Repeat("x", 20000) + `"}`
+	if st, raw, _ := f.call(t, f.principals[7], "POST", "/api/v1/cases/"+f.codeA+"/followups", huge); st != 413 {
+		t.Errorf("huge body: %d %s", st, raw)
+	}
+}
+
+func TestLimits(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		ok   bool
+	}{{"欧阳丽华", true}, {"买买提·艾力", true}, {strings.Repeat("𠀀", 15), true}, {strings.Repeat("𠀀", 16), false},
+		{strings.Repeat("a", 120), true}, {strings.Repeat("a", 121), false}, {"王\n五", false}, {"王\a五", false}, {"", false}} {
+		if err := center.ValidName(tt.name); (err == nil) != tt.ok {
+			t.Errorf("ValidName(%.30q) = %v", tt.name, err)
+		}
+	}
+	for _, tt := range []struct {
+		phone string
+		ok    bool
+	}{{"13912345678", true}, {"0575-87011001", true}, {"057587011001", true}, {"010-12345678-123", true},
+		{"12912345678", false}, {strings.Repeat("1", 60000), false}, {"139 1234 5678", false}} {
+		if err := center.ValidPhone(tt.phone); (err == nil) != tt.ok {
+			t.Errorf("ValidPhone(%.30q) = %v", tt.phone, err)
+		}
+	}
+}
