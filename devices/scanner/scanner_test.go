@@ -2,7 +2,6 @@ package scanner_test
 
 import (
 	"context"
-	"errors"
 	"reflect"
 	"strings"
 	"testing"
