@@ -79,6 +79,9 @@ func (s *session) fail(step string, done, total int, err error) error {
 	if ctxErr := s.ctx.Err(); ctxErr != nil {
 		return fmt.Errorf("%s: %w", step, ctxErr)
 	}
+	if s.ctxDeadlinePassed() {
+		return fmt.Errorf("%s: %w", step, context.DeadlineExceeded)
+	}
 	timedOut := errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, os.ErrClosed)
 	switch {
 	case timedOut && !s.end.IsZero() && !time.Now().Before(s.end):
@@ -103,6 +106,11 @@ func dropped(err error) bool {
 		}
 	}
 	return false
+}
+
+func (s *session) ctxDeadlinePassed() bool {
+	d, ok := s.ctx.Deadline()
+	return ok && !time.Now().Before(d)
 }
 
 // send writes data in chunks, each of which must go out within the stall time.
@@ -137,7 +145,10 @@ func (s *session) ask(step string, request []byte, valid func(byte) bool) (byte,
 			return b[0], nil
 		}
 		if err != nil {
-			if errors.Is(err, os.ErrDeadlineExceeded) && s.ctx.Err() == nil {
+			if errors.Is(err, os.ErrDeadlineExceeded) {
+				if ctxErr := s.ctx.Err(); ctxErr != nil || s.ctxDeadlinePassed() {
+					return b[0], fmt.Errorf("%s: %w: %w", step, ErrNoReply, context.DeadlineExceeded)
+				}
 				return b[0], fmt.Errorf("%s: %w: %w within %s", step, ErrStalled, ErrNoReply, Round(s.stall))
 			}
 			return b[0], s.fail(step, 0, 0, err)
