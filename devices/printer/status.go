@@ -72,4 +72,3 @@ func ParseStatus(b byte) (PaperStatus, error) {
 	}
 	return PaperOK, nil
 }
-

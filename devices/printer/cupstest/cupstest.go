@@ -47,7 +47,11 @@ func Start(t testing.TB) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { if os.Getenv("CUPSTEST_KEEP") == "" { os.RemoveAll(dir) } })
+	t.Cleanup(func() {
+		if os.Getenv("CUPSTEST_KEEP") == "" {
+			os.RemoveAll(dir)
+		}
+	})
 	// cupsd runs jobs as an unprivileged user, which must reach the output files.
 	if err := os.Chmod(dir, 0o777); err != nil {
 		t.Fatal(err)
@@ -88,6 +92,7 @@ Browsing No
 PreserveJobFiles Yes
 PreserveJobHistory Yes
 WebInterface No
+DirtyCleanInterval 0
 <Location />
   Order allow,deny
   Allow all

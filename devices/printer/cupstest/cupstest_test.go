@@ -1,6 +1,7 @@
 package cupstest_test
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"testing"
@@ -13,7 +14,7 @@ func TestRawQueuePrintsToFile(t *testing.T) {
 	out := s.AddRawQueue(t, "raw")
 	data := []byte{0x1B, 0x40, 'h', 'i', 0x0A, 0x1D, 0x56, 0x42, 0x00}
 	cmd := exec.Command("lp", "-d", "raw", "-o", "raw", "--", "-")
-	cmd.Stdin = bytesReader(data)
+	cmd.Stdin = bytes.NewReader(data)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("lp: %v\n%s", err, b)
 	}

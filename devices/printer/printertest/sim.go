@@ -28,8 +28,8 @@ const (
 
 // Simulator is a fake receipt printer. Its methods are safe for concurrent use.
 type Simulator struct {
-	mu       sync.Mutex
-	reply    byte
+	mu         sync.Mutex
+	reply      byte
 	silent     bool
 	stopped    bool // stop reading
 	resetAfter int  // TCP: reset the connection after this many bytes; 0 never
