@@ -14,11 +14,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tarm/serial"
-
 	"fengqiao/config"
 	"fengqiao/devices/idcard"
 	"fengqiao/devices/printer"
+	"fengqiao/devices/serialport"
 	"fengqiao/hallsync"
 	"fengqiao/store"
 )
@@ -155,7 +154,7 @@ func (d *Doctor) checkScanner(dev config.Devices) Result {
 	if dev.ScannerPort == "" {
 		return skipped(CheckScanner, "not configured (devices.scanner_port; keyboard-mode scanners need none)")
 	}
-	p, err := serial.OpenPort(&serial.Config{Name: dev.ScannerPort, Baud: orDefault(dev.ScannerBaud, 9600), ReadTimeout: 100 * time.Millisecond})
+	p, err := serialport.Open(dev.ScannerPort, serialport.Config{Baud: orDefault(dev.ScannerBaud, 9600), ReadTimeout: 100 * time.Millisecond})
 	if err != nil {
 		return deviceOpenFailure(CheckScanner, dev.ScannerPort, err, "dialout")
 	}
