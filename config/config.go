@@ -13,6 +13,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"fengqiao/app"
+	"fengqiao/devices/printer"
 )
 
 // Config is the whole configuration of one hall.
@@ -95,11 +96,40 @@ type Devices struct {
 	ScannerPort string `toml:"scanner_port"` // e.g. /dev/fengqiao-scanner
 	ScannerBaud int    `toml:"scanner_baud"` // default 9600
 	Printer     string `toml:"printer"`      // "cups:QUEUE", "device:/dev/usb/lp0", "serial:/dev/ttyUSB1", "tcp:HOST:9100", "pdf:FOLDER"
-	Paper       int    `toml:"paper"`        // 80 or 58 (mm)
-	QR          string `toml:"qr"`           // "native" or "raster" for ESC/POS printers
-	Cut         string `toml:"cut"`          // "full", "partial" or "none"
-	KeepPhoto   bool   `toml:"keep_photo"`   // store the ID card photo; off by default
+	// PrinterBaud is a serial printer's line speed: a standard rate, default 9600.
+	PrinterBaud int `toml:"printer_baud"`
+	// PrinterFormat is what a cups: queue takes: "pdf" (default, a queue with a driver) or
+	// "escpos" (a raw queue for an ESC/POS receipt printer).
+	PrinterFormat string `toml:"printer_format"`
+	// PrinterStall is how long the printer may make no progress before a job fails, e.g. "3s"
+	// (the default).
+	PrinterStall Duration `toml:"printer_stall_timeout"`
+	Paper        int      `toml:"paper"`      // 80 or 58 (mm)
+	QR           string   `toml:"qr"`         // "native" or "raster" for ESC/POS printers
+	Cut          string   `toml:"cut"`        // "full", "partial" or "none"
+	KeepPhoto    bool     `toml:"keep_photo"` // store the ID card photo; off by default
 }
+
+// PrinterSettings returns the printer settings for printer.Open(d.Printer, …).
+func (d Devices) PrinterSettings() printer.Settings {
+	return printer.Settings{Baud: d.PrinterBaud, Format: d.PrinterFormat, Stall: time.Duration(d.PrinterStall)}
+}
+
+// Duration is a time.Duration written as text in TOML: "3s", "500ms".
+type Duration time.Duration
+
+// UnmarshalText reads a duration such as "3s".
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return err
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalText writes the duration as "3s".
+func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
 
 // Hub configures the hall's HTTP API.
 type Hub struct {
@@ -157,7 +187,7 @@ func Default() Config {
 		},
 		Staff:       []Staff{{Name: "王芳", PINHash: demoPINHash}, {Name: "李明", PINHash: demoPINHash}},
 		Departments: []string{"司法所", "派出所", "人民法庭", "人社所", "自然资源所", "信访办", "综合执法队"},
-		Devices:     Devices{IDCardBaud: 115200, ScannerBaud: 9600, Paper: 80, QR: "native", Cut: "partial"},
+		Devices:     Devices{IDCardBaud: 115200, ScannerBaud: 9600, PrinterBaud: 9600, Paper: 80, QR: "native", Cut: "partial"},
 		Hub: Hub{Listen: "127.0.0.1:8470", Tokens: []Token{
 			{Role: RoleKiosk, Token: "demo-kiosk-token-0001"},
 			{Role: RoleWindow, Token: "demo-window-token-0001"},
@@ -283,6 +313,9 @@ func (c Config) Validate() error {
 		if len(t.Token) < 16 {
 			bad("hub.tokens[%d]: token must have at least 16 characters", i)
 		}
+	}
+	if err := c.Devices.PrinterSettings().Validate(); err != nil {
+		bad("devices: %v", err)
 	}
 	switch c.Devices.Paper {
 	case 0, 58, 80:

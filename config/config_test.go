@@ -49,6 +49,9 @@ func TestLoadErrors(t *testing.T) {
 		{"short token", "[[hub.tokens]]\nrole = \"kiosk\"\ntoken = \"short\"\n", "at least 16"},
 		{"bad pin hash", "[[staff]]\nname = \"x\"\npin_hash = \"1234\"\n", "not a bcrypt hash"},
 		{"syntax", "[hall\n", "read config"},
+		{"printer baud", "[devices]\nprinter_baud = 9601\n", "baud 9601 is not a standard rate"},
+		{"printer format", "[devices]\nprinter_format = \"ps\"\n", "want pdf or escpos"},
+		{"printer stall", "[devices]\nprinter_stall_timeout = \"soon\"\n", "invalid duration"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -74,5 +77,21 @@ func TestLoadKeepsDefaultsForUnsetValues(t *testing.T) {
 	}
 	if c.DataDir != filepath.Join(filepath.Dir(p), "data") {
 		t.Errorf("data dir %q not relative to the file", c.DataDir)
+	}
+}
+
+func TestPrinterSettings(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "c.toml")
+	os.WriteFile(p, []byte("[devices]\nprinter = \"serial:/dev/ttyUSB1\"\nprinter_baud = 19200\nprinter_format = \"escpos\"\nprinter_stall_timeout = \"5s\"\n"), 0o600)
+	c, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := c.Devices.PrinterSettings()
+	if s.Baud != 19200 || s.Format != "escpos" || s.Stall != 5*time.Second {
+		t.Errorf("PrinterSettings() = %+v", s)
+	}
+	if d := Default().Devices.PrinterSettings(); d.Baud != 9600 {
+		t.Errorf("default baud %d, want 9600", d.Baud)
 	}
 }

@@ -14,11 +14,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tarm/serial"
-
 	"fengqiao/config"
 	"fengqiao/devices/idcard"
 	"fengqiao/devices/printer"
+	"fengqiao/devices/serialport"
 	"fengqiao/hallsync"
 	"fengqiao/store"
 )
@@ -155,7 +154,7 @@ func (d *Doctor) checkScanner(dev config.Devices) Result {
 	if dev.ScannerPort == "" {
 		return skipped(CheckScanner, "not configured (devices.scanner_port; keyboard-mode scanners need none)")
 	}
-	p, err := serial.OpenPort(&serial.Config{Name: dev.ScannerPort, Baud: orDefault(dev.ScannerBaud, 9600), ReadTimeout: 100 * time.Millisecond})
+	p, err := serialport.Open(dev.ScannerPort, serialport.Config{Baud: orDefault(dev.ScannerBaud, 9600), ReadTimeout: 100 * time.Millisecond})
 	if err != nil {
 		return deviceOpenFailure(CheckScanner, dev.ScannerPort, err, "dialout")
 	}
@@ -206,6 +205,9 @@ func (d *Doctor) checkPrinter(ctx context.Context, dev config.Devices) Result {
 	switch {
 	case errors.Is(err, fs.ErrPermission):
 		return deviceOpenFailure(CheckPrinter, dev.Printer, err, group)
+	case errors.Is(err, printer.ErrCUPSDown):
+		return fail(CheckPrinter, "CUPS is not running (cupsd) — 打印服务未运行",
+			"启动打印服务：sudo systemctl start cups。", "Start CUPS: sudo systemctl start cups.")
 	case errors.Is(err, printer.ErrNoReply):
 		return fail(CheckPrinter, dev.Printer+": no answer to the status request (DLE EOT 4)",
 			"打开打印机电源，检查数据线；确认是 ESC/POS 小票打印机且端口无误（fengqiao devices）。",

@@ -13,10 +13,10 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/tarm/serial"
-
+	"fengqiao/devices/devstate"
 	"fengqiao/devices/idcard"
 	"fengqiao/devices/printer"
+	"fengqiao/devices/serialport"
 )
 
 // Port is a device node a kiosk device may be on: a serial port or a USB printer.
@@ -156,6 +156,9 @@ type ProbeOptions struct {
 	// Listen is how long to wait for a scanner to send a code before asking anything; zero
 	// skips listening (a scanner only sends when it reads a code).
 	Listen time.Duration
+	// KioskSocket is the kiosk's device state socket (devstate.DefaultPath() if empty), asked
+	// about a port the kiosk holds instead of opening it.
+	KioskSocket string
 	// ReaderBaud, PrinterBaud and ScannerBaud are the line speeds to try; the devices' usual
 	// speeds if zero.
 	ReaderBaud, PrinterBaud, ScannerBaud int
@@ -179,6 +182,10 @@ func Probe(ctx context.Context, ports []Port, opts ProbeOptions) []Finding {
 
 func probe(ctx context.Context, p Port, opts ProbeOptions) Finding {
 	f := Finding{Port: p}
+	if held, detail := inUse(ctx, p.Path, opts.KioskSocket); held {
+		f.Detail = detail
+		return f
+	}
 	if p.Printer() {
 		pctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 		defer cancel()
@@ -232,7 +239,33 @@ func probe(ctx context.Context, p Port, opts ProbeOptions) Finding {
 	return f
 }
 
+// inUse reports whether another process holds the port, and then what the kiosk says about it
+// ("in use by the kiosk: 就绪") or that another process has it. The port is not opened when
+// held: its holder keeps it undisturbed.
+func inUse(ctx context.Context, path, socket string) (bool, string) {
+	port, err := serialport.OpenDevice(path)
+	if err == nil {
+		port.Close()
+		return false, ""
+	}
+	if !errors.Is(err, serialport.ErrInUse) {
+		return false, ""
+	}
+	if socket == "" {
+		socket = devstate.DefaultPath()
+	}
+	actx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	if d := devstate.Describe(actx, socket, path); d != "" {
+		return true, d
+	}
+	return true, "in use by another process"
+}
+
 func openError(err error) string {
+	if errors.Is(err, serialport.ErrInUse) {
+		return "in use by another process"
+	}
 	if errors.Is(err, os.ErrPermission) {
 		return "permission denied (run with sudo, or join the dialout/lp group)"
 	}
@@ -242,7 +275,7 @@ func openError(err error) string {
 // listen reads from a serial port for d and returns the printable text that arrived. The text
 // itself is not shown: a scanner may be shown anything, an ID card's barcode included.
 func listen(ctx context.Context, path string, baud int, d time.Duration) (string, error) {
-	port, err := serial.OpenPort(&serial.Config{Name: path, Baud: baud, ReadTimeout: 100 * time.Millisecond})
+	port, err := serialport.Open(path, serialport.Config{Baud: baud, ReadTimeout: 100 * time.Millisecond})
 	if err != nil {
 		return "", err
 	}

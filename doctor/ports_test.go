@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"fengqiao/devices/devstate"
 	"fengqiao/devices/idcard"
 	"fengqiao/devices/idcard/idcardsim"
 	"fengqiao/devices/printer"
@@ -114,5 +115,38 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 	must(t, os.MkdirAll(dir, 0o755))
 	for name, body := range files {
 		must(t, os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644))
+	}
+}
+
+// TestProbeInUse: a port the kiosk holds is not opened; the kiosk's socket says how it is.
+func TestProbeInUse(t *testing.T) {
+	reader, err := idcardsim.New(idcardsim.Options{Baud: -1, Logger: quiet})
+	must(t, err)
+	defer reader.Close()
+	held, err := idcard.Open(idcard.Config{Port: reader.Path(), Logger: quiet})
+	must(t, err)
+	defer held.Close()
+	sock := filepath.Join(t.TempDir(), "kiosk.sock")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go devstate.Serve(ctx, sock, func() []devstate.Device {
+		return []devstate.Device{{Name: "reader", Port: reader.Path(), State: "就绪"}}
+	})
+	for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+		if _, err := os.Stat(sock); err == nil {
+			break
+		}
+	}
+	before := reader.Count(idcard.CmdSAMStatus)
+	found := Probe(ctx, []Port{{Path: reader.Path()}}, ProbeOptions{Timeout: 300 * time.Millisecond, KioskSocket: sock})
+	if found[0].Detail != "in use by the kiosk: 就绪" {
+		t.Errorf("detail %q, want in use by the kiosk: 就绪", found[0].Detail)
+	}
+	if reader.Count(idcard.CmdSAMStatus) != before {
+		t.Error("the probe talked to a port the kiosk holds")
+	}
+	found = Probe(ctx, []Port{{Path: reader.Path()}}, ProbeOptions{Timeout: 300 * time.Millisecond, KioskSocket: sock + ".none"})
+	if found[0].Detail != "in use by another process" {
+		t.Errorf("without a kiosk socket: %q", found[0].Detail)
 	}
 }

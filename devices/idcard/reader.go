@@ -12,7 +12,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/tarm/serial"
+	"fengqiao/devices/serialport"
 )
 
 // DefaultBaud is the reader's factory line speed.
@@ -89,13 +89,11 @@ type Reader struct {
 // Open opens the serial port of cfg (8N1) and returns a Reader on it.
 func Open(cfg Config) (*Reader, error) {
 	cfg = cfg.withDefaults()
-	port, err := serial.OpenPort(&serial.Config{Name: cfg.Port, Baud: cfg.Baud, ReadTimeout: pollTimeout})
+	// The port is locked for this process (serialport.ErrInUse for a second opener) and its
+	// buffers are flushed.
+	port, err := serialport.Open(cfg.Port, serialport.Config{Baud: cfg.Baud, ReadTimeout: pollTimeout})
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w: %w", cfg.Port, ErrDisconnected, err)
-	}
-	if err := port.Flush(); err != nil {
-		port.Close()
-		return nil, fmt.Errorf("open %s: %w: flush: %w", cfg.Port, ErrDisconnected, err)
 	}
 	return NewReader(port, cfg), nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"fengqiao/devices/idcard"
 	"fengqiao/devices/idcard/idcardsim"
+	"fengqiao/devices/serialport"
 )
 
 // quiet discards logs in tests.
@@ -233,5 +234,18 @@ func TestReaderDetectsHangUp(t *testing.T) {
 	defer r.Close()
 	if err := r.FindCard(t.Context()); !errors.Is(err, idcard.ErrDisconnected) {
 		t.Errorf("FindCard on a hung-up port: error = %v, want ErrDisconnected", err)
+	}
+}
+
+// TestOpenInUse opens the reader twice: the second open is refused with serialport.ErrInUse, so
+// a doctor run cannot share the port with the kiosk.
+func TestOpenInUse(t *testing.T) {
+	sim := newSim(t, idcardsim.Options{})
+	r := openReader(t, sim.Path(), idcard.Config{})
+	if _, err := idcard.Open(idcard.Config{Port: sim.Path(), Logger: quiet}); !errors.Is(err, serialport.ErrInUse) {
+		t.Errorf("second Open: %v, want ErrInUse", err)
+	}
+	if err := r.SAMStatus(t.Context()); err != nil {
+		t.Errorf("SAMStatus after a refused second open: %v", err)
 	}
 }

@@ -3,43 +3,56 @@ package printer
 import (
 	"context"
 	"fmt"
-	"os"
+	"time"
+
+	"fengqiao/devices/serialport"
 )
 
 // Device is a receipt printer behind a raw device file, such as /dev/usb/lp0 (the usblp
-// driver) or /dev/ttyS0 set up elsewhere. It takes ESC/POS jobs.
+// driver). It takes ESC/POS jobs. The device is opened non-blocking for exclusive use
+// (serialport.ErrInUse when another process has it) and must be bidirectional, as usblp is, for
+// status and confirmation.
 type Device struct {
-	Path string
+	Path  string
+	Stall time.Duration // DefaultStall if zero
 }
 
-// Print writes an ESC/POS job to the device.
-func (d *Device) Print(ctx context.Context, job Job) error {
-	if job.Format != FormatESCPOS {
-		return fmt.Errorf("print to %s: %w: %s", d.Path, ErrFormat, job.Format)
-	}
-	f, err := os.OpenFile(d.Path, os.O_WRONLY, 0)
+func (d *Device) open(ctx context.Context) (*session, error) {
+	p, err := serialport.OpenDevice(d.Path)
 	if err != nil {
-		return classify(d.Path, "print", err)
+		return nil, err
 	}
-	defer f.Close()
-	stop := guard(ctx, f, f)
-	defer stop()
-	return classify(d.Path, "print", writeAll(ctx, f, job.Data))
+	return newSession(ctx, p, d.Path, d.Stall), nil
 }
 
-// Status asks the printer for its paper status with DLE EOT 4. The device must be
-// bidirectional (usblp is); without a reply within the context's deadline (or
-// DefaultStatusTimeout) the printer is taken to be unreachable.
+// Print writes an ESC/POS job to the device and confirms it; see PrintConfirmed.
+func (d *Device) Print(ctx context.Context, job Job) error {
+	_, err := d.PrintConfirmed(ctx, job)
+	return err
+}
+
+// PrintConfirmed writes an ESC/POS job, waits for the printer to confirm it has printed it, and
+// returns the paper status then.
+func (d *Device) PrintConfirmed(ctx context.Context, job Job) (PaperStatus, error) {
+	if job.Format != FormatESCPOS {
+		return PaperUnknown, fmt.Errorf("print to %s: %w: %s", d.Path, ErrFormat, job.Format)
+	}
+	s, err := d.open(ctx)
+	if err != nil {
+		return PaperUnknown, classify(d.Path, "print", err)
+	}
+	defer s.close()
+	st, err := s.printJob(job, 0)
+	return st, classify(d.Path, "print", err)
+}
+
+// Status asks the printer for its paper status with DLE EOT 4.
 func (d *Device) Status(ctx context.Context) (PaperStatus, error) {
-	ctx, cancel := statusContext(ctx)
-	defer cancel()
-	f, err := os.OpenFile(d.Path, os.O_RDWR, 0)
+	s, err := d.open(ctx)
 	if err != nil {
 		return PaperUnknown, classify(d.Path, "paper status", err)
 	}
-	defer f.Close()
-	stop := guard(ctx, f, f)
-	defer stop()
-	s, err := queryStatus(ctx, f)
-	return s, classify(d.Path, "paper status", err)
+	defer s.close()
+	st, err := s.status()
+	return st, classify(d.Path, "paper status", err)
 }

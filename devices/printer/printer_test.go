@@ -5,9 +5,7 @@ import (
 	"context"
 	"errors"
 	"net"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -143,8 +141,13 @@ func TestRawPrintersPrint(t *testing.T) {
 			if err := p.Print(ctx, job); err != nil {
 				t.Fatal(err)
 			}
-			if got := waitReceived(t, sim, len(job.Data)); !bytes.Equal(got, job.Data) {
-				t.Errorf("printer received %d bytes, want the %d job bytes", len(got), len(job.Data))
+			// The job, then GS r 1 (wait until printed) and DLE EOT 4 (paper left?).
+			want := append(append(bytes.Clone(job.Data), printer.DrainRequest...), printer.StatusRequest...)
+			if got := waitReceived(t, sim, len(want)); !bytes.Equal(got, want) {
+				t.Errorf("printer received %d bytes, want the %d job bytes and the confirmation", len(got), len(job.Data))
+			}
+			if n := sim.DrainRequests(); n != 1 {
+				t.Errorf("printer saw %d GS r 1 requests, want 1", n)
 			}
 			err := p.Print(ctx, printer.Job{Format: printer.FormatPDF, Data: []byte("%PDF-1.4")})
 			if !errors.Is(err, printer.ErrFormat) {
@@ -207,103 +210,4 @@ func TestUnreachable(t *testing.T) {
 			}
 		})
 	}
-}
-
-// fakeCUPS puts fake lp and lpstat commands first on PATH. lp records its arguments (one a line)
-// in dir/args and its standard input in dir/data, writes stderr and exits with code; lpstat
-// prints lpstatOut.
-func fakeCUPS(t *testing.T, code int, stderr, lpstatOut string) string {
-	t.Helper()
-	dir := t.TempDir()
-	lp := "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > '" + dir + "/args'\ncat > '" + dir + "/data'\n"
-	if stderr != "" {
-		lp += "echo '" + stderr + "' >&2\n"
-	}
-	lp += "exit " + string(rune('0'+code)) + "\n"
-	lpstat := "#!/bin/sh\necho '" + lpstatOut + "'\n"
-	if lpstatOut == "" {
-		lpstat = "#!/bin/sh\necho 'lpstat: Invalid destination name in list \"'$2'\".' >&2\nexit 1\n"
-	}
-	for name, script := range map[string]string{"lp": lp, "lpstat": lpstat} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(script), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
-	return dir
-}
-
-func TestCUPSPrint(t *testing.T) {
-	rd, err := printing.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	pdf, err := rd.PDF(receipt(), printing.Paper80)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		name     string
-		job      printer.Job
-		options  []string
-		wantArgs []string
-	}{
-		{"pdf", printer.Job{Title: "A003", Format: printer.FormatPDF, Data: pdf}, nil,
-			[]string{"-d", "KIOSK", "-t", "A003", "--", "-"}},
-		{"escpos raw", printer.Job{Format: printer.FormatESCPOS, Data: []byte{0x1B, 0x40, 0x1D, 0x56, 0x41, 0x03}}, []string{"media=Custom.80x200mm"},
-			[]string{"-d", "KIOSK", "-o", "raw", "-o", "media=Custom.80x200mm", "--", "-"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			dir := fakeCUPS(t, 0, "", "")
-			p := &printer.CUPS{Queue: "KIOSK", Options: tt.options}
-			if err := p.Print(context.Background(), tt.job); err != nil {
-				t.Fatal(err)
-			}
-			args, err := os.ReadFile(filepath.Join(dir, "args"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := strings.Fields(string(args)); strings.Join(got, " ") != strings.Join(tt.wantArgs, " ") {
-				t.Errorf("lp args %q, want %q", got, tt.wantArgs)
-			}
-			data, err := os.ReadFile(filepath.Join(dir, "data"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(data, tt.job.Data) {
-				t.Errorf("lp got %d bytes, want the %d job bytes", len(data), len(tt.job.Data))
-			}
-		})
-	}
-}
-
-func TestCUPSFailures(t *testing.T) {
-	t.Run("missing queue", func(t *testing.T) {
-		fakeCUPS(t, 1, "lp: The printer or class does not exist.", "")
-		p := &printer.CUPS{Queue: "NOPE"}
-		err := p.Print(context.Background(), printer.Job{Format: printer.FormatPDF, Data: []byte("%PDF")})
-		if !printer.IsUnreachable(err) || !strings.Contains(err.Error(), "does not exist") {
-			t.Errorf("Print: %v, want unreachable with lp's message", err)
-		}
-		if _, err := p.Status(context.Background()); !printer.IsUnreachable(err) {
-			t.Errorf("Status: %v, want unreachable", err)
-		}
-	})
-	t.Run("status", func(t *testing.T) {
-		tests := []struct {
-			lpstat      string
-			unreachable bool
-		}{
-			{"printer KIOSK is idle.  enabled since Fri 01 Mar 2025 09:00:00 CST", false},
-			{"printer KIOSK disabled since Fri 01 Mar 2025 09:00:00 CST -", true},
-		}
-		for _, tt := range tests {
-			fakeCUPS(t, 0, "", tt.lpstat)
-			st, err := (&printer.CUPS{Queue: "KIOSK"}).Status(context.Background())
-			if st != printer.PaperUnknown || printer.IsUnreachable(err) != tt.unreachable {
-				t.Errorf("lpstat %q: Status = %v, %v; want unknown, unreachable %v", tt.lpstat, st, err, tt.unreachable)
-			}
-		}
-	})
 }

@@ -2,67 +2,72 @@ package printer
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
-	"github.com/tarm/serial"
+	"fengqiao/devices/serialport"
 )
 
-// Serial is a receipt printer on a serial port (RS-232 or a USB adapter). It takes ESC/POS jobs.
+// DefaultBaud is a serial receipt printer's usual line speed.
+const DefaultBaud = 9600
+
+// Serial is a receipt printer on a serial port (RS-232 or a USB adapter). It takes ESC/POS
+// jobs. The port is opened for exclusive use (serialport.ErrInUse when another process has it).
 type Serial struct {
-	Port string // e.g. /dev/ttyUSB0 or COM3
-	Baud int    // e.g. 9600, 19200, 115200; 9600 if zero
+	Port  string        // e.g. /dev/ttyUSB0 or COM3
+	Baud  int           // one of serialport.Rates; DefaultBaud if zero
+	Stall time.Duration // DefaultStall if zero
 }
 
-// serialPoll is the port's read time-out; status queries poll until the context ends.
-const serialPoll = 100 * time.Millisecond
-
-func (s *Serial) open() (*serial.Port, error) {
-	baud := s.Baud
-	if baud == 0 {
-		baud = 9600
+func (s *Serial) baud() int {
+	if s.Baud == 0 {
+		return DefaultBaud
 	}
-	return serial.OpenPort(&serial.Config{Name: s.Port, Baud: baud, ReadTimeout: serialPoll})
+	return s.Baud
 }
 
-// closeOnDone closes the port when ctx ends, which ends a blocked write; the port has no
-// deadlines. Call stop when the I/O is done.
-func closeOnDone(ctx context.Context, p *serial.Port) (stop func()) {
-	after := context.AfterFunc(ctx, func() { p.Close() })
-	return func() { after() }
-}
-
-// Print writes an ESC/POS job to the port.
-func (s *Serial) Print(ctx context.Context, job Job) error {
-	if job.Format != FormatESCPOS {
-		return fmt.Errorf("print to %s: %w: %s", s.Port, ErrFormat, job.Format)
-	}
-	p, err := s.open()
+func (s *Serial) open(ctx context.Context) (*session, error) {
+	p, err := serialport.Open(s.Port, serialport.Config{Baud: s.baud()})
 	if err != nil {
-		return classify(s.Port, "print", err)
+		return nil, err
 	}
-	defer p.Close()
-	stop := closeOnDone(ctx, p)
-	defer stop()
-	err = writeAll(ctx, p, job.Data)
-	if err != nil && ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
-		err = fmt.Errorf("%w (%w)", ctx.Err(), err)
+	return newSession(ctx, p, s.Port, s.Stall), nil
+}
+
+// WireTime is how long n bytes take on an 8N1 line at baud (10 bits a byte).
+func WireTime(n, baud int) time.Duration {
+	return time.Duration(n) * 10 * time.Second / time.Duration(baud)
+}
+
+// Print writes an ESC/POS job to the port and confirms it; see PrintConfirmed.
+func (s *Serial) Print(ctx context.Context, job Job) error {
+	_, err := s.PrintConfirmed(ctx, job)
+	return err
+}
+
+// PrintConfirmed writes an ESC/POS job, which must go out within its wire time at the port's
+// baud rate plus the stall time, waits for the printer to confirm it has printed it, and
+// returns the paper status then.
+func (s *Serial) PrintConfirmed(ctx context.Context, job Job) (PaperStatus, error) {
+	if job.Format != FormatESCPOS {
+		return PaperUnknown, fmt.Errorf("print to %s: %w: %s", s.Port, ErrFormat, job.Format)
 	}
-	return classify(s.Port, "print", err)
+	ss, err := s.open(ctx)
+	if err != nil {
+		return PaperUnknown, classify(s.Port, "print", err)
+	}
+	defer ss.close()
+	st, err := ss.printJob(job, WireTime(len(job.Data), s.baud()))
+	return st, classify(s.Port, "print", err)
 }
 
 // Status asks the printer for its paper status with DLE EOT 4.
 func (s *Serial) Status(ctx context.Context) (PaperStatus, error) {
-	ctx, cancel := statusContext(ctx)
-	defer cancel()
-	p, err := s.open()
+	ss, err := s.open(ctx)
 	if err != nil {
 		return PaperUnknown, classify(s.Port, "paper status", err)
 	}
-	defer p.Close()
-	stop := closeOnDone(ctx, p)
-	defer stop()
-	st, err := queryStatus(ctx, p)
+	defer ss.close()
+	st, err := ss.status()
 	return st, classify(s.Port, "paper status", err)
 }

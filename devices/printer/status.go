@@ -1,11 +1,8 @@
 package printer
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 )
 
 // PaperStatus is what the printer's paper sensors report.
@@ -51,6 +48,13 @@ func (s PaperStatus) Message() string {
 // paper out.
 var StatusRequest = []byte{0x10, 0x04, 0x04}
 
+// DrainRequest is GS r 1, the paper sensor status request that the printer answers only once it
+// has printed everything in its buffer: the answer confirms a job went through.
+var DrainRequest = []byte{0x1D, 0x72, 0x01}
+
+// NeedsStaff reports whether hall staff should be alerted: the paper is near its end or out.
+func (s PaperStatus) NeedsStaff() bool { return s == PaperNearEnd || s == PaperOut }
+
 // ErrBadReply is wrapped by the error of a status reply that is not a valid DLE EOT 4 answer.
 var ErrBadReply = errors.New("invalid status reply")
 
@@ -67,26 +71,4 @@ func ParseStatus(b byte) (PaperStatus, error) {
 		return PaperNearEnd, nil
 	}
 	return PaperOK, nil
-}
-
-// queryStatus sends DLE EOT 4 on rw and reads the reply. read returns (0, nil) or (0, io.EOF)
-// when nothing arrived yet (serial ports with a read time-out do); queryStatus then tries again
-// until ctx ends. The caller makes ctx's end interrupt blocked I/O.
-func queryStatus(ctx context.Context, rw io.ReadWriter) (PaperStatus, error) {
-	if _, err := rw.Write(StatusRequest); err != nil {
-		return PaperUnknown, fmt.Errorf("send status request: %w", err)
-	}
-	var b [1]byte
-	for {
-		n, err := rw.Read(b[:])
-		if n == 1 {
-			return ParseStatus(b[0])
-		}
-		if ctx.Err() != nil || errors.Is(err, os.ErrDeadlineExceeded) {
-			return PaperUnknown, ErrNoReply
-		}
-		if err != nil && !errors.Is(err, io.EOF) {
-			return PaperUnknown, fmt.Errorf("read status: %w", err)
-		}
-	}
 }

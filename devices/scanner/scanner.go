@@ -20,7 +20,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/tarm/serial"
+	"fengqiao/devices/serialport"
 )
 
 // DefaultBaud is the usual line speed of serial scanners.
@@ -64,7 +64,7 @@ func (c Config) withDefaults() Config {
 }
 
 func openSerial(port string, baud int) (io.ReadWriteCloser, error) {
-	p, err := serial.OpenPort(&serial.Config{Name: port, Baud: baud, ReadTimeout: pollTimeout})
+	p, err := serialport.Open(port, serialport.Config{Baud: baud, ReadTimeout: pollTimeout})
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 
 	"fengqiao/devices/scanner"
 	"fengqiao/devices/scanner/scannersim"
+	"fengqiao/devices/serialport"
 )
 
 func TestSplitter(t *testing.T) {
@@ -83,5 +84,31 @@ func TestScannerOverPTY(t *testing.T) {
 	}
 	cancel()
 	for range sc.Events() {
+	}
+}
+
+// TestPortInUse holds the scanner's port in this process: the scanner does not connect (the
+// port is locked, serialport.ErrInUse) until the holder lets go.
+func TestPortInUse(t *testing.T) {
+	sim, err := scannersim.New(scannersim.Options{})
+	if err != nil {
+		t.Skipf("no pseudo-terminals: %v", err)
+	}
+	defer sim.Close()
+	held, err := serialport.Open(sim.Path(), serialport.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s := scanner.New(scanner.Config{Port: sim.Path(), ReopenMin: 20 * time.Millisecond, ReopenMax: 50 * time.Millisecond})
+	go s.Run(ctx)
+	time.Sleep(300 * time.Millisecond)
+	if s.Connected() {
+		t.Fatal("the scanner opened a port another opener holds")
+	}
+	held.Close()
+	if e := next(t, s.Events()); !e.Connected {
+		t.Errorf("after release: %+v, want connected", e)
 	}
 }

@@ -1,7 +1,9 @@
 // Package printertest simulates an ESC/POS receipt printer for tests, demos and installers
 // without hardware: on a pseudo-terminal (a stand-in for /dev/usb/lp0 or a serial port) or on a
 // TCP port (a stand-in for a network printer on 9100). The simulator records every byte it
-// receives and answers DLE EOT 4 with the paper status it is set to.
+// receives, answers DLE EOT 4 with the paper status it is set to and GS r 1 (sent after a job)
+// once the job is in. It can also misbehave as broken printers do: stay silent, stop reading,
+// or reset the connection part-way through a job.
 package printertest
 
 import (
@@ -11,6 +13,7 @@ import (
 	"io"
 	"net"
 	"sync"
+	"time"
 
 	"fengqiao/devices/printer"
 	"fengqiao/devices/ptyline"
@@ -25,11 +28,15 @@ const (
 
 // Simulator is a fake receipt printer. Its methods are safe for concurrent use.
 type Simulator struct {
-	mu       sync.Mutex
-	reply    byte
-	silent   bool
-	received bytes.Buffer
-	requests int
+	mu         sync.Mutex
+	reply      byte
+	silent     bool
+	stopped    bool // stop reading
+	resetAfter int  // TCP: reset the connection after this many bytes; 0 never
+	received   bytes.Buffer
+	requests   int
+	drains     int
+	quit       chan struct{}
 
 	closers []io.Closer
 	wg      sync.WaitGroup
@@ -37,7 +44,33 @@ type Simulator struct {
 	addr    string
 }
 
-func newSimulator() *Simulator { return &Simulator{reply: ReplyOK} }
+func newSimulator() *Simulator { return &Simulator{reply: ReplyOK, quit: make(chan struct{})} }
+
+// DrainReply is the simulator's answer to GS r 1: paper sensors clear.
+const DrainReply byte = 0x00
+
+// SetStopReading makes the simulator stop reading what it is sent, like a printer whose buffer
+// is full and that no longer takes data; the host's writes then block.
+func (s *Simulator) SetStopReading(stop bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stopped = stop
+}
+
+// SetResetAfter makes a TCP simulator reset each connection (RST) once it has received n bytes
+// on it, like a printer that drops a job part-way; 0 turns it off.
+func (s *Simulator) SetResetAfter(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.resetAfter = n
+}
+
+// DrainRequests returns how many GS r 1 requests arrived.
+func (s *Simulator) DrainRequests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.drains
+}
 
 // SetPaper makes the simulator answer status requests with s (PaperOK, PaperNearEnd or PaperOut).
 func (s *Simulator) SetPaper(st printer.PaperStatus) {
@@ -58,7 +91,8 @@ func (s *Simulator) SetReply(b byte) {
 	s.reply = b
 }
 
-// SetSilent makes the simulator ignore status requests, like a printer that is switched off.
+// SetSilent makes the simulator ignore status and GS r 1 requests while it goes on taking data,
+// like a printer that hangs or that is switched off behind a network adapter.
 func (s *Simulator) SetSilent(silent bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -90,6 +124,11 @@ func (s *Simulator) Close() error {
 	s.mu.Lock()
 	closers := s.closers
 	s.closers = nil
+	select {
+	case <-s.quit:
+	default:
+		close(s.quit)
+	}
 	s.mu.Unlock()
 	var errs []error
 	for _, c := range closers {
@@ -99,28 +138,69 @@ func (s *Simulator) Close() error {
 	return errors.Join(errs...)
 }
 
-// serve records what arrives on rw and answers DLE EOT 4 requests until rw fails.
+// count returns how many times req starts in scan at or after skip.
+func count(scan []byte, skip int, req []byte) int {
+	n := 0
+	for i := 0; i+len(req) <= len(scan); i++ {
+		if bytes.Equal(scan[i:i+len(req)], req) && i+len(req) > skip {
+			n++
+		}
+	}
+	return n
+}
+
+// serve records what arrives on rw and answers DLE EOT 4 and GS r 1 until rw fails.
 func (s *Simulator) serve(rw io.ReadWriter) {
 	buf := make([]byte, 4096)
 	var tail []byte // the last two bytes of the previous read, for requests split across reads
+	got := 0
 	for {
-		n, err := rw.Read(buf)
+		s.mu.Lock()
+		stopped, resetAfter := s.stopped, s.resetAfter
+		s.mu.Unlock()
+		if stopped {
+			select {
+			case <-s.quit:
+				return
+			case <-time.After(10 * time.Millisecond):
+				continue
+			}
+		}
+		limit := len(buf)
+		if resetAfter > 0 {
+			limit = min(limit, max(1, resetAfter-got))
+		}
+		n, err := rw.Read(buf[:limit])
+		got += n
+		if resetAfter > 0 && got >= resetAfter {
+			s.mu.Lock()
+			s.received.Write(buf[:n])
+			s.mu.Unlock()
+			if tc, ok := rw.(*net.TCPConn); ok {
+				tc.SetLinger(0) // close with RST, as a printer that reboots does
+				tc.Close()
+				return
+			}
+		}
 		if n > 0 {
 			s.mu.Lock()
 			s.received.Write(buf[:n])
 			scan := append(tail, buf[:n]...)
-			answers := 0
-			for i := 0; i+3 <= len(scan); i++ {
-				if bytes.Equal(scan[i:i+3], printer.StatusRequest) && i+3 > len(tail) {
-					answers++
-				}
-			}
-			s.requests += answers
+			status, drain := count(scan, len(tail), printer.StatusRequest), count(scan, len(tail), printer.DrainRequest)
+			s.requests += status
+			s.drains += drain
 			reply, silent := s.reply, s.silent
 			s.mu.Unlock()
 			tail = append([]byte(nil), scan[max(0, len(scan)-2):]...)
-			for ; answers > 0 && !silent; answers-- {
-				if _, err := rw.Write([]byte{reply}); err != nil {
+			var out []byte
+			for range drain {
+				out = append(out, DrainReply)
+			}
+			for range status {
+				out = append(out, reply)
+			}
+			if len(out) > 0 && !silent {
+				if _, err := rw.Write(out); err != nil {
 					return
 				}
 			}
