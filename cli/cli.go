@@ -11,13 +11,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-)
 
-// Exit codes.
-const (
-	exitOK      = 0
-	exitFailure = 1 // the command ran and failed
-	exitUsage   = 2 // the command line was wrong; nothing ran
+	"fengqiao/internal/cmdutil"
 )
 
 // Streams are the standard streams the commands read and write.
@@ -97,18 +92,18 @@ func Execute(ctx context.Context, args []string, s Streams) int {
 }
 
 func execute(ctx context.Context, root *cobra.Command, args []string) int {
-	root.SetArgs(singleDashLongFlags(root, args)) // never nil: cobra would read os.Args
+	root.SetArgs(cmdutil.LongFlags(root, args))
 	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
-		return exitOK
+		return cmdutil.ExitOK
 	}
 	stderr := root.ErrOrStderr()
 	if re := (*runError)(nil); errors.As(err, &re) {
 		fmt.Fprintf(stderr, "%s: %v\n", cmd.CommandPath(), re.err)
-		return exitFailure
+		return cmdutil.ExitFailure
 	}
 	fmt.Fprintf(stderr, "%s: %v\nRun '%s --help' for usage.\n", root.Name(), err, cmd.CommandPath())
-	return exitUsage
+	return cmdutil.ExitUsage
 }
 
 // commandName is the command's path below the root, e.g. "sync status".

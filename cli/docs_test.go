@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"fengqiao/internal/cmdutil"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -66,7 +67,7 @@ func TestDocumentedInvocations(t *testing.T) {
 			if inv.inline && names(root, inv.args) {
 				continue // a command named in prose, e.g. "`fengqiao restore` puts a backup back"
 			}
-			if got := parse(inv.args...); got.code != exitOK {
+			if got := parse(inv.args...); got.code != cmdutil.ExitOK {
 				t.Errorf("%s: fengqiao %s: exit %d\n%s", inv.where, strings.Join(inv.args, " "), got.code, got.stderr)
 			}
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"fengqiao/devices/idcard/idcardsim"
+	"fengqiao/internal/cmdutil"
 	"fengqiao/printing"
 	"fengqiao/printing/escpos"
 )
@@ -153,51 +154,21 @@ func TestParse(t *testing.T) {
 		t.Run(tt.args, func(t *testing.T) {
 			got := parse(strings.Fields(tt.args)...)
 			if tt.err != "" {
-				if got.code != exitUsage || !strings.Contains(got.stderr, tt.err) || got.cmd != "" {
-					t.Fatalf("exit %d, ran %q, stderr:\n%s\nwant exit %d, nothing run, and %q", got.code, got.cmd, got.stderr, exitUsage, tt.err)
+				if got.code != cmdutil.ExitUsage || !strings.Contains(got.stderr, tt.err) || got.cmd != "" {
+					t.Fatalf("exit %d, ran %q, stderr:\n%s\nwant exit %d, nothing run, and %q", got.code, got.cmd, got.stderr, cmdutil.ExitUsage, tt.err)
 				}
 				if !strings.Contains(got.stderr, "--help' for usage") {
 					t.Errorf("stderr does not point to --help:\n%s", got.stderr)
 				}
 				return
 			}
-			if got.code != exitOK || got.cmd != "fengqiao "+tt.cmd {
+			if got.code != cmdutil.ExitOK || got.cmd != "fengqiao "+tt.cmd {
 				t.Fatalf("exit %d, ran %q, stderr:\n%s\nwant exit 0 and fengqiao %s", got.code, got.cmd, got.stderr, tt.cmd)
 			}
 			if !reflect.DeepEqual(got.opts, tt.opts) {
 				t.Errorf("options\n got %+v\nwant %+v", got.opts, tt.opts)
 			}
 		})
-	}
-}
-
-func TestSingleDashLongFlags(t *testing.T) {
-	root := NewRoot(Streams{})
-	tests := []struct{ args, want string }{
-		{"hub -config /x", "hub --config /x"},
-		{"hub -config=/x -data=d", "hub --config=/x --data=d"},
-		{"window -hub U -window 1", "window --hub U --window 1"},
-		{"devices -probe=false -listen 10s", "devices --probe=false --listen 10s"},
-		{"print-test -public-url U -out r.pdf", "print-test --public-url U --out r.pdf"},
-		{"idcard read -port P -json", "idcard read --port P --json"},
-		{"sync status -db P", "sync status --db P"},
-		{"hub -help", "hub --help"},
-		{"hub --config /x", "hub --config /x"},                // already two dashes
-		{"hub -h", "hub -h"},                                  // one letter: a shorthand
-		{"hub -bogus", "hub -bogus"},                          // not a flag of hub
-		{"doctor -window 1", "doctor -window 1"},              // not a flag of doctor
-		{"hub -- -config", "hub -- -config"},                  // after --, an argument
-		{"restore B.db -config F", "restore B.db --config F"}, // after a positional too
-		{"-config F hub", "-config F hub"},                    // the root has no such flag
-	}
-	for _, tt := range tests {
-		got := strings.Join(singleDashLongFlags(root, strings.Fields(tt.args)), " ")
-		if got != tt.want {
-			t.Errorf("%q: got %q, want %q", tt.args, got, tt.want)
-		}
-	}
-	if got := singleDashLongFlags(root, nil); got == nil {
-		t.Error("no arguments gave nil: cobra would read os.Args")
 	}
 }
 
@@ -235,7 +206,7 @@ func TestExitCodes(t *testing.T) {
 				t.Fatalf("exit %d, stdout:\n%s\nstderr:\n%s\nwant exit %d, %q on stdout and %q on stderr",
 					code, out.String(), errs.String(), tt.code, tt.stdout, tt.stderr)
 			}
-			if code == exitFailure && strings.Contains(errs.String(), "Usage:") {
+			if code == cmdutil.ExitFailure && strings.Contains(errs.String(), "Usage:") {
 				t.Errorf("a runtime failure printed the usage:\n%s", errs.String())
 			}
 		})

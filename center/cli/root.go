@@ -12,13 +12,15 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"fengqiao/internal/cmdutil"
 )
 
-// Exit statuses of Execute.
+// Exit statuses of Execute, the same as the hall binary's.
 const (
-	ExitOK    = 0
-	ExitError = 1 // the work failed
-	ExitUsage = 2 // the command line is wrong
+	ExitOK    = cmdutil.ExitOK
+	ExitError = cmdutil.ExitFailure // the work failed
+	ExitUsage = cmdutil.ExitUsage   // the command line is wrong
 )
 
 // NewCmdRoot returns the fengqiao-center command and its subcommands. runF, when not nil, is
@@ -72,7 +74,7 @@ func hook[T any](runF func(any) error) func(*T) error {
 // process's exit status: ExitOK, ExitUsage after printing the error and the command's usage,
 // or ExitError after printing why the work failed.
 func Execute(ctx context.Context, root *cobra.Command, args []string) int {
-	root.SetArgs(append([]string{}, longFlags(root, args)...)) // never nil: nil means os.Args
+	root.SetArgs(cmdutil.LongFlags(root, args))
 	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return ExitOK
@@ -163,35 +165,4 @@ func addDBFlag(cmd *cobra.Command, dsn *string) {
 		}
 		return nil
 	}
-}
-
-// longFlags rewrites the single-dash long flags of the older command line (-db X, -db=X) into
-// the double-dash form cobra reads, for the flags of the command args run. Single letters stay
-// shorthands, flag values are left alone, and so is everything after "--".
-func longFlags(root *cobra.Command, args []string) []string {
-	cmd, _, err := root.Find(args)
-	if err != nil {
-		return args
-	}
-	cmd.InitDefaultHelpFlag() // also merges the inherited flags into cmd.Flags()
-	flags := cmd.Flags()
-	out := make([]string, 0, len(args))
-	value := false // the previous word was a flag waiting for its value
-	for i, a := range args {
-		switch {
-		case value:
-			value = false
-		case a == "--":
-			return append(out, args[i:]...)
-		case strings.HasPrefix(a, "-"):
-			name, _, inline := strings.Cut(strings.TrimLeft(a, "-"), "=")
-			f := flags.Lookup(name)
-			if f != nil && len(name) > 1 && !strings.HasPrefix(a, "--") {
-				a = "-" + a
-			}
-			value = f != nil && strings.HasPrefix(a, "--") && !inline && f.NoOptDefVal == ""
-		}
-		out = append(out, a)
-	}
-	return out
 }
