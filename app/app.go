@@ -21,6 +21,8 @@ const (
 	EPAUSED      = "window_paused"
 	EUNAVAILABLE = "unavailable" // the hub cannot be reached or the store failed
 	EINTERNAL    = "internal"
+	// EIDEMPOTENCY: an Idempotency-Key already used for a different request.
+	EIDEMPOTENCY = "idempotency_mismatch"
 )
 
 // Error is a domain error: a machine-readable code and an English message safe for logs and APIs

@@ -142,7 +142,8 @@ func TestPickNext(t *testing.T) {
 		{"priority first", []Ticket{n, p}, 0, 2, "P", 1},
 		{"second priority in a row", []Ticket{n, p}, 1, 2, "P", 2},
 		{"normal's turn after two", []Ticket{n, p}, 2, 2, "N", 0},
-		{"only priority past the streak", []Ticket{p}, 2, 2, "P", 3},
+		{"only priority: nobody passed over", []Ticket{p}, 2, 2, "P", 0},
+		{"normal joins after priority-only calls", []Ticket{p, n}, 0, 2, "P", 1},
 		{"priority off: arrival order", []Ticket{n, p}, 0, 0, "N", 0},
 		{"priority off: priority arrived first", []Ticket{p, n}, 0, 0, "P", 0},
 	}

@@ -25,6 +25,12 @@ const (
 	EventHelp        = "help.requested"
 	EventHelpTaken   = "help.taken"
 	EventRated       = "rating.recorded"
+
+	// EventStreamReset is not a change: the hub's event stream sends it (SSE event "reset") when it
+	// cannot resume where the client left off (its Last-Event-ID is from another epoch of the
+	// hall's log, unreadable, or beyond the newest event). The client's state may be stale: it
+	// reloads everything (hall, queue, open help alerts …) and carries on with the events after it.
+	EventStreamReset = "stream.reset"
 )
 
 // Event is one committed change, as subscribers (display, consoles, kiosk) see it. It carries no
@@ -38,6 +44,11 @@ type Event struct {
 	Case   *Case      `json:"case,omitempty"`
 	Help   *HelpAlert `json:"help,omitempty"`
 	Rating *Rating    `json:"rating,omitempty"`
+
+	// Replayed marks an event read back from the log for a subscriber that was catching up, not
+	// delivered as it happened. Apply it to state, but do not act on it as news: no announcement,
+	// and no rating prompt for a visitor who may be long gone.
+	Replayed bool `json:"replayed,omitempty"`
 }
 
 // Bus fans committed events out to subscribers. A slow subscriber never blocks the publisher:

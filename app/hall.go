@@ -152,8 +152,10 @@ type Hall interface {
 	// OpenHelp returns the alerts nobody has taken yet.
 	OpenHelp(ctx context.Context) ([]HelpAlert, error)
 
-	// Subscribe delivers every committed change until ctx ends. Events after the one with id
-	// after are replayed first (0: only new events).
+	// Subscribe delivers every committed change until ctx ends, once each and in id order. Events
+	// after the one with id after are replayed first, all of them, with Replayed set (0: only new
+	// events). Over the hub, an event of kind EventStreamReset says the subscriber must reload its
+	// state (see EventStreamReset).
 	Subscribe(ctx context.Context, after int64) (<-chan Event, error)
 }
 
@@ -166,17 +168,35 @@ type HelpAlert struct {
 	TakenAt  *time.Time `json:"taken_at,omitempty"`
 }
 
-// idempotencyKey is the context key of an Idempotency-Key.
+// idempotencyKey is the context key of an IdempotentRequest.
 type idempotencyKey struct{}
 
-// WithIdempotencyKey returns a context carrying a client's idempotency key: a state change made
-// with a key already used returns the first result instead of acting again.
+// IdempotentRequest is a retryable state change: the client's Idempotency-Key and what the request
+// was. A repeat under the same key must be the same request; the hub fills in the HTTP method, path
+// and the SHA-256 of the body, in-process callers leave them empty.
+type IdempotentRequest struct {
+	Key        string
+	Method     string
+	Path       string
+	BodySHA256 string // hex
+}
+
+// WithIdempotency returns a context carrying a client's retryable request: a state change made with
+// a key already used for the same request returns the first result instead of acting again.
+func WithIdempotency(ctx context.Context, req IdempotentRequest) context.Context {
+	return context.WithValue(ctx, idempotencyKey{}, req)
+}
+
+// WithIdempotencyKey is WithIdempotency for an in-process caller, which has only a key.
 func WithIdempotencyKey(ctx context.Context, key string) context.Context {
-	return context.WithValue(ctx, idempotencyKey{}, key)
+	return WithIdempotency(ctx, IdempotentRequest{Key: key})
+}
+
+// Idempotency returns the retryable request carried by ctx; its Key is "" when there is none.
+func Idempotency(ctx context.Context) IdempotentRequest {
+	r, _ := ctx.Value(idempotencyKey{}).(IdempotentRequest)
+	return r
 }
 
 // IdempotencyKey returns the key carried by ctx, or "".
-func IdempotencyKey(ctx context.Context) string {
-	k, _ := ctx.Value(idempotencyKey{}).(string)
-	return k
-}
+func IdempotencyKey(ctx context.Context) string { return Idempotency(ctx).Key }

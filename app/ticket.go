@@ -105,10 +105,18 @@ func FormatLabel(prefix string, number int) string {
 }
 
 // PickNext chooses which of the waiting tickets a window calls next. waiting must be ordered by
-// arrival time (oldest first) and hold only tickets of services the window serves. streak is the
-// number of priority tickets called in a row before this call; maxStreak is how many priority calls
-// in a row are allowed before the longest-waiting normal ticket gets its turn (0 disables priority
-// order). It returns the index into waiting (-1 when empty) and the new streak.
+// arrival time (oldest first) and hold only tickets of services the window serves. maxStreak is how
+// many priority tickets may be called in a row past a waiting normal ticket (0 disables priority
+// order: strict arrival order). It returns the index into waiting (-1 when empty) and the window's
+// new streak.
+//
+// The streak belongs to one window, and counts its consecutive calls that took a priority ticket
+// while a normal ticket it could call was waiting. A call of a normal ticket ends the run (streak
+// 0), and so does a priority call with no normal ticket waiting for that window: nobody was passed
+// over, so it is not counted. So when a normal ticket joins mid-streak, it is passed over by at most
+// maxStreak priority calls at each window, counted from the first call that found it waiting; calls
+// at other windows, and out-of-turn calls of a given number, neither add to a window's streak nor
+// end it.
 func PickNext(waiting []Ticket, streak, maxStreak int) (index, newStreak int) {
 	if len(waiting) == 0 {
 		return -1, streak
@@ -127,7 +135,7 @@ func PickNext(waiting []Ticket, streak, maxStreak int) (index, newStreak int) {
 	case firstPriority < 0:
 		return firstNormal, 0
 	case firstNormal < 0:
-		return firstPriority, streak + 1
+		return firstPriority, 0 // nobody passed over
 	case maxStreak <= 0:
 		// Priority disabled: strict arrival order.
 		if firstPriority < firstNormal {

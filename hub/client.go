@@ -274,12 +274,20 @@ func (c *Client) OpenHelp(ctx context.Context) ([]app.HelpAlert, error) {
 }
 
 // Subscribe implements app.Hall over server-sent events. It reconnects by itself, resuming after
-// the last event it delivered, until ctx ends; the channel closes then.
+// the last event it delivered (the stream's own "<epoch>-<id>" event id; after, a plain id, only
+// for the first connection), until ctx ends; the channel closes then.
+//
+// Events the hub replays to catch up have Replayed set. When the hub cannot resume (the hall's
+// database was restored or replaced, or after is beyond its newest event) the channel carries an
+// event of kind app.EventStreamReset: the subscriber's state may be stale and it reloads it.
 func (c *Client) Subscribe(ctx context.Context, after int64) (<-chan app.Event, error) {
 	out := make(chan app.Event, 16)
 	go func() {
 		defer close(out)
-		last := after
+		last := ""
+		if after > 0 {
+			last = strconv.FormatInt(after, 10)
+		}
 		backoff := 200 * time.Millisecond
 		for ctx.Err() == nil {
 			err := c.stream(ctx, &last, out)
@@ -300,15 +308,17 @@ func (c *Client) Subscribe(ctx context.Context, after int64) (<-chan app.Event, 
 	return out, nil
 }
 
-func (c *Client) stream(ctx context.Context, last *int64, out chan<- app.Event) error {
+// stream reads one connection of the event stream, sending each event to out and recording its
+// SSE id in *last once it is delivered.
+func (c *Client) stream(ctx context.Context, last *string, out chan<- app.Event) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+"/api/v1/events", nil)
 	if err != nil {
 		return err
 	}
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	req.Header.Set("Accept", "text/event-stream")
-	if *last > 0 {
-		req.Header.Set("Last-Event-ID", strconv.FormatInt(*last, 10))
+	if *last != "" {
+		req.Header.Set("Last-Event-ID", *last)
 	}
 	resp, err := (&http.Client{}).Do(req) // no timeout: the stream is long-lived
 	if err != nil {
@@ -322,6 +332,7 @@ func (c *Client) stream(ctx context.Context, last *int64, out chan<- app.Event) 
 	sc := bufio.NewScanner(resp.Body)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	var data []byte
+	id := ""
 	for sc.Scan() {
 		line := sc.Bytes()
 		switch {
@@ -331,13 +342,17 @@ func (c *Client) stream(ctx context.Context, last *int64, out chan<- app.Event) 
 				if err := json.Unmarshal(data, &ev); err == nil {
 					select {
 					case out <- ev:
-						*last = ev.ID
 					case <-ctx.Done():
 						return nil
 					}
 				}
 				data = data[:0]
 			}
+			if id != "" {
+				*last, id = id, ""
+			}
+		case bytes.HasPrefix(line, []byte("id: ")):
+			id = string(line[len("id: "):])
 		case bytes.HasPrefix(line, []byte("data: ")):
 			data = append(data, line[len("data: "):]...)
 		}

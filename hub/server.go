@@ -7,7 +7,10 @@
 package hub
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -169,7 +172,12 @@ func (s *Server) handle(pattern, roles string, h func(w http.ResponseWriter, r *
 				writeError(w, http.StatusBadRequest, app.EINVALID, "Idempotency-Key is too long")
 				return
 			}
-			ctx = app.WithIdempotencyKey(ctx, role+":"+key)
+			req, err := idempotentRequest(r, role+":"+key)
+			if err != nil {
+				writeError(w, http.StatusBadRequest, app.EINVALID, err.Error())
+				return
+			}
+			ctx = app.WithIdempotency(ctx, req)
 		}
 		ctx = context.WithValue(ctx, roleKey{}, role)
 		err := h(w, r.WithContext(ctx))
@@ -187,6 +195,18 @@ func (s *Server) handle(pattern, roles string, h func(w http.ResponseWriter, r *
 			s.log.Warn("slow hub request", "method", r.Method, "path", r.URL.Path, "duration", d)
 		}
 	})
+}
+
+// idempotentRequest reads the request's body (handing a copy back to the handler) and returns what
+// a repeat under the same key must match: method, path and the body's SHA-256.
+func idempotentRequest(r *http.Request, key string) (app.IdempotentRequest, error) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		return app.IdempotentRequest{}, fmt.Errorf("read request body: %w", err)
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	sum := sha256.Sum256(body)
+	return app.IdempotentRequest{Key: key, Method: r.Method, Path: r.URL.Path, BodySHA256: hex.EncodeToString(sum[:])}, nil
 }
 
 type roleKey struct{}
@@ -219,6 +239,8 @@ func statusOf(err error) int {
 		return http.StatusForbidden
 	case app.ECONFLICT, app.ECLOSED, app.ETRANSITION, app.EPAUSED, app.ELIMIT:
 		return http.StatusConflict
+	case app.EIDEMPOTENCY:
+		return http.StatusUnprocessableEntity
 	case app.EUNAVAILABLE:
 		return http.StatusServiceUnavailable
 	}
@@ -363,29 +385,78 @@ func (s *Server) escalate(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, c)
 }
 
-// events streams every committed change as server-sent events. A client that reconnects sends
-// Last-Event-ID (or ?after=) and first receives what it missed.
+// eventLog is what the event stream needs of a hall beyond app.Hall: the epoch of its event log
+// and its newest event id. store.Hall provides it; without it event ids go out plain and a
+// Last-Event-ID is taken as it is.
+type eventLog interface {
+	Epoch() string
+	LastEventID(ctx context.Context) (int64, error)
+}
+
+// resumeAfter works out where a client's stream resumes: after the event id it last saw (the
+// Last-Event-ID header or ?after=). It returns reset when the id cannot be resumed from — another
+// epoch, unreadable, or beyond the newest event — and the stream then starts at the newest event.
+func (s *Server) resumeAfter(r *http.Request) (after int64, reset bool, err error) {
+	v := r.Header.Get("Last-Event-ID")
+	if v == "" {
+		v = r.URL.Query().Get("after")
+	}
+	log, ok := s.hall.(eventLog)
+	if !ok {
+		after, _ = strconv.ParseInt(v, 10, 64)
+		return after, false, nil
+	}
+	if v == "" {
+		return 0, false, nil // only new events
+	}
+	newest, err := log.LastEventID(r.Context())
+	if err != nil {
+		return 0, false, err
+	}
+	num := v // a plain id, from before epochs: accepted for one release
+	if epoch, id, found := strings.Cut(v, "-"); found {
+		if epoch != log.Epoch() {
+			return newest, true, nil
+		}
+		num = id
+	}
+	after, perr := strconv.ParseInt(num, 10, 64)
+	if perr != nil || after < 0 || after > newest {
+		return newest, true, nil
+	}
+	return after, false, nil
+}
+
+// events streams every committed change as server-sent events, with ids "<epoch>-<id>". A client
+// that reconnects sends Last-Event-ID (or ?after=) and first receives everything it missed, each
+// marked "replayed"; when its id cannot be resumed from it receives a reset event instead.
 func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 	flusher, ok := w.(http.Flusher)
 	if !ok {
 		return errors.New("streaming unsupported")
 	}
-	var after int64
-	if v := r.Header.Get("Last-Event-ID"); v != "" {
-		after, _ = strconv.ParseInt(v, 10, 64)
-	} else if v := r.URL.Query().Get("after"); v != "" {
-		after, _ = strconv.ParseInt(v, 10, 64)
+	after, reset, err := s.resumeAfter(r)
+	if err != nil {
+		return err
 	}
 	ctx := r.Context()
 	ch, err := s.hall.Subscribe(ctx, after)
 	if err != nil {
 		return err
 	}
+	epoch := ""
+	if log, ok := s.hall.(eventLog); ok {
+		epoch = log.Epoch() + "-"
+	}
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-cache")
 	w.Header().Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
 	io.WriteString(w, "retry: 1000\n: connected\n\n")
+	if reset {
+		b, _ := json.Marshal(app.Event{ID: after, At: time.Now().UTC(), Kind: app.EventStreamReset})
+		fmt.Fprintf(w, "id: %s%d\nevent: reset\ndata: %s\n\n", epoch, after, b)
+	}
 	flusher.Flush()
 	keepalive := time.NewTicker(15 * time.Second)
 	defer keepalive.Stop()
@@ -407,8 +478,10 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 			if err != nil {
 				return nil
 			}
-			fmt.Fprintf(w, "id: %d\nevent: %s\ndata: %s\n\n", ev.ID, ev.Kind, b)
-			flusher.Flush()
+			fmt.Fprintf(w, "id: %s%d\nevent: %s\ndata: %s\n\n", epoch, ev.ID, ev.Kind, b)
+			if len(ch) == 0 {
+				flusher.Flush()
+			}
 		case <-keepalive.C:
 			io.WriteString(w, ": keepalive\n\n")
 			flusher.Flush()

@@ -34,6 +34,7 @@ type DB struct {
 	read  *sql.DB // a pool of read-only connections
 	ckpt  *sql.DB // one connection that checkpoints the WAL in the background
 	lock  *os.File
+	epoch string
 	stop  context.CancelFunc
 	done  chan struct{}
 }
@@ -102,6 +103,11 @@ func Open(ctx context.Context, path string) (_ *DB, err error) {
 		db.Close()
 		return nil, err
 	}
+	if err := db.read.QueryRowContext(ctx, "SELECT value FROM hall_meta WHERE key = 'epoch'").Scan(&db.epoch); err != nil {
+		close(db.done)
+		db.Close()
+		return nil, fmt.Errorf("read epoch: %w", err)
+	}
 	bg, stop := context.WithCancel(context.Background())
 	db.stop = stop
 	go db.checkpointLoop(bg)
@@ -127,6 +133,10 @@ func (db *DB) checkpointLoop(ctx context.Context) {
 		}
 	}
 }
+
+// Epoch returns the id of this database's event log: a random hex string created when the database
+// was first migrated. Event ids are only comparable within one epoch.
+func (db *DB) Epoch() string { return db.epoch }
 
 // Path returns the database file's path.
 func (db *DB) Path() string { return db.path }

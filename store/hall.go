@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"fengqiao/app"
@@ -20,6 +21,7 @@ type Hall struct {
 	rules    app.Rules
 	clock    app.Clock
 	bus      app.Bus
+	publish  sync.Mutex // held from commit to publish, so live events are published in id order
 }
 
 var _ app.Hall = (*Hall)(nil)
@@ -282,7 +284,8 @@ func (h *Hall) Call(ctx context.Context, window int) (app.Ticket, error) {
 	return h.callFrom(ctx, window, w.Services)
 }
 
-// callFrom gives the window the next waiting ticket of the services, by the fairness rule.
+// callFrom gives the window the next waiting ticket of the services, by the fairness rule; the
+// window's priority streak is read and saved in the same transaction as the call.
 func (h *Hall) callFrom(ctx context.Context, window int, services []string) (app.Ticket, error) {
 	return write(h, ctx, fmt.Sprintf("call/%d", window), func(t *txn) (app.Ticket, error) {
 		if p, err := t.paused(window); err != nil {
@@ -318,15 +321,15 @@ func (h *Hall) callFrom(ctx context.Context, window int, services []string) (app
 			candidates[0], candidates[1] = candidates[1], candidates[0]
 		}
 		var streak int
-		if err := t.queryRow("SELECT coalesce((SELECT value FROM hall_state WHERE key = 'priority_streak'), 0)").Scan(&streak); err != nil {
+		if err := t.queryRow("SELECT coalesce((SELECT priority_streak FROM windows WHERE id = ?), 0)", window).Scan(&streak); err != nil {
 			return app.Ticket{}, storeErr("read priority streak", err)
 		}
 		i, streak := app.PickNext(candidates, streak, h.rules.MaxPriorityStreak)
 		if i < 0 {
 			return app.Ticket{}, app.Errorf(app.ENONE, "nobody is waiting")
 		}
-		if _, err := t.exec(`INSERT INTO hall_state (key, value) VALUES ('priority_streak', ?)
-			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, streak); err != nil {
+		if _, err := t.exec(`INSERT INTO windows (id, priority_streak) VALUES (?, ?)
+			ON CONFLICT (id) DO UPDATE SET priority_streak = excluded.priority_streak`, window, streak); err != nil {
 			return app.Ticket{}, storeErr("save priority streak", err)
 		}
 		return t.callTicket(candidates[i], window, "waiting", app.EventCalled)

@@ -396,8 +396,8 @@ func TestIdempotency(t *testing.T) {
 	if err != nil || b.Label != a.Label || b.CaseCode != a.CaseCode {
 		t.Fatalf("retry gave %s, %v; want %s again", b.Label, err, a.Label)
 	}
-	if _, err := h.Call(ctx, 1); code(err) != app.EINVALID {
-		t.Errorf("key reused for another request: err = %v, want invalid", err)
+	if _, err := h.Call(ctx, 1); code(err) != app.EIDEMPOTENCY {
+		t.Errorf("key reused for another request: err = %v, want %s", err, app.EIDEMPOTENCY)
 	}
 	c, _ := h.Issue(context.Background(), app.IssueRequest{Service: "petition"})
 	if c.Label != "A002" {

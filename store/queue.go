@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"log/slog"
 
 	"fengqiao/app"
 )
@@ -83,71 +85,121 @@ func (h *Hall) Queue(ctx context.Context) (app.QueueStatus, error) {
 	return st, nil
 }
 
-// Subscribe implements app.Hall. The live subscription starts before the replay, so no event
-// committed in between is lost; events already replayed are not sent twice.
+// replayPage is how many events one read of the log replays.
+const replayPage = 500
+
+// Subscribe implements app.Hall. It subscribes to the live feed first, then replays the log after
+// after, page by page, until a page comes back short, and then forwards the live feed, skipping
+// the events it has replayed: the subscriber gets every event once, in id order, with Replayed set
+// on those read from the log. With after 0 it starts at the newest event. A subscriber that falls
+// so far behind that the live feed drops it is subscribed again and caught up from the log, so
+// the channel closes only when ctx ends or the log cannot be read.
 func (h *Hall) Subscribe(ctx context.Context, after int64) (<-chan app.Event, error) {
 	live, cancel := h.bus.Subscribe()
-	var replay []app.Event
-	if after > 0 {
-		rows, err := h.db.read.QueryContext(ctx, "SELECT id, body FROM events WHERE id > ? ORDER BY id LIMIT 1000", after)
+	if after <= 0 {
+		newest, err := h.LastEventID(ctx)
 		if err != nil {
 			cancel()
-			return nil, storeErr("replay events", err)
+			return nil, err
 		}
-		for rows.Next() {
-			var id int64
-			var body string
-			if err := rows.Scan(&id, &body); err != nil {
-				rows.Close()
-				cancel()
-				return nil, storeErr("replay events", err)
-			}
-			var ev app.Event
-			if err := json.Unmarshal([]byte(body), &ev); err != nil {
-				rows.Close()
-				cancel()
-				return nil, fmt.Errorf("replay event %d: %w", id, err)
-			}
-			ev.ID = id
-			replay = append(replay, ev)
-		}
-		rows.Close()
+		after = newest
 	}
 	out := make(chan app.Event, 16)
 	go func() {
 		defer close(out)
-		defer cancel()
 		last := after
-		for _, ev := range replay {
-			select {
-			case out <- ev:
-				last = ev.ID
-			case <-ctx.Done():
-				return
-			}
-		}
 		for {
-			select {
-			case ev, ok := <-live:
-				if !ok {
-					return // fell behind: the subscriber reconnects with its last id
+			err := h.replay(ctx, &last, out)
+			if err == nil {
+				err = forward(ctx, live, &last, out)
+			}
+			cancel()
+			if !errors.Is(err, errDropped) {
+				if err != nil && ctx.Err() == nil {
+					slog.Warn("event subscription ended", "err", err)
 				}
-				if ev.ID <= last {
-					continue
-				}
-				select {
-				case out <- ev:
-					last = ev.ID
-				case <-ctx.Done():
-					return
-				}
-			case <-ctx.Done():
 				return
 			}
+			live, cancel = h.bus.Subscribe()
 		}
 	}()
 	return out, nil
 }
+
+// errDropped reports that the live feed dropped a subscriber that fell behind.
+var errDropped = errors.New("live feed dropped the subscriber")
+
+// replay sends the logged events after *last to out, page by page, until a page comes back short.
+func (h *Hall) replay(ctx context.Context, last *int64, out chan<- app.Event) error {
+	for {
+		page, err := h.eventsAfter(ctx, *last)
+		if err != nil {
+			return err
+		}
+		for _, ev := range page {
+			select {
+			case out <- ev:
+				*last = ev.ID
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		if len(page) < replayPage {
+			return nil
+		}
+	}
+}
+
+// eventsAfter reads one page of logged events after the id, marked as replayed.
+func (h *Hall) eventsAfter(ctx context.Context, after int64) ([]app.Event, error) {
+	rows, err := h.db.read.QueryContext(ctx, "SELECT id, body FROM events WHERE id > ? ORDER BY id LIMIT ?", after, replayPage)
+	if err != nil {
+		return nil, storeErr("replay events", err)
+	}
+	defer rows.Close()
+	var page []app.Event
+	for rows.Next() {
+		var id int64
+		var body string
+		if err := rows.Scan(&id, &body); err != nil {
+			return nil, storeErr("replay events", err)
+		}
+		var ev app.Event
+		if err := json.Unmarshal([]byte(body), &ev); err != nil {
+			return nil, fmt.Errorf("replay event %d: %w", id, err)
+		}
+		ev.ID, ev.Replayed = id, true
+		page = append(page, ev)
+	}
+	return page, storeErr("replay events", rows.Err())
+}
+
+// forward sends live events after *last to out until ctx ends (ctx.Err()) or the feed drops the
+// subscriber (errDropped).
+func forward(ctx context.Context, live <-chan app.Event, last *int64, out chan<- app.Event) error {
+	for {
+		select {
+		case ev, ok := <-live:
+			if !ok {
+				return errDropped
+			}
+			if ev.ID <= *last {
+				continue // already replayed
+			}
+			select {
+			case out <- ev:
+				*last = ev.ID
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// Epoch returns the epoch of the hall's event log (DB.Epoch).
+func (h *Hall) Epoch() string { return h.db.Epoch() }
 
 // LastEventID returns the id of the newest event.
 func (h *Hall) LastEventID(ctx context.Context) (int64, error) {

@@ -40,12 +40,19 @@ func (t *txn) log(ev app.Event, caseID int64, private any) {
 	t.events = append(t.events, pendingEvent{ev: ev, caseID: caseID, private: private})
 }
 
+// IdempotencyRetention is how long an Idempotency-Key and its result are kept. Older keys are
+// purged when a new key is recorded, and a key older than this acts as new.
+const IdempotencyRetention = 24 * time.Hour
+
 // write runs fn in one immediate transaction. With an idempotency key in ctx, a key already seen
-// for the same scope returns the recorded result without running fn; the result of a successful
-// fn is recorded in the same transaction as the change, so a retry after a crash cannot act twice.
+// for the same request returns the recorded result without running fn, and a key seen for another
+// request (another scope, method, path or body) fails with app.EIDEMPOTENCY; the result of a
+// successful fn is recorded in the same transaction as the change, so a retry after a crash cannot
+// act twice.
 func write[T any](h *Hall, ctx context.Context, scope string, fn func(t *txn) (T, error)) (T, error) {
 	var zero T
-	key := app.IdempotencyKey(ctx)
+	idem := app.Idempotency(ctx)
+	key := idem.Key
 	tx, err := h.db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return zero, storeErr("begin", err)
@@ -53,14 +60,18 @@ func write[T any](h *Hall, ctx context.Context, scope string, fn func(t *txn) (T
 	defer tx.Rollback()
 	now := h.clock()
 	t := &txn{ctx: ctx, tx: tx, now: now, day: app.BusinessDay(now, h.rules.Location, h.rules.ResetAt)}
+	expired := now.Add(-IdempotencyRetention).UnixMicro()
 
 	if key != "" {
+		var got app.IdempotentRequest
 		var gotScope, result string
-		err := t.queryRow("SELECT scope, result FROM idempotency WHERE key = ?", key).Scan(&gotScope, &result)
+		err := t.queryRow("SELECT scope, method, path, body_sha256, result FROM idempotency WHERE key = ? AND created_at >= ?",
+			key, expired).Scan(&gotScope, &got.Method, &got.Path, &got.BodySHA256, &result)
 		switch {
 		case err == nil:
-			if gotScope != scope {
-				return zero, app.Errorf(app.EINVALID, "idempotency key was already used for another request")
+			// Keys recorded before the request was stored (method "") are matched on scope alone.
+			if gotScope != scope || got.Method != "" && (got.Method != idem.Method || got.Path != idem.Path || got.BodySHA256 != idem.BodySHA256) {
+				return zero, app.Errorf(app.EIDEMPOTENCY, "idempotency key was already used for a different request")
 			}
 			var res T
 			if err := json.Unmarshal([]byte(result), &res); err != nil {
@@ -81,8 +92,11 @@ func write[T any](h *Hall, ctx context.Context, scope string, fn func(t *txn) (T
 		if err != nil {
 			return zero, storeErr("record idempotent result", err)
 		}
-		if _, err := t.exec("INSERT INTO idempotency (key, scope, result, created_at) VALUES (?, ?, ?, ?)",
-			key, scope, string(b), now.UnixMicro()); err != nil {
+		if _, err := t.exec("DELETE FROM idempotency WHERE created_at < ?", expired); err != nil {
+			return zero, storeErr("purge idempotency keys", err)
+		}
+		if _, err := t.exec(`INSERT INTO idempotency (key, scope, method, path, body_sha256, result, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, key, scope, idem.Method, idem.Path, idem.BodySHA256, string(b), now.UnixMicro()); err != nil {
 			return zero, storeErr("record idempotency key", err)
 		}
 	}
@@ -116,6 +130,9 @@ func write[T any](h *Hall, ctx context.Context, scope string, fn func(t *txn) (T
 		ev.ID, _ = r.LastInsertId()
 		published = append(published, ev)
 	}
+	// Commit and publish under one lock, so that live events reach subscribers in id order.
+	h.publish.Lock()
+	defer h.publish.Unlock()
 	if err := tx.Commit(); err != nil {
 		return zero, storeErr("commit", err)
 	}
