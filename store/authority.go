@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 
 	"fengqiao/app"
 )
@@ -48,3 +50,17 @@ func (h *Hall) ConfirmPriority(ctx context.Context, window int) (app.Ticket, err
 // sessionExpired reports whether a session signed in at signedIn has expired at now (both in
 // microseconds).
 func sessionExpired(signedIn, now int64) bool { return now-signedIn > SessionMaxAge*1_000_000 }
+
+// WindowStaff returns the name of the staff member signed in at the window, or "".
+func (c *Console) WindowStaff(ctx context.Context, window int) (string, error) {
+	var name string
+	err := c.db.read.QueryRowContext(ctx, `SELECT staff FROM staff_sessions WHERE window_id = ? AND signed_out_at IS NULL
+		ORDER BY signed_in_at DESC LIMIT 1`, window).Scan(&name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", storeErr("read window staff", err)
+	}
+	return name, nil
+}
