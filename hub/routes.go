@@ -229,3 +229,29 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mux.ServeHTTP(w, r)
 }
+
+// RuleRow returns a route as a row of the role × endpoint table in docs/api.md.
+func RuleRow(rt Route) string {
+	mark := func(ok bool) string {
+		if ok {
+			return "✔"
+		}
+		return "–"
+	}
+	cells := []string{"`" + rt.Pattern + "`"}
+	for _, role := range []string{RoleKiosk, RoleWindow, RoleDisplay, RoleRating} {
+		cells = append(cells, mark(rt.Rule.Public || rt.Rule.Allows(role)))
+	}
+	session, scope := "–", rt.Rule.Scope
+	if scope == ScopeNone {
+		scope = "–"
+	}
+	if rt.Rule.Session {
+		session = "window"
+	}
+	if rt.Rule.Public {
+		session = "none (no token)"
+	}
+	cells = append(cells, session, scope)
+	return "| " + strings.Join(cells, " | ") + " |"
+}

@@ -40,6 +40,18 @@ const staffPIN = "2468"
 
 func newHub(t testing.TB) (*httptest.Server, *store.Console) {
 	t.Helper()
+	api, hall := newAPI(t)
+	srv := httptest.NewServer(api)
+	t.Cleanup(func() {
+		srv.CloseClientConnections()
+		srv.Close()
+	})
+	return srv, hall
+}
+
+// newAPI returns a hub's handler on a fresh hall with staff sessions.
+func newAPI(t testing.TB) (*hub.Server, *store.Console) {
+	t.Helper()
 	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "hall.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -49,13 +61,8 @@ func newHub(t testing.TB) (*httptest.Server, *store.Console) {
 	})
 	api := hub.NewServer(hall, tokens, nil)
 	api.SetStaff([]hub.StaffMember{{Name: "王芳", ID: "001"}, {Name: "李明", ID: "002"}, {Name: "组长", ID: "009", Lead: true}})
-	srv := httptest.NewServer(api)
-	t.Cleanup(func() {
-		srv.CloseClientConnections()
-		srv.Close()
-		db.Close()
-	})
-	return srv, hall
+	t.Cleanup(func() { db.Close() })
+	return api, hall
 }
 
 // signIn signs name in at the window over HTTP and returns the session token.
