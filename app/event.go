@@ -7,24 +7,25 @@ import (
 
 // Event kinds. Every change to the queue or a case is one durable event.
 const (
-	EventIssued      = "ticket.issued"
-	EventCalled      = "ticket.called"
-	EventRecalled    = "ticket.recalled"
-	EventSkipped     = "ticket.skipped"
-	EventTransferred = "ticket.transferred"
-	EventHeld        = "ticket.held"
-	EventResumed     = "ticket.resumed"
-	EventStarted     = "ticket.started"
-	EventCompleted   = "ticket.completed"
-	EventPaused      = "window.paused"
-	EventUnpaused    = "window.resumed"
-	EventCaseOpened  = "case.opened"
-	EventCaseChanged = "case.changed"
-	EventCaseNote    = "case.followup"
-	EventEscalated   = "case.escalated"
-	EventHelp        = "help.requested"
-	EventHelpTaken   = "help.taken"
-	EventRated       = "rating.recorded"
+	EventIssued            = "ticket.issued"
+	EventCalled            = "ticket.called"
+	EventRecalled          = "ticket.recalled"
+	EventSkipped           = "ticket.skipped"
+	EventTransferred       = "ticket.transferred"
+	EventHeld              = "ticket.held"
+	EventResumed           = "ticket.resumed"
+	EventStarted           = "ticket.started"
+	EventCompleted         = "ticket.completed"
+	EventPriorityConfirmed = "ticket.priority_confirmed"
+	EventPaused            = "window.paused"
+	EventUnpaused          = "window.resumed"
+	EventCaseOpened        = "case.opened"
+	EventCaseChanged       = "case.changed"
+	EventCaseNote          = "case.followup"
+	EventEscalated         = "case.escalated"
+	EventHelp              = "help.requested"
+	EventHelpTaken         = "help.taken"
+	EventRated             = "rating.recorded"
 
 	// EventStreamReset is not a change: the hub's event stream sends it (SSE event "reset") when it
 	// cannot resume where the client left off (its Last-Event-ID is from another epoch of the
@@ -44,11 +45,20 @@ type Event struct {
 	Case   *Case      `json:"case,omitempty"`
 	Help   *HelpAlert `json:"help,omitempty"`
 	Rating *Rating    `json:"rating,omitempty"`
+	// Staff is who serves at the event's window, as the display and rating pad show them; the hub
+	// fills it in for the calls, starts and completions it streams.
+	Staff *StaffBadge `json:"staff,omitempty"`
 
 	// Replayed marks an event read back from the log for a subscriber that was catching up, not
 	// delivered as it happened. Apply it to state, but do not act on it as news: no announcement,
 	// and no rating prompt for a visitor who may be long gone.
 	Replayed bool `json:"replayed,omitempty"`
+}
+
+// StaffBadge is a staff member as visitors see them: display name and 工号.
+type StaffBadge struct {
+	Name string `json:"name"`
+	ID   string `json:"id,omitempty"`
 }
 
 // Bus fans committed events out to subscribers. A slow subscriber never blocks the publisher:

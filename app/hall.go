@@ -74,7 +74,17 @@ type IssueRequest struct {
 	// LinkCase is the code of the visitor's open case that the new ticket continues, as the kiosk
 	// offers to a visitor identified by their card.
 	LinkCase string `json:"link_case,omitempty"`
+	// Source says where Visitor's ID number came from: SourceCard (read from the card by the
+	// reader) or SourceTyped (typed on the keypad), the default. Only a card-read ID number gives
+	// verified elderly priority.
+	Source string `json:"source,omitempty"`
 }
+
+// Sources of a visitor's ID number.
+const (
+	SourceCard  = "card"
+	SourceTyped = "typed"
+)
 
 // ServiceQueue is the live state of one service's queue.
 type ServiceQueue struct {

@@ -77,17 +77,22 @@ func (p Priority) Label() string {
 
 // Ticket is a queue number issued to a visitor for one service on one business day.
 type Ticket struct {
-	ID       int64        `json:"id"`
-	Day      string       `json:"day"`     // business day, YYYY-MM-DD in the hall's time zone
-	Number   int          `json:"number"`  // 1, 2, … per issuing service per day
-	Label    string       `json:"label"`   // prefix and number, e.g. A001; kept on transfer
-	Service  string       `json:"service"` // code of the service whose queue it is in now
-	Priority Priority     `json:"priority,omitempty"`
-	Status   TicketStatus `json:"status"`
-	Window   int          `json:"window,omitempty"` // the window that called it, if any
-	Recalls  int          `json:"recalls,omitempty"`
-	CaseCode string       `json:"case_code,omitempty"`
-	Category string       `json:"category,omitempty"`
+	ID       int64    `json:"id"`
+	Day      string   `json:"day"`     // business day, YYYY-MM-DD in the hall's time zone
+	Number   int      `json:"number"`  // 1, 2, … per issuing service per day
+	Label    string   `json:"label"`   // prefix and number, e.g. A001; kept on transfer
+	Service  string   `json:"service"` // code of the service whose queue it is in now
+	Priority Priority `json:"priority,omitempty"`
+	// PriorityBasis says where the priority came from (BasisIDCard, BasisIDTyped, BasisDeclared,
+	// BasisStaff); PriorityVerified whether anyone checked it: a card-read ID or staff did, a typed
+	// ID (未核验) or a visitor's own declaration (自述) did not, until a window confirms it.
+	PriorityBasis    string       `json:"priority_basis,omitempty"`
+	PriorityVerified bool         `json:"priority_verified,omitempty"`
+	Status           TicketStatus `json:"status"`
+	Window           int          `json:"window,omitempty"` // the window that called it, if any
+	Recalls          int          `json:"recalls,omitempty"`
+	CaseCode         string       `json:"case_code,omitempty"`
+	Category         string       `json:"category,omitempty"`
 
 	IssuedAt    time.Time  `json:"issued_at"`
 	ArrivedAt   time.Time  `json:"arrived_at"` // the original issue time; orders the queue, kept on transfer

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -50,7 +51,36 @@ func (f clientFlags) connect(role string) (config.Config, *hub.Client, error) {
 	if tok == "" {
 		return cfg, nil, fmt.Errorf("no %s token: pass --token or configure one under [hub]", role)
 	}
-	return cfg, hub.NewClient(url, tok), nil
+	if f.config != "" {
+		if err := cfg.CheckSecrets(); err != nil {
+			return cfg, nil, fmt.Errorf("%s: %w", f.config, err)
+		}
+	}
+	c, err := hubClient(cfg, url, tok)
+	return cfg, c, err
+}
+
+// hubClient returns a client of the hub at url, pinning the hub's certificate when the hub is
+// reached over https (hub.cert_sha256, or the certificate in hub.cert_file).
+func hubClient(cfg config.Config, url, token string) (*hub.Client, error) {
+	c := hub.NewClient(url, token)
+	if !strings.HasPrefix(url, "https://") {
+		return c, nil
+	}
+	pin := cfg.Hub.CertSHA256
+	if pin == "" && cfg.Hub.CertFile != "" {
+		var err error
+		if pin, err = hub.FileFingerprint(cfg.Hub.CertFile); err != nil {
+			return nil, err
+		}
+	}
+	if pin == "" {
+		return nil, fmt.Errorf("the hub %s is https: set hub.cert_sha256 (or hub.cert_file) to pin its certificate", url)
+	}
+	if err := c.Pin(pin); err != nil {
+		return nil, fmt.Errorf("hub.cert_sha256: %w", err)
+	}
+	return c, nil
 }
 
 // waitInfo asks the hub who the hall is until it answers or ctx ends, telling the screen.

@@ -51,6 +51,8 @@ func TestDoctorCommand(t *testing.T) {
 	}
 	cfg := filepath.Join(dir, "fengqiao.toml")
 	text := fmt.Sprintf(`data_dir = "data"
+[hall]
+code = "330681201"
 [[staff]]
 name = "张三"
 pin_hash = %q
@@ -64,7 +66,10 @@ role = "kiosk"
 token = "e2e-kiosk-token-0123456789"
 [centre]
 sync_url = %q
+public_url = "https://zz.zhuji.gov.cn"
 token = "e2e-site-token-0123456789"
+[kiosk]
+staff_pin_hash = %[1]q
 `, pin, reader.Path(), prn.Addr(), hubAddr, centre.URL)
 	if err := os.WriteFile(cfg, []byte(text), 0o600); err != nil {
 		t.Fatal(err)

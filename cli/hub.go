@@ -46,12 +46,46 @@ func runHub(ctx context.Context, stdout io.Writer, o hubOptions) error {
 	if o.listen != "" {
 		cfg.Hub.Listen = o.listen
 	}
+	if err := realHall(o.hall.config, cfg); err != nil {
+		return err
+	}
 	hall, err := openHall(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer hall.DB().Close()
 	return serveHub(ctx, stdout, cfg, hall)
+}
+
+// realHall refuses to serve a real hall with the demo's or the example's secrets. With no
+// configuration file the hub serves the demo hall, for development, but only on loopback.
+func realHall(path string, cfg config.Config) error {
+	if path == "" {
+		if !loopback(cfg.Hub.Listen) {
+			return fmt.Errorf("the demo hall (no --config) listens only on loopback, not %s: its tokens and PIN are public; "+
+				"run with --config /etc/fengqiao/fengqiao.toml", cfg.Hub.Listen)
+		}
+		slog.Warn("no configuration file: serving the demo hall with its public demo tokens and PIN 1234, on loopback only")
+		return nil
+	}
+	slog.Info("configuration", "file", path)
+	if err := cfg.CheckSecrets(); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+// loopback reports whether a listen address is on the loopback interface only.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // openHall opens the hall's database and queue authority.
@@ -93,6 +127,11 @@ func serveHub(ctx context.Context, stdout io.Writer, cfg config.Config, hall *st
 		return fmt.Errorf("listen on %s: %w", cfg.Hub.Listen, err)
 	}
 	api := hub.NewServer(consoleHall(cfg, hall), hubTokens(cfg), slog.Default())
+	staff := make([]hub.StaffMember, len(cfg.Staff))
+	for i, s := range cfg.Staff {
+		staff[i] = hub.StaffMember{Name: s.Name, ID: s.ID, Lead: s.Lead}
+	}
+	api.SetStaff(staff)
 	api.SetSyncStatus(func(ctx context.Context) (hub.SyncState, error) {
 		st, err := hallsync.ReadStatus(ctx, hall.DB(), time.Now())
 		if err != nil {
@@ -112,10 +151,20 @@ func serveHub(ctx context.Context, stdout io.Writer, cfg config.Config, hall *st
 		ln.Close()
 		return err
 	}
-	slog.Info("hub listening", "addr", ln.Addr().String(), "db", cfg.DatabasePath(), "hall", cfg.Hall.Code)
-	fmt.Fprintf(stdout, "fengqiao hub: listening on http://%s\n", ln.Addr())
+	scheme := "http"
+	if cfg.Hub.TLSCert != "" {
+		scheme = "https"
+	}
+	slog.Info("hub listening", "addr", ln.Addr().String(), "tls", scheme == "https", "db", cfg.DatabasePath(), "hall", cfg.Hall.Code)
+	fmt.Fprintf(stdout, "fengqiao hub: listening on %s://%s\n", scheme, ln.Addr())
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		if scheme == "https" {
+			errc <- srv.ServeTLS(ln, cfg.Hub.TLSCert, cfg.Hub.TLSKey)
+			return
+		}
+		errc <- srv.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
 		return err

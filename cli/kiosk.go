@@ -16,7 +16,6 @@ import (
 	"fengqiao/config"
 	"fengqiao/devices/idcard"
 	"fengqiao/devices/scanner"
-	"fengqiao/hub"
 	"fengqiao/screens/kiosk"
 	"fengqiao/voice"
 )
@@ -48,12 +47,19 @@ func runKiosk(ctx context.Context, stdout io.Writer, o kioskOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := realHall(o.hall.config, cfg); err != nil {
+		return err
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
 	var hall app.Hall
 	if cfg.Hub.URL != "" {
-		hall = hub.NewClient(cfg.Hub.URL, cfg.RoleToken(config.RoleKiosk))
+		c, err := hubClient(cfg, cfg.Hub.URL, cfg.RoleToken(config.RoleKiosk))
+		if err != nil {
+			return err
+		}
+		hall = c
 		slog.Info("kiosk: using the hub", "url", cfg.Hub.URL)
 	} else {
 		// A single-PC hall: the hub runs inside the kiosk and serves the other screens.

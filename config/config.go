@@ -82,6 +82,8 @@ type Window struct {
 type Staff struct {
 	Name    string `toml:"name"`
 	PINHash string `toml:"pin_hash"`
+	ID      string `toml:"id"`   // 工号, shown with the name on the display and rating pad; optional
+	Lead    bool   `toml:"lead"` // a hall lead (组长) may act on every window and case
 }
 
 // CheckPIN reports whether pin matches the staff member's hashed PIN.
@@ -136,6 +138,15 @@ type Hub struct {
 	Listen string  `toml:"listen"` // e.g. 127.0.0.1:8470 or 0.0.0.0:8470 for a hall with several PCs
 	URL    string  `toml:"url"`    // how clients reach the hub; empty = run it inside the kiosk
 	Tokens []Token `toml:"tokens"`
+	// TLSCert and TLSKey are the hub's certificate and key (PEM files): with both set the hub
+	// serves HTTPS. See docs/install.md.
+	TLSCert string `toml:"tls_cert"`
+	TLSKey  string `toml:"tls_key"`
+	// CertSHA256 is the SHA-256 fingerprint of the hub's certificate that clients pin (hex, colons
+	// allowed); CertFile the certificate file clients may pin instead. A client of an https hub
+	// needs one of them.
+	CertSHA256 string `toml:"cert_sha256"`
+	CertFile   string `toml:"cert_file"`
 }
 
 // Token lets a client of the hub act in one role.
@@ -243,7 +254,32 @@ func Load(path string) (Config, error) {
 	if !filepath.IsAbs(c.DataDir) {
 		c.DataDir = filepath.Join(filepath.Dir(path), c.DataDir)
 	}
-	return c, c.Validate()
+	for _, p := range []*string{&c.Hub.TLSCert, &c.Hub.TLSKey, &c.Hub.CertFile} {
+		if *p != "" && !filepath.IsAbs(*p) {
+			*p = filepath.Join(filepath.Dir(path), *p)
+		}
+	}
+	var missing []string
+	for _, m := range []struct {
+		set  bool
+		name string
+	}{
+		{md.IsDefined("hall", "code"), "hall.code"},
+		{md.IsDefined("staff"), "[[staff]]"},
+		{md.IsDefined("hub", "tokens"), "[[hub.tokens]]"},
+		{md.IsDefined("centre", "public_url"), "centre.public_url"},
+	} {
+		if !m.set {
+			missing = append(missing, m.name)
+		}
+	}
+	err = c.Validate()
+	if len(missing) > 0 {
+		// Never fall back to the demo hall's secrets in a real hall.
+		err = errors.Join(fmt.Errorf("config %s: missing %s: a hall's configuration must set them (see fengqiao.example.toml)",
+			path, strings.Join(missing, ", ")), err)
+	}
+	return c, err
 }
 
 // Validate reports every problem in the configuration at once.
@@ -316,6 +352,9 @@ func (c Config) Validate() error {
 	}
 	if err := c.Devices.PrinterSettings().Validate(); err != nil {
 		bad("devices: %v", err)
+	}
+	if (c.Hub.TLSCert == "") != (c.Hub.TLSKey == "") {
+		bad("hub.tls_cert and hub.tls_key go together: set both or neither")
 	}
 	switch c.Devices.Paper {
 	case 0, 58, 80:

@@ -24,10 +24,29 @@ func TestDefaultIsValid(t *testing.T) {
 	}
 }
 
+// realHall is what a real hall's configuration must set beyond the defaults, with secrets of its own.
+const realHall = `[[staff]]
+name = "王芳"
+pin_hash = "$2a$10$3bH8jqK3aQeVn1f8YzY9Eu7c6Ev0rW0m1gq8v5yI8m3nq1x0mJ8yS"
+[[hub.tokens]]
+role = "kiosk"
+token = "6f1e0c2b9a8d7e6f5a4b3c2d1e0f9a8b"
+[centre]
+public_url = "https://zz.zhuji.gov.cn"
+`
+
 func TestExampleFileLoads(t *testing.T) {
 	c, err := Load(filepath.Join("..", "fengqiao.example.toml"))
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The example is a template: every secret in it is refused until the installer replaces it.
+	err = c.CheckSecrets()
+	for _, want := range []string{"hub.tokens[0] (kiosk)", "hub.tokens[3] (rating)", "staff[0]", "kiosk.staff_pin_hash",
+		"centre.public_url", "openssl rand -hex 16", "fengqiao pin-hash"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("example secrets: %v; want it to name %q", err, want)
+		}
 	}
 	r := c.Rules()
 	if r.Hours.Open(time.Date(2026, 11, 28, 10, 0, 0, 0, r.Location)) {
@@ -67,7 +86,7 @@ func TestLoadErrors(t *testing.T) {
 
 func TestLoadKeepsDefaultsForUnsetValues(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "c.toml")
-	os.WriteFile(p, []byte("[hall]\nname = \"陈家村综治中心\"\n[queue]\nelderly_age = 65\n"), 0o600)
+	os.WriteFile(p, []byte(realHall+"[hall]\nname = \"陈家村综治中心\"\ncode = \"330681201\"\n[queue]\nelderly_age = 65\n"), 0o600)
 	c, err := Load(p)
 	if err != nil {
 		t.Fatal(err)
@@ -82,7 +101,7 @@ func TestLoadKeepsDefaultsForUnsetValues(t *testing.T) {
 
 func TestPrinterSettings(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "c.toml")
-	os.WriteFile(p, []byte("[devices]\nprinter = \"serial:/dev/ttyUSB1\"\nprinter_baud = 19200\nprinter_format = \"escpos\"\nprinter_stall_timeout = \"5s\"\n"), 0o600)
+	os.WriteFile(p, []byte(realHall+"[hall]\ncode = \"330681201\"\n[devices]\nprinter = \"serial:/dev/ttyUSB1\"\nprinter_baud = 19200\nprinter_format = \"escpos\"\nprinter_stall_timeout = \"5s\"\n"), 0o600)
 	c, err := Load(p)
 	if err != nil {
 		t.Fatal(err)
@@ -93,5 +112,35 @@ func TestPrinterSettings(t *testing.T) {
 	}
 	if d := Default().Devices.PrinterSettings(); d.Baud != 9600 {
 		t.Errorf("default baud %d, want 9600", d.Baud)
+	}
+}
+
+func TestFileMustSetHallSecrets(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "c.toml")
+	os.WriteFile(p, []byte("[hall]\nname = \"陈家村综治中心\"\n"), 0o600)
+	_, err := Load(p)
+	want := "missing hall.code, [[staff]], [[hub.tokens]], centre.public_url"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("err = %v, want it to list %q", err, want)
+	}
+	// With no file at all: the demo hall, whose secrets are only for the demo.
+	c, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.CheckSecrets(); err == nil || !strings.Contains(err.Error(), "demo") {
+		t.Errorf("demo secrets accepted: %v", err)
+	}
+}
+
+func TestRealHallPassesSecretCheck(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "c.toml")
+	os.WriteFile(p, []byte(realHall+"[hall]\ncode = \"330681201\"\n[kiosk]\nstaff_pin_hash = \"$2a$10$3bH8jqK3aQeVn1f8YzY9Eu7c6Ev0rW0m1gq8v5yI8m3nq1x0mJ8yS\"\n"), 0o600)
+	c, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.CheckSecrets(); err != nil {
+		t.Errorf("a real hall refused: %v", err)
 	}
 }

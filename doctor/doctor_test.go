@@ -76,6 +76,8 @@ func newHall(t *testing.T) *hall {
 		t.Fatal(err)
 	}
 	cfgText := fmt.Sprintf(`data_dir = %q
+[hall]
+code = "330681201"
 [[staff]]
 name = "张三"
 pin_hash = %q
@@ -90,6 +92,7 @@ role = "kiosk"
 token = "test-kiosk-token-0123456789"
 [centre]
 sync_url = %q
+public_url = "https://zz.zhuji.gov.cn"
 token = "site-token-0123456789"
 `, filepath.Join(dir, "data"), pinHash, h.reader.Path(), scan.Path(), h.printer.Addr(), hubLn.Addr(), h.centre.URL)
 	if err := os.WriteFile(h.config, []byte(cfgText), 0o600); err != nil {

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"fengqiao/app"
@@ -21,10 +22,17 @@ import (
 
 // Client is app.Hall over the hub's HTTP API. Every state change carries a fresh Idempotency-Key
 // and is retried with the same key when the network fails, so a retry never acts twice.
+//
+// After SignIn the client keeps the staff session and sends it (X-Staff-Session) with every call,
+// until SignOut: the hub accepts window actions only from the signed-in window.
 type Client struct {
 	base  string
 	token string
 	http  *http.Client
+	long  *http.Client // no timeout: the event stream is long-lived
+
+	mu      sync.Mutex
+	session string
 	// Retries is how many times a failed request is retried (network errors and 503 only).
 	Retries int
 }
@@ -37,6 +45,7 @@ func NewClient(base, token string) *Client {
 		base:    strings.TrimRight(base, "/"),
 		token:   token,
 		http:    &http.Client{Timeout: 10 * time.Second},
+		long:    &http.Client{},
 		Retries: 2,
 	}
 }
@@ -57,8 +66,28 @@ func newKey() string {
 	return hex.EncodeToString(b[:])
 }
 
-// do sends one request and decodes a JSON reply into out (if non-nil). It returns the status.
+// Session returns the staff session the client acts for, or "".
+func (c *Client) Session() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.session
+}
+
+// SetSession sets the staff session the client acts for ("" for none).
+func (c *Client) SetSession(token string) {
+	c.mu.Lock()
+	c.session = token
+	c.mu.Unlock()
+}
+
+// do sends one request for the client's staff session and decodes a JSON reply into out (if
+// non-nil). It returns the status.
 func (c *Client) do(ctx context.Context, method, path string, in, out any) (int, error) {
+	return c.doAs(ctx, c.Session(), method, path, in, out)
+}
+
+// doAs is do for the given staff session.
+func (c *Client) doAs(ctx context.Context, session, method, path string, in, out any) (int, error) {
 	var body []byte
 	if in != nil {
 		var err error
@@ -84,6 +113,9 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) (int,
 			return 0, fmt.Errorf("build request: %w", err)
 		}
 		req.Header.Set("Authorization", "Bearer "+c.token)
+		if session != "" {
+			req.Header.Set(SessionHeader, session)
+		}
 		if in != nil {
 			req.Header.Set("Content-Type", "application/json")
 		}
@@ -130,8 +162,12 @@ func decode(resp *http.Response, out any) (int, error) {
 }
 
 func (c *Client) ticket(ctx context.Context, path string, in any) (app.Ticket, error) {
+	return c.ticketAs(ctx, c.Session(), path, in)
+}
+
+func (c *Client) ticketAs(ctx context.Context, session, path string, in any) (app.Ticket, error) {
 	var tk app.Ticket
-	status, err := c.do(ctx, http.MethodPost, path, in, &tk)
+	status, err := c.doAs(ctx, session, http.MethodPost, path, in, &tk)
 	if err == nil && status == http.StatusNoContent {
 		return tk, app.Errorf(app.ENONE, "nobody is waiting")
 	}
@@ -197,6 +233,11 @@ func (c *Client) Start(ctx context.Context, window int) (app.Ticket, error) {
 // Complete implements app.Hall.
 func (c *Client) Complete(ctx context.Context, window int) (app.Ticket, error) {
 	return c.ticket(ctx, winPath(window, "complete"), nil)
+}
+
+// ConfirmPriority records that the window's staff checked the priority of its current ticket.
+func (c *Client) ConfirmPriority(ctx context.Context, window int) (app.Ticket, error) {
+	return c.ticket(ctx, winPath(window, "confirm-priority"), nil)
 }
 
 // SetPaused implements app.Hall.
@@ -320,7 +361,7 @@ func (c *Client) stream(ctx context.Context, last *string, out chan<- app.Event)
 	if *last != "" {
 		req.Header.Set("Last-Event-ID", *last)
 	}
-	resp, err := (&http.Client{}).Do(req) // no timeout: the stream is long-lived
+	resp, err := c.long.Do(req)
 	if err != nil {
 		return &unreachable{err}
 	}

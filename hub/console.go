@@ -2,15 +2,30 @@ package hub
 
 import (
 	"net/http"
-	"strconv"
 
 	"fengqiao/app"
 )
 
-// SessionRequest names a staff session in a request body. Session tokens travel in bodies, never
-// in URLs, so that they stay out of access logs.
+// SessionRequest is the body of the calls acting for a staff session. The session itself travels
+// in the X-Staff-Session header (SessionHeader); Session is accepted and ignored, for clients of
+// the first release.
 type SessionRequest struct {
-	Session string `json:"session"`
+	Session string `json:"session,omitempty"`
+}
+
+// sessionToken returns the token of the staff session making the request, reading (and
+// discarding) an old client's SessionRequest body.
+func sessionToken(r *http.Request) (string, error) {
+	if r.ContentLength != 0 {
+		var req SessionRequest
+		if err := readJSON(r, &req); err != nil {
+			return "", err
+		}
+	}
+	if s := principalOf(r.Context()).session; s != nil {
+		return s.Token, nil
+	}
+	return "", app.Errorf(app.ESESSION, "sign in first")
 }
 
 // consoleRoutes adds the calls of the window console, display and rating pad (docs/api.md,
@@ -18,8 +33,8 @@ type SessionRequest struct {
 // (store.Console); with any other hall they answer 501.
 func (s *Server) consoleRoutes() {
 	con, ok := s.hall.(app.Console)
-	h := func(pattern, roles string, fn func(con app.Console, w http.ResponseWriter, r *http.Request) error) {
-		s.handle(pattern, roles, func(w http.ResponseWriter, r *http.Request) error {
+	h := func(pattern string, rule Rule, fn func(con app.Console, w http.ResponseWriter, r *http.Request) error) {
+		s.route(pattern, rule, func(w http.ResponseWriter, r *http.Request) error {
 			if !ok {
 				writeError(w, http.StatusNotImplemented, "not_implemented", "this hub serves no window consoles")
 				return nil
@@ -37,7 +52,7 @@ func (s *Server) consoleRoutes() {
 			return err
 		})
 	}
-	h("POST /api/v1/staff/sign-in", RoleWindow, func(con app.Console, w http.ResponseWriter, r *http.Request) error {
+	h("POST /api/v1/staff/sign-in", Rule{Roles: windowOnly}, func(con app.Console, w http.ResponseWriter, r *http.Request) error {
 		var req app.SignInRequest
 		if err := readJSON(r, &req); err != nil {
 			return err
@@ -51,23 +66,23 @@ func (s *Server) consoleRoutes() {
 		}
 		return writeJSON(w, http.StatusCreated, sess)
 	})
-	h("POST /api/v1/staff/sign-out", RoleWindow, func(con app.Console, w http.ResponseWriter, r *http.Request) error {
-		var req SessionRequest
-		if err := readJSON(r, &req); err != nil {
+	h("POST /api/v1/staff/sign-out", Rule{Roles: windowOnly, Session: true, Scope: ScopeSession}, func(con app.Console, w http.ResponseWriter, r *http.Request) error {
+		tok, err := sessionToken(r)
+		if err != nil {
 			return err
 		}
-		if err := con.SignOut(r.Context(), req.Session); err != nil {
+		if err := con.SignOut(r.Context(), tok); err != nil {
 			return err
 		}
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	})
-	h("POST /api/v1/staff/call-next", RoleWindow, func(con app.Console, w http.ResponseWriter, r *http.Request) error {
-		var req SessionRequest
-		if err := readJSON(r, &req); err != nil {
+	h("POST /api/v1/staff/call-next", Rule{Roles: windowOnly, Session: true, Scope: ScopeSession}, func(con app.Console, w http.ResponseWriter, r *http.Request) error {
+		tok, err := sessionToken(r)
+		if err != nil {
 			return err
 		}
-		tk, err := con.CallNext(r.Context(), req.Session)
+		tk, err := con.CallNext(r.Context(), tok)
 		if app.ErrorCode(err) == app.ENONE {
 			w.WriteHeader(http.StatusNoContent)
 			return nil
@@ -77,33 +92,33 @@ func (s *Server) consoleRoutes() {
 		}
 		return writeJSON(w, http.StatusOK, tk)
 	})
-	h("POST /api/v1/staff/history", RoleWindow, func(con app.Console, w http.ResponseWriter, r *http.Request) error {
-		var req SessionRequest
-		if err := readJSON(r, &req); err != nil {
+	h("POST /api/v1/staff/history", Rule{Roles: windowOnly, Session: true, Scope: ScopeSession}, func(con app.Console, w http.ResponseWriter, r *http.Request) error {
+		tok, err := sessionToken(r)
+		if err != nil {
 			return err
 		}
-		hist, err := con.History(r.Context(), req.Session)
+		hist, err := con.History(r.Context(), tok)
 		if err != nil {
 			return err
 		}
 		return writeJSON(w, http.StatusOK, hist)
 	})
-	h("POST /api/v1/staff/reveal", RoleWindow, func(con app.Console, w http.ResponseWriter, r *http.Request) error {
-		var req SessionRequest
-		if err := readJSON(r, &req); err != nil {
+	h("POST /api/v1/staff/reveal", Rule{Roles: windowOnly, Session: true, Scope: ScopeSession}, func(con app.Console, w http.ResponseWriter, r *http.Request) error {
+		tok, err := sessionToken(r)
+		if err != nil {
 			return err
 		}
-		v, err := con.Reveal(r.Context(), req.Session)
+		v, err := con.Reveal(r.Context(), tok)
 		if err != nil {
 			return err
 		}
 		w.Header().Set("Cache-Control", "no-store")
 		return writeJSON(w, http.StatusOK, v)
 	})
-	h("GET /api/v1/windows/{id}/stats", RoleWindow, func(con app.Console, w http.ResponseWriter, r *http.Request) error {
-		id, err := strconv.Atoi(r.PathValue("id"))
-		if err != nil || id <= 0 {
-			return app.Errorf(app.EINVALID, "window id must be a positive number")
+	h("GET /api/v1/windows/{id}/stats", Rule{Roles: windowOnly}, func(con app.Console, w http.ResponseWriter, r *http.Request) error {
+		id, err := windowID(r)
+		if err != nil {
+			return err
 		}
 		st, err := con.WindowStats(r.Context(), id)
 		if err != nil {
@@ -111,7 +126,7 @@ func (s *Server) consoleRoutes() {
 		}
 		return writeJSON(w, http.StatusOK, st)
 	})
-	h("POST /api/v1/ratings", RoleRating, func(con app.Console, w http.ResponseWriter, r *http.Request) error {
+	h("POST /api/v1/ratings", Rule{Roles: []string{RoleRating}}, func(con app.Console, w http.ResponseWriter, r *http.Request) error {
 		var req app.RateRequest
 		if err := readJSON(r, &req); err != nil {
 			return err
@@ -122,7 +137,7 @@ func (s *Server) consoleRoutes() {
 		}
 		return writeJSON(w, http.StatusCreated, rt)
 	})
-	h("GET /api/v1/ratings", RoleWindow, func(con app.Console, w http.ResponseWriter, r *http.Request) error {
+	h("GET /api/v1/ratings", Rule{Roles: windowOnly, Session: true}, func(con app.Console, w http.ResponseWriter, r *http.Request) error {
 		rs, err := con.Ratings(r.Context(), r.URL.Query().Get("flagged") == "1")
 		if err != nil {
 			return err

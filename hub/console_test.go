@@ -96,10 +96,21 @@ func TestConsoleAPI(t *testing.T) {
 }
 
 func TestConsoleRoutesNeedConsole(t *testing.T) {
-	srv, _ := newHub(t)
-	_, err := hub.NewClient(srv.URL, window).SignIn(context.Background(), app.SignInRequest{Window: 1, Name: "王芳", PIN: "1234"})
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "hall.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	srv := httptest.NewServer(hub.NewServer(store.NewHall(db, testInfo(), app.DefaultRules(), nil), tokens, nil))
+	defer srv.Close()
+	c := hub.NewClient(srv.URL, window)
+	_, err = c.SignIn(context.Background(), app.SignInRequest{Window: 1, Name: "王芳", PIN: "1234"})
 	if app.ErrorCode(err) != "not_implemented" {
 		t.Fatalf("sign-in on a hub without consoles: %v", err)
+	}
+	c.SetSession("some-session-token")
+	if _, err := c.Complete(context.Background(), 1); app.ErrorCode(err) != "not_implemented" {
+		t.Fatalf("window action on a hub without sessions: %v", err)
 	}
 }
 

@@ -44,7 +44,7 @@ func logEvents(t *testing.T, hall *store.Hall, n int) {
 func TestEventsReplayEveryMissedEvent(t *testing.T) {
 	srv, hall := newHub(t)
 	const missed, live = 5000, 30
-	logEvents(t, hall, missed)
+	logEvents(t, hall.Hall, missed)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	events, err := hub.NewClient(srv.URL, display).Subscribe(ctx, 1) // a plain id, as before epochs
@@ -151,7 +151,7 @@ func openEvents(t *testing.T, ctx context.Context, srv *httptest.Server, lastID 
 
 func TestEventsResumeOrReset(t *testing.T) {
 	srv, hall := newHub(t)
-	logEvents(t, hall, 5)
+	logEvents(t, hall.Hall, 5)
 	epoch := hall.Epoch()
 	if len(epoch) != 16 || strings.Contains(epoch, "-") {
 		t.Fatalf("epoch %q", epoch)
@@ -202,7 +202,7 @@ func TestEventsResumeOrReset(t *testing.T) {
 // hub.Client hands a reset to its subscriber as an app.EventStreamReset event, then live events.
 func TestClientSurfacesReset(t *testing.T) {
 	srv, hall := newHub(t)
-	logEvents(t, hall, 3)
+	logEvents(t, hall.Hall, 3)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	events, err := hub.NewClient(srv.URL, rating).Subscribe(ctx, 9999) // an id from before a restore

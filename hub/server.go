@@ -37,51 +37,66 @@ type Server struct {
 	hall   app.Hall
 	tokens map[string]string // token → role
 	mux    *http.ServeMux
+	table  []Route
+	staff  map[string]StaffMember // by name
 	log    *slog.Logger
 
 	syncStatus func(ctx context.Context) (SyncState, error)
 }
 
+// StaffMember is what the hub knows of a staff member beyond the sign-in: the 工号 the display
+// and rating pad show, and whether they lead the hall (a lead may act on every window and case).
+type StaffMember struct {
+	Name string
+	ID   string
+	Lead bool
+}
+
 // NewServer returns a handler serving hall to clients holding one of tokens (token → role).
+// Window actions need staff sessions, which hall provides when it is a store.Console.
 func NewServer(hall app.Hall, tokens map[string]string, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Server{hall: hall, tokens: tokens, mux: http.NewServeMux(), log: log}
+	s := &Server{hall: hall, tokens: tokens, mux: http.NewServeMux(), staff: map[string]StaffMember{}, log: log}
 	s.routes()
 	return s
 }
 
-const (
-	anyRole     = "kiosk,window,display,rating"
-	kioskWindow = "kiosk,window"
-)
+// SetStaff tells the hub the hall's staff: their 工号 and who leads.
+func (s *Server) SetStaff(staff []StaffMember) {
+	s.staff = make(map[string]StaffMember, len(staff))
+	for _, m := range staff {
+		s.staff[m.Name] = m
+	}
+}
 
 func (s *Server) routes() {
-	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+	s.route("GET /healthz", Rule{Public: true}, func(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Content-Type", "text/plain")
-		io.WriteString(w, "ok\n")
+		_, err := io.WriteString(w, "ok\n")
+		return err
 	})
-	s.handle("GET /api/v1/hall", anyRole, s.info)
-	s.handle("GET /api/v1/queue", anyRole, s.queue)
-	s.handle("GET /api/v1/events", anyRole, s.events)
-	s.handle("POST /api/v1/tickets", kioskWindow, s.issue)
-	s.handle("GET /api/v1/cases/{code}", kioskWindow, s.getCase)
-	s.handle("POST /api/v1/cases/lookup", kioskWindow, s.lookupCases)
-	s.handle("POST /api/v1/cases/{code}/status", RoleWindow, s.changeCase)
-	s.handle("POST /api/v1/cases/{code}/followups", RoleWindow, s.followUp)
-	s.handle("POST /api/v1/cases/{code}/escalate", RoleWindow, s.escalate)
-	s.handle("GET /api/v1/sync", RoleWindow, s.syncState)
-	s.handle("POST /api/v1/help", RoleKiosk, s.requestHelp)
-	s.handle("GET /api/v1/help", RoleWindow, s.openHelp)
-	s.handle("POST /api/v1/help/{id}/take", RoleWindow, s.takeHelp)
+	s.route("GET /api/v1/hall", Rule{Roles: anyone}, s.info)
+	s.route("GET /api/v1/queue", Rule{Roles: anyone}, s.queue)
+	s.route("GET /api/v1/events", Rule{Roles: anyone}, s.events)
+	s.route("POST /api/v1/tickets", Rule{Roles: kioskWindow}, s.issue)
+	s.route("GET /api/v1/cases/{code}", Rule{Roles: kioskWindow, Session: true}, s.getCase)
+	s.route("POST /api/v1/cases/lookup", Rule{Roles: kioskWindow, Session: true}, s.lookupCases)
+	s.route("POST /api/v1/cases/{code}/status", caseRule, s.changeCase)
+	s.route("POST /api/v1/cases/{code}/followups", caseRule, s.followUp)
+	s.route("POST /api/v1/cases/{code}/escalate", caseRule, s.escalate)
+	s.route("GET /api/v1/sync", Rule{Roles: windowOnly}, s.syncState)
+	s.route("POST /api/v1/help", Rule{Roles: []string{RoleKiosk}}, s.requestHelp)
+	s.route("GET /api/v1/help", Rule{Roles: windowOnly}, s.openHelp)
+	s.route("POST /api/v1/help/{id}/take", Rule{Roles: windowOnly, Session: true}, s.takeHelp)
 	s.consoleRoutes()
 
 	win := func(action string, fn func(ctx context.Context, window int, r *http.Request) (app.Ticket, error)) {
-		s.handle("POST /api/v1/windows/{id}/"+action, RoleWindow, func(w http.ResponseWriter, r *http.Request) error {
-			id, err := strconv.Atoi(r.PathValue("id"))
-			if err != nil || id <= 0 {
-				return app.Errorf(app.EINVALID, "window id must be a positive number")
+		s.route("POST /api/v1/windows/{id}/"+action, staffRule, func(w http.ResponseWriter, r *http.Request) error {
+			id, err := windowID(r)
+			if err != nil {
+				return err
 			}
 			tk, err := fn(r.Context(), id, r)
 			if app.ErrorCode(err) == app.ENONE {
@@ -94,18 +109,24 @@ func (s *Server) routes() {
 			return writeJSON(w, http.StatusOK, tk)
 		})
 	}
-	win("call", func(ctx context.Context, id int, _ *http.Request) (app.Ticket, error) { return s.hall.Call(ctx, id) })
-	win("call-number", func(ctx context.Context, id int, r *http.Request) (app.Ticket, error) {
-		var body struct {
-			Label string `json:"label"`
+	labelled := func(act func(ctx context.Context, window int, label string) (app.Ticket, error)) func(context.Context, int, *http.Request) (app.Ticket, error) {
+		return func(ctx context.Context, id int, r *http.Request) (app.Ticket, error) {
+			var body struct {
+				Label string `json:"label"`
+			}
+			if err := readJSON(r, &body); err != nil {
+				return app.Ticket{}, err
+			}
+			return act(ctx, id, strings.ToUpper(strings.TrimSpace(body.Label)))
 		}
-		if err := readJSON(r, &body); err != nil {
-			return app.Ticket{}, err
-		}
-		return s.hall.CallNumber(ctx, id, strings.ToUpper(strings.TrimSpace(body.Label)))
-	})
-	win("recall", func(ctx context.Context, id int, _ *http.Request) (app.Ticket, error) { return s.hall.Recall(ctx, id) })
-	win("skip", func(ctx context.Context, id int, _ *http.Request) (app.Ticket, error) { return s.hall.Skip(ctx, id) })
+	}
+	bare := func(act func(ctx context.Context, window int) (app.Ticket, error)) func(context.Context, int, *http.Request) (app.Ticket, error) {
+		return func(ctx context.Context, id int, _ *http.Request) (app.Ticket, error) { return act(ctx, id) }
+	}
+	win("call", bare(s.hall.Call))
+	win("call-number", labelled(s.hall.CallNumber))
+	win("recall", bare(s.hall.Recall))
+	win("skip", bare(s.hall.Skip))
 	win("transfer", func(ctx context.Context, id int, r *http.Request) (app.Ticket, error) {
 		var body struct {
 			Service string `json:"service"`
@@ -115,28 +136,25 @@ func (s *Server) routes() {
 		}
 		return s.hall.Transfer(ctx, id, body.Service)
 	})
-	win("hold", func(ctx context.Context, id int, _ *http.Request) (app.Ticket, error) { return s.hall.Hold(ctx, id) })
-	win("resume", func(ctx context.Context, id int, r *http.Request) (app.Ticket, error) {
-		var body struct {
-			Label string `json:"label"`
+	win("hold", bare(s.hall.Hold))
+	win("resume", labelled(s.hall.Resume))
+	win("start", bare(s.hall.Start))
+	win("complete", bare(s.hall.Complete))
+	win("confirm-priority", func(ctx context.Context, id int, _ *http.Request) (app.Ticket, error) {
+		pc, ok := s.hall.(priorityConfirmer)
+		if !ok {
+			return app.Ticket{}, app.Errorf(app.EINVALID, "this hub cannot confirm priorities")
 		}
-		if err := readJSON(r, &body); err != nil {
-			return app.Ticket{}, err
-		}
-		return s.hall.Resume(ctx, id, strings.ToUpper(strings.TrimSpace(body.Label)))
-	})
-	win("start", func(ctx context.Context, id int, _ *http.Request) (app.Ticket, error) { return s.hall.Start(ctx, id) })
-	win("complete", func(ctx context.Context, id int, _ *http.Request) (app.Ticket, error) {
-		return s.hall.Complete(ctx, id)
+		return pc.ConfirmPriority(ctx, id)
 	})
 	for _, p := range []struct {
 		action string
 		paused bool
 	}{{"pause", true}, {"unpause", false}} {
-		s.handle("POST /api/v1/windows/{id}/"+p.action, RoleWindow, func(w http.ResponseWriter, r *http.Request) error {
-			id, err := strconv.Atoi(r.PathValue("id"))
-			if err != nil || id <= 0 {
-				return app.Errorf(app.EINVALID, "window id must be a positive number")
+		s.route("POST /api/v1/windows/{id}/"+p.action, staffRule, func(w http.ResponseWriter, r *http.Request) error {
+			id, err := windowID(r)
+			if err != nil {
+				return err
 			}
 			st, err := s.hall.SetPaused(r.Context(), id, p.paused)
 			if err != nil {
@@ -147,73 +165,46 @@ func (s *Server) routes() {
 	}
 }
 
-// handle registers an authenticated handler for the roles listed (comma-separated).
-func (s *Server) handle(pattern, roles string, h func(w http.ResponseWriter, r *http.Request) error) {
-	allowed := strings.Split(roles, ",")
-	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		role, ok := s.authenticate(r)
-		if !ok {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="fengqiao"`)
-			writeError(w, http.StatusUnauthorized, "unauthorized", "a valid bearer token is required")
-			return
-		}
-		permitted := false
-		for _, a := range allowed {
-			permitted = permitted || a == role
-		}
-		if !permitted {
-			writeError(w, http.StatusForbidden, "forbidden", fmt.Sprintf("the %s role may not make this call", role))
-			return
-		}
-		ctx := r.Context()
-		if key := r.Header.Get("Idempotency-Key"); key != "" && r.Method == http.MethodPost {
-			if len(key) > 200 {
-				writeError(w, http.StatusBadRequest, app.EINVALID, "Idempotency-Key is too long")
-				return
-			}
-			req, err := idempotentRequest(r, role+":"+key)
-			if err != nil {
-				writeError(w, http.StatusBadRequest, app.EINVALID, err.Error())
-				return
-			}
-			ctx = app.WithIdempotency(ctx, req)
-		}
-		ctx = context.WithValue(ctx, roleKey{}, role)
-		err := h(w, r.WithContext(ctx))
-		if err != nil {
-			status := statusOf(err)
-			code := app.ErrorCode(err)
-			msg := err.Error()
-			if status >= 500 {
-				s.log.Error("hub request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-				msg = "internal error"
-			}
-			writeError(w, status, code, msg)
-		}
-		if d := time.Since(start); d > time.Second && r.URL.Path != "/api/v1/events" {
-			s.log.Warn("slow hub request", "method", r.Method, "path", r.URL.Path, "duration", d)
-		}
-	})
+// priorityConfirmer confirms the priority of a window's current ticket: store.Hall.
+type priorityConfirmer interface {
+	ConfirmPriority(ctx context.Context, window int) (app.Ticket, error)
+}
+
+func windowID(r *http.Request) (int, error) {
+	id, err := strconv.Atoi(r.PathValue("id"))
+	if err != nil || id <= 0 {
+		return 0, app.Errorf(app.EINVALID, "window id must be a positive number")
+	}
+	return id, nil
+}
+
+// fail answers err as JSON, with the status its code calls for.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		writeError(w, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("the request body is larger than %d bytes", tooBig.Limit))
+		return
+	}
+	status := statusOf(err)
+	code := app.ErrorCode(err)
+	msg := err.Error()
+	if status >= 500 {
+		s.log.Error("hub request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		msg = "internal error"
+	}
+	writeError(w, status, code, msg)
 }
 
 // idempotentRequest reads the request's body (handing a copy back to the handler) and returns what
 // a repeat under the same key must match: method, path and the body's SHA-256.
 func idempotentRequest(r *http.Request, key string) (app.IdempotentRequest, error) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		return app.IdempotentRequest{}, fmt.Errorf("read request body: %w", err)
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	sum := sha256.Sum256(body)
 	return app.IdempotentRequest{Key: key, Method: r.Method, Path: r.URL.Path, BodySHA256: hex.EncodeToString(sum[:])}, nil
-}
-
-type roleKey struct{}
-
-func roleOf(ctx context.Context) string {
-	r, _ := ctx.Value(roleKey{}).(string)
-	return r
 }
 
 func (s *Server) authenticate(r *http.Request) (string, bool) {
@@ -225,9 +216,6 @@ func (s *Server) authenticate(r *http.Request) (string, bool) {
 	role, ok := s.tokens[token]
 	return role, ok
 }
-
-// ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
 func statusOf(err error) int {
 	switch app.ErrorCode(err) {
@@ -250,16 +238,17 @@ func statusOf(err error) int {
 	return http.StatusInternalServerError
 }
 
-// maxBody bounds request bodies; no call needs more.
-const maxBody = 64 << 10
-
 func readJSON(r *http.Request, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return app.Errorf(app.EINVALID, "Content-Type must be application/json")
 	}
-	dec := json.NewDecoder(io.LimitReader(r.Body, maxBody+1))
+	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return err
+		}
 		if errors.Is(err, io.EOF) {
 			return app.Errorf(app.EINVALID, "request body is empty; JSON expected")
 		}
@@ -308,8 +297,16 @@ func (s *Server) issue(w http.ResponseWriter, r *http.Request) error {
 	if err := readJSON(r, &req); err != nil {
 		return err
 	}
-	if req.Priority == app.PriorityStaff && roleOf(r.Context()) != RoleWindow {
-		return app.Errorf(app.EINVALID, "only staff may set staff priority")
+	if req.Priority == app.PriorityStaff && staffName(r.Context()) == "" {
+		return app.Errorf(app.EINVALID, "only a signed-in window ("+SessionHeader+") may grant staff priority")
+	}
+	if err := app.CheckLine("category", req.Category, app.MaxShortText); err != nil {
+		return err
+	}
+	if req.Visitor != nil {
+		if err := req.Visitor.Check(); err != nil {
+			return err
+		}
 	}
 	tk, err := s.hall.Issue(r.Context(), req)
 	if err != nil {
@@ -348,6 +345,10 @@ func (s *Server) changeCase(w http.ResponseWriter, r *http.Request) error {
 	if err := readJSON(r, &change); err != nil {
 		return err
 	}
+	if err := change.Check(); err != nil {
+		return err
+	}
+	change.By = staffName(r.Context()) // never the body's
 	c, err := s.hall.ChangeCase(r.Context(), r.PathValue("code"), change)
 	if err != nil {
 		return err
@@ -355,18 +356,28 @@ func (s *Server) changeCase(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, c)
 }
 
-// NoteRequest is the body of a follow-up or an escalation.
+// NoteRequest is the body of a follow-up or an escalation. By is ignored: the history names the
+// staff member of the session making the call.
 type NoteRequest struct {
 	Note string `json:"note"`
-	By   string `json:"by"`
+	By   string `json:"by,omitempty"`
+}
+
+// readNote reads a NoteRequest and checks its note.
+func readNote(r *http.Request) (string, error) {
+	var req NoteRequest
+	if err := readJSON(r, &req); err != nil {
+		return "", err
+	}
+	return req.Note, app.CheckText("note", req.Note, app.MaxText)
 }
 
 func (s *Server) followUp(w http.ResponseWriter, r *http.Request) error {
-	var req NoteRequest
-	if err := readJSON(r, &req); err != nil {
+	note, err := readNote(r)
+	if err != nil {
 		return err
 	}
-	c, err := s.hall.AddFollowUp(r.Context(), r.PathValue("code"), req.Note, req.By)
+	c, err := s.hall.AddFollowUp(r.Context(), r.PathValue("code"), note, staffName(r.Context()))
 	if err != nil {
 		return err
 	}
@@ -374,11 +385,11 @@ func (s *Server) followUp(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) escalate(w http.ResponseWriter, r *http.Request) error {
-	var req NoteRequest
-	if err := readJSON(r, &req); err != nil {
+	note, err := readNote(r)
+	if err != nil {
 		return err
 	}
-	c, err := s.hall.Escalate(r.Context(), r.PathValue("code"), req.Note, req.By)
+	c, err := s.hall.Escalate(r.Context(), r.PathValue("code"), note, staffName(r.Context()))
 	if err != nil {
 		return err
 	}
@@ -440,6 +451,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
+	role := roleOf(ctx)
 	ch, err := s.hall.Subscribe(ctx, after)
 	if err != nil {
 		return err
@@ -466,14 +478,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 			if !ok {
 				return nil
 			}
-			if role := roleOf(ctx); role == RoleDisplay || role == RoleRating {
-				// Public screens get no identity at all, not even masked.
-				if ev.Case != nil {
-					c := *ev.Case
-					c.Visitor = nil
-					ev.Case = &c
-				}
-			}
+			ev = s.project(ctx, role, ev)
 			b, err := json.Marshal(ev)
 			if err != nil {
 				return nil
@@ -501,6 +506,9 @@ func (s *Server) requestHelp(w http.ResponseWriter, r *http.Request) error {
 	if err := readJSON(r, &req); err != nil {
 		return err
 	}
+	if err := app.CheckLine("source", req.Source, app.MaxShortText); err != nil {
+		return err
+	}
 	a, err := s.hall.RequestHelp(r.Context(), req.Source)
 	if err != nil {
 		return err
@@ -516,9 +524,10 @@ func (s *Server) openHelp(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, alerts)
 }
 
-// TakeRequest names who takes a help alert.
+// TakeRequest is the body of taking a help alert. By is ignored: the alert is taken in the name
+// of the session's staff member.
 type TakeRequest struct {
-	By string `json:"by"`
+	By string `json:"by,omitempty"`
 }
 
 func (s *Server) takeHelp(w http.ResponseWriter, r *http.Request) error {
@@ -530,7 +539,7 @@ func (s *Server) takeHelp(w http.ResponseWriter, r *http.Request) error {
 	if err := readJSON(r, &req); err != nil {
 		return err
 	}
-	a, err := s.hall.TakeHelp(r.Context(), id, req.By)
+	a, err := s.hall.TakeHelp(r.Context(), id, staffName(r.Context()))
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -34,20 +35,56 @@ func testInfo() app.Info {
 		}}
 }
 
-func newHub(t testing.TB) (*httptest.Server, *store.Hall) {
+// staffPIN is every test staff member's PIN; 组长 leads the hall.
+const staffPIN = "2468"
+
+func newHub(t testing.TB) (*httptest.Server, *store.Console) {
+	t.Helper()
+	api, hall := newAPI(t)
+	srv := httptest.NewServer(api)
+	t.Cleanup(func() {
+		srv.CloseClientConnections()
+		srv.Close()
+	})
+	return srv, hall
+}
+
+// newAPI returns a hub's handler on a fresh hall with staff sessions.
+func newAPI(t testing.TB) (*hub.Server, *store.Console) {
 	t.Helper()
 	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "hall.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	hall := store.NewHall(db, testInfo(), app.DefaultRules(), nil)
-	srv := httptest.NewServer(hub.NewServer(hall, tokens, nil))
-	t.Cleanup(func() {
-		srv.CloseClientConnections()
-		srv.Close()
-		db.Close()
+	hall := store.NewConsole(store.NewHall(db, testInfo(), app.DefaultRules(), nil), func(name, pin string) bool {
+		return pin == staffPIN && (name == "王芳" || name == "李明" || name == "组长")
 	})
-	return srv, hall
+	api := hub.NewServer(hall, tokens, nil)
+	api.SetStaff([]hub.StaffMember{{Name: "王芳", ID: "001"}, {Name: "李明", ID: "002"}, {Name: "组长", ID: "009", Lead: true}})
+	t.Cleanup(func() { db.Close() })
+	return api, hall
+}
+
+// signIn signs name in at the window over HTTP and returns the session token.
+func signIn(t testing.TB, srv *httptest.Server, window int, name string) string {
+	t.Helper()
+	r := call(t, srv, "POST", "/api/v1/staff/sign-in", windowTok,
+		fmt.Sprintf(`{"window":%d,"name":%q,"pin":%q}`, window, name, staffPIN))
+	var s app.StaffSession
+	if err := json.Unmarshal([]byte(r.body), &s); err != nil || s.Token == "" {
+		t.Fatalf("sign in %s at %d: %d %s", name, window, r.status, r.body)
+	}
+	return s.Token
+}
+
+// signedClient returns a window client signed in as name at the window.
+func signedClient(t testing.TB, srv *httptest.Server, window int, name string) *hub.Client {
+	t.Helper()
+	c := hub.NewClient(srv.URL, windowTok)
+	if _, err := c.SignIn(context.Background(), app.SignInRequest{Window: window, Name: name, PIN: staffPIN}); err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 type reply struct {
@@ -77,33 +114,38 @@ func call(t testing.TB, srv *httptest.Server, method, path, token, body string, 
 }
 
 const (
-	kiosk   = "kiosk-token-000000"
-	window  = "window-token-00000"
-	display = "display-token-0000"
-	rating  = "rating-token-00000"
+	kiosk  = "kiosk-token-000000"
+	window = "window-token-00000"
+	// windowTok is window, for tests where window is an int.
+	windowTok = window
+	display   = "display-token-0000"
+	rating    = "rating-token-00000"
 )
 
 func TestAuthAndRoles(t *testing.T) {
 	srv, _ := newHub(t)
+	sess := signIn(t, srv, 1, "王芳")
 	tests := []struct {
 		name, method, path, token, body string
 		status                          int
+		session                         string
 	}{
-		{"no token", "GET", "/api/v1/queue", "", "", 401},
-		{"wrong token", "GET", "/api/v1/queue", "nope-nope-nope-nope", "", 401},
-		{"display reads queue", "GET", "/api/v1/queue", display, "", 200},
-		{"display cannot issue", "POST", "/api/v1/tickets", display, `{"service":"legal"}`, 403},
-		{"rating cannot call", "POST", "/api/v1/windows/1/call", rating, "", 403},
-		{"kiosk cannot call", "POST", "/api/v1/windows/1/call", kiosk, "", 403},
-		{"kiosk issues", "POST", "/api/v1/tickets", kiosk, `{"service":"legal"}`, 201},
-		{"kiosk cannot set staff priority", "POST", "/api/v1/tickets", kiosk, `{"service":"legal","priority":"staff"}`, 400},
-		{"window sets staff priority", "POST", "/api/v1/tickets", window, `{"service":"legal","priority":"staff"}`, 201},
-		{"kiosk cannot change a case", "POST", "/api/v1/cases/X/status", kiosk, `{}`, 403},
-		{"health needs no token", "GET", "/healthz", "", "", 200},
+		{"no token", "GET", "/api/v1/queue", "", "", 401, ""},
+		{"wrong token", "GET", "/api/v1/queue", "nope-nope-nope-nope", "", 401, ""},
+		{"display reads queue", "GET", "/api/v1/queue", display, "", 200, ""},
+		{"display cannot issue", "POST", "/api/v1/tickets", display, `{"service":"legal"}`, 403, ""},
+		{"rating cannot call", "POST", "/api/v1/windows/1/call", rating, "", 403, ""},
+		{"kiosk cannot call", "POST", "/api/v1/windows/1/call", kiosk, "", 403, ""},
+		{"kiosk issues", "POST", "/api/v1/tickets", kiosk, `{"service":"legal"}`, 201, ""},
+		{"kiosk cannot set staff priority", "POST", "/api/v1/tickets", kiosk, `{"service":"legal","priority":"staff"}`, 400, ""},
+		{"window without a session cannot set staff priority", "POST", "/api/v1/tickets", window, `{"service":"legal","priority":"staff"}`, 400, ""},
+		{"signed-in window sets staff priority", "POST", "/api/v1/tickets", window, `{"service":"legal","priority":"staff"}`, 201, sess},
+		{"kiosk cannot change a case", "POST", "/api/v1/cases/X/status", kiosk, `{}`, 403, ""},
+		{"health needs no token", "GET", "/healthz", "", "", 200, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := call(t, srv, tt.method, tt.path, tt.token, tt.body)
+			r := call(t, srv, tt.method, tt.path, tt.token, tt.body, hub.SessionHeader, tt.session)
 			if r.status != tt.status {
 				t.Errorf("status %d, want %d: %s", r.status, tt.status, r.body)
 			}
@@ -149,17 +191,19 @@ func TestBadInputStoresNothing(t *testing.T) {
 	if id != 2 { // case.opened + ticket.issued
 		t.Errorf("%d events logged, want 2", id)
 	}
-	if r := call(t, srv, "POST", "/api/v1/windows/abc/call", window, ""); r.status != 400 {
+	lead := signIn(t, srv, 1, "组长")
+	if r := call(t, srv, "POST", "/api/v1/windows/abc/call", window, "", hub.SessionHeader, lead); r.status != 400 {
 		t.Errorf("bad window id: %d", r.status)
 	}
-	if r := call(t, srv, "POST", "/api/v1/windows/7/call", window, ""); r.status != 404 {
+	if r := call(t, srv, "POST", "/api/v1/windows/7/call", window, "", hub.SessionHeader, lead); r.status != 404 {
 		t.Errorf("unknown window: %d", r.status)
 	}
 }
 
 func TestCallFlowAndIdempotency(t *testing.T) {
 	srv, _ := newHub(t)
-	if r := call(t, srv, "POST", "/api/v1/windows/1/call", window, ""); r.status != 204 {
+	s1, s2 := signIn(t, srv, 1, "王芳"), signIn(t, srv, 2, "李明")
+	if r := call(t, srv, "POST", "/api/v1/windows/1/call", window, "", hub.SessionHeader, s1); r.status != 204 {
 		t.Fatalf("empty queue call: %d %s", r.status, r.body)
 	}
 	r := call(t, srv, "POST", "/api/v1/tickets", kiosk, `{"service":"mediation","category":"邻里纠纷"}`, "Idempotency-Key", "abc")
@@ -172,32 +216,35 @@ func TestCallFlowAndIdempotency(t *testing.T) {
 	if tk.Label != "D001" || tk.CaseCode == "" || tk.Ahead != 0 {
 		t.Fatalf("ticket %+v", tk)
 	}
-	c1 := call(t, srv, "POST", "/api/v1/windows/1/call", window, "", "Idempotency-Key", "call-1")
-	c2 := call(t, srv, "POST", "/api/v1/windows/1/call", window, "", "Idempotency-Key", "call-1")
+	c1 := call(t, srv, "POST", "/api/v1/windows/1/call", window, "", "Idempotency-Key", "call-1", hub.SessionHeader, s1)
+	c2 := call(t, srv, "POST", "/api/v1/windows/1/call", window, "", "Idempotency-Key", "call-1", hub.SessionHeader, s1)
 	if c1.status != 200 || c1.body != c2.body {
 		t.Fatalf("double-pressed call: %d %s / %d %s", c1.status, c1.body, c2.status, c2.body)
 	}
-	if r := call(t, srv, "POST", "/api/v1/windows/2/call", window, ""); r.status != 204 {
+	if r := call(t, srv, "POST", "/api/v1/windows/2/call", window, "", hub.SessionHeader, s2); r.status != 204 {
 		t.Errorf("second window got a ticket: %d %s", r.status, r.body)
 	}
-	for _, step := range []string{"recall", "start", "complete"} {
-		if r := call(t, srv, "POST", "/api/v1/windows/1/"+step, window, ""); r.status != 200 {
+	for _, step := range []string{"recall", "start"} {
+		if r := call(t, srv, "POST", "/api/v1/windows/1/"+step, window, "", hub.SessionHeader, s1); r.status != 200 {
 			t.Errorf("%s: %d %s", step, r.status, r.body)
 		}
 	}
-	if r := call(t, srv, "POST", "/api/v1/windows/1/complete", window, ""); r.status != 409 {
+	ch := call(t, srv, "POST", "/api/v1/cases/"+tk.CaseCode+"/status", window, `{"status":"accepted","by":"冒名"}`, hub.SessionHeader, s1)
+	if ch.status != 200 || !strings.Contains(ch.body, `"by":"王芳"`) || strings.Contains(ch.body, "冒名") {
+		t.Errorf("accept case: %d %s", ch.status, ch.body)
+	}
+	if r := call(t, srv, "POST", "/api/v1/windows/1/complete", window, "", hub.SessionHeader, s1); r.status != 200 {
+		t.Errorf("complete: %d %s", r.status, r.body)
+	}
+	if r := call(t, srv, "POST", "/api/v1/windows/1/complete", window, "", hub.SessionHeader, s1); r.status != 409 {
 		t.Errorf("complete twice: %d %s", r.status, r.body)
 	}
 	cr := call(t, srv, "GET", "/api/v1/cases/"+strings.ToLower(tk.CaseCode), kiosk, "")
 	if cr.status != 200 || !strings.Contains(cr.body, `"status":"registered"`) {
 		t.Errorf("case: %d %s", cr.status, cr.body)
 	}
-	ch := call(t, srv, "POST", "/api/v1/cases/"+tk.CaseCode+"/status", window, `{"status":"accepted","by":"王芳"}`)
-	if ch.status != 200 {
-		t.Errorf("accept case: %d %s", ch.status, ch.body)
-	}
-	if r := call(t, srv, "POST", "/api/v1/cases/"+tk.CaseCode+"/status", window, `{"status":"followup"}`); r.status != 409 {
-		t.Errorf("illegal move: %d %s", r.status, r.body)
+	if r := call(t, srv, "POST", "/api/v1/cases/"+tk.CaseCode+"/status", window, `{"status":"assigned"}`, hub.SessionHeader, s1); r.status != 403 {
+		t.Errorf("change of a case no longer at the window: %d %s", r.status, r.body)
 	}
 }
 
@@ -218,7 +265,7 @@ func TestLookupKeepsIDOutOfURL(t *testing.T) {
 func TestClientRoundTripAndEvents(t *testing.T) {
 	srv, _ := newHub(t)
 	kc := hub.NewClient(srv.URL, kiosk)
-	wc := hub.NewClient(srv.URL, window)
+	wc := signedClient(t, srv, 2, "王芳")
 	dc := hub.NewClient(srv.URL, display)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -243,8 +290,8 @@ func TestClientRoundTripAndEvents(t *testing.T) {
 	if err != nil || called.Label != "A001" {
 		t.Fatalf("call via client: %+v %v", called, err)
 	}
-	if _, err := wc.Call(ctx, 1); app.ErrorCode(err) != app.ENONE {
-		t.Errorf("empty call via client: %v", err)
+	if _, err := wc.Call(ctx, 1); app.ErrorCode(err) != "forbidden" {
+		t.Errorf("window 2 calling for window 1: %v", err)
 	}
 	for {
 		select {
@@ -308,7 +355,7 @@ func TestTwoConsolesNeverShareATicket(t *testing.T) {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			c := hub.NewClient(srv.URL, window)
+			c := signedClient(t, srv, w, []string{"", "王芳", "李明"}[w])
 			for {
 				tk, err := c.Call(ctx, w)
 				if app.ErrorCode(err) == app.ENONE {
@@ -342,7 +389,7 @@ func TestTwoConsolesNeverShareATicket(t *testing.T) {
 func TestHelpAlert(t *testing.T) {
 	srv, _ := newHub(t)
 	ctx := context.Background()
-	kc, wc := hub.NewClient(srv.URL, kiosk), hub.NewClient(srv.URL, window)
+	kc, wc := hub.NewClient(srv.URL, kiosk), signedClient(t, srv, 1, "王芳")
 	a, err := kc.RequestHelp(ctx, "大厅自助机")
 	if err != nil {
 		t.Fatal(err)
@@ -354,8 +401,8 @@ func TestHelpAlert(t *testing.T) {
 	if err != nil || len(open) != 1 || open[0].Source != "大厅自助机" {
 		t.Fatalf("open alerts %+v %v", open, err)
 	}
-	if _, err := wc.TakeHelp(ctx, a.ID, "王芳"); err != nil {
-		t.Fatal(err)
+	if got, err := wc.TakeHelp(ctx, a.ID, "冒名"); err != nil || got.TakenBy != "王芳" {
+		t.Fatalf("taken by %q (%v), want the session's 王芳", got.TakenBy, err)
 	}
 	if _, err := wc.TakeHelp(ctx, a.ID, "李明"); app.ErrorCode(err) != app.ECONFLICT {
 		t.Errorf("taking twice: %v", err)

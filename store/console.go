@@ -147,6 +147,9 @@ func (c *Console) session(ctx context.Context, token string) (app.StaffSession, 
 	if err := json.Unmarshal([]byte(services), &s.Services); err != nil {
 		return s, storeErr("read session", err)
 	}
+	if sessionExpired(at, c.clock().UnixMicro()) {
+		return s, app.Errorf(app.ESESSION, "the session has expired; sign in again")
+	}
 	s.Token, s.SignedInAt = token, time.UnixMicro(at).UTC()
 	return s, nil
 }

@@ -76,7 +76,8 @@ func (h *Hall) window(id int) (app.Window, error) {
 
 // ticketColumns are selected by scanTicket, in its order.
 const ticketColumns = `t.id, t.day, t.number, t.label, t.service, t.priority, t.status, coalesce(t.window_id, 0),
-	t.recalls, t.category, t.ahead, coalesce(c.code, ''), t.issued_at, t.arrived_at, t.called_at, t.started_at, t.completed_at`
+	t.recalls, t.category, t.ahead, coalesce(c.code, ''), t.issued_at, t.arrived_at, t.called_at, t.started_at, t.completed_at,
+	t.priority_basis, t.priority_verified`
 
 const ticketFrom = ` FROM tickets t LEFT JOIN cases c ON c.id = t.case_id `
 
@@ -88,7 +89,8 @@ func scanTicket(row scanner) (app.Ticket, error) {
 	var called, started, completed sql.NullInt64
 	var prio, status string
 	err := row.Scan(&t.ID, &t.Day, &t.Number, &t.Label, &t.Service, &prio, &status, &t.Window,
-		&t.Recalls, &t.Category, &t.Ahead, &t.CaseCode, &issued, &arrived, &called, &started, &completed)
+		&t.Recalls, &t.Category, &t.Ahead, &t.CaseCode, &issued, &arrived, &called, &started, &completed,
+		&t.PriorityBasis, &t.PriorityVerified)
 	if err != nil {
 		return t, err
 	}
@@ -124,24 +126,29 @@ func (h *Hall) issue(t *txn, req app.IssueRequest) (app.Ticket, error) {
 	if req.Category != "" && len(svc.Categories) > 0 && !svc.HasCategory(req.Category) {
 		return app.Ticket{}, app.Errorf(app.EINVALID, "unknown category for service %s", svc.Code)
 	}
-	if !req.Priority.Valid() {
-		return app.Ticket{}, app.Errorf(app.EINVALID, "unknown priority %q", req.Priority)
-	}
 	if !h.rules.Hours.Open(t.now.In(h.rules.Location)) {
 		return app.Ticket{}, app.Errorf(app.ECLOSED, "the hall is closed; opening hours are %s", h.rules.Hours.English())
 	}
-	priority := req.Priority
-
-	var visitorID sql.NullInt64
-	var private any
+	var idNumber *app.IDNumber
 	if v := req.Visitor; v != nil {
 		id, err := app.ParseIDNumber(v.IDNumber)
 		if err != nil {
 			return app.Ticket{}, app.Errorf(app.EINVALID, "visitor: %v", err)
 		}
-		if priority == app.PriorityNone && h.rules.ElderlyAge > 0 && id.AgeOn(t.now.In(h.rules.Location)) >= h.rules.ElderlyAge {
-			priority = app.PriorityElderly
+		if err := v.Check(); err != nil {
+			return app.Ticket{}, err
 		}
+		idNumber = &id
+	}
+	grant, err := app.GrantPriority(req, idNumber, t.now.In(h.rules.Location), h.rules.ElderlyAge)
+	if err != nil {
+		return app.Ticket{}, err
+	}
+
+	var visitorID sql.NullInt64
+	var private any
+	if v := req.Visitor; v != nil {
+		id := *idNumber
 		vid, err := t.upsertVisitor(app.Visitor{IDNumber: id.Raw, Name: v.Name, Phone: v.Phone})
 		if err != nil {
 			return app.Ticket{}, err
@@ -209,9 +216,10 @@ func (h *Hall) issue(t *txn, req app.IssueRequest) (app.Ticket, error) {
 	}
 	label := app.FormatLabel(svc.Prefix, number)
 	r, err := t.exec(`INSERT INTO tickets (day, number, label, issued_service, service, priority, status, category,
-		ahead, case_id, visitor_id, issued_at, arrived_at) VALUES (?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?, ?, ?)`,
-		t.day, number, label, svc.Code, svc.Code, priority, req.Category, ahead, caseID, visitorID,
-		t.now.UnixMicro(), t.now.UnixMicro())
+		ahead, case_id, visitor_id, issued_at, arrived_at, priority_basis, priority_verified)
+		VALUES (?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?, ?, ?, ?, ?)`,
+		t.day, number, label, svc.Code, svc.Code, grant.Priority, req.Category, ahead, caseID, visitorID,
+		t.now.UnixMicro(), t.now.UnixMicro(), grant.Basis, grant.Verified)
 	if err != nil {
 		return app.Ticket{}, storeErr("insert ticket", err)
 	}

@@ -78,7 +78,7 @@ func loopbackHall(t testing.TB) (kiosk, window, display *hub.Client) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := store.NewConsole(store.NewHall(db, testInfo(), app.DefaultRules(), nil), nil)
+	h := store.NewConsole(store.NewHall(db, testInfo(), app.DefaultRules(), nil), func(name, pin string) bool { return pin == "2468" })
 	tokens := map[string]string{"kiosk-token-000000": hub.RoleKiosk, "window-token-00000": hub.RoleWindow,
 		"display-token-0000": hub.RoleDisplay}
 	srv := httptest.NewServer(hub.NewServer(h, tokens, nil))
@@ -87,8 +87,12 @@ func loopbackHall(t testing.TB) (kiosk, window, display *hub.Client) {
 		srv.Close()
 		db.Close()
 	})
-	return hub.NewClient(srv.URL, "kiosk-token-000000"), hub.NewClient(srv.URL, "window-token-00000"),
-		hub.NewClient(srv.URL, "display-token-0000")
+	// Window actions need the window's signed-in staff session, which the client keeps.
+	window = hub.NewClient(srv.URL, "window-token-00000")
+	if _, err := window.SignIn(context.Background(), app.SignInRequest{Window: 2, Name: "王芳", PIN: "2468"}); err != nil {
+		t.Fatal(err)
+	}
+	return hub.NewClient(srv.URL, "kiosk-token-000000"), window, hub.NewClient(srv.URL, "display-token-0000")
 }
 
 // runBoard starts a board on the display client; shown receives each call once it is on screen.
