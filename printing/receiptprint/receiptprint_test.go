@@ -44,10 +44,10 @@ func TestParseOptions(t *testing.T) {
 
 func TestPrintRawPrinter(t *testing.T) {
 	tests := []struct {
-		paper    printer.PaperStatus
-		want     printer.PaperStatus
-		wantErr  error
-		sentJob  bool
+		paper   printer.PaperStatus
+		want    printer.PaperStatus
+		wantErr error
+		sentJob bool
 	}{
 		{printer.PaperOK, printer.PaperOK, nil, true},
 		{printer.PaperNearEnd, printer.PaperNearEnd, nil, true},
