@@ -139,6 +139,17 @@ func TestParse(t *testing.T) {
 		{args: "print-test --escpos a.bin --cut half", err: `unknown cut mode "half"`},
 		{args: "print-test --escpos a.bin --qr image", err: `unknown QR mode "image"`},
 
+		// print-queue
+		{args: "print-queue list --data D", cmd: "print-queue list", opts: &printQueueOptions{hall: hallFlags{config: installed, data: "D"}}},
+		{args: "print-queue print 20260301-090000-A001 --force -config F", cmd: "print-queue print",
+			opts: &printQueueOptions{hall: hallFlags{config: "F"}, force: true, timeout: 30 * time.Second}},
+		{args: "print-queue discard 20260301-090000-A001", cmd: "print-queue discard", opts: &printQueueOptions{hall: hallFlags{config: installed}}},
+		{args: "print-queue print", err: "print-queue print needs a job ID"},
+		{args: "print-queue discard a b", err: `unknown argument "b": print-queue discard takes one argument`},
+		{args: "print-queue list x", err: `unknown argument "x": print-queue list takes no arguments`},
+		{args: "print-queue", err: "print-queue needs a subcommand: list, print, discard"},
+		{args: "print-queue flush", err: `unknown subcommand "flush": print-queue has list, print, discard`},
+
 		// sync
 		{args: "sync status", cmd: "sync status", opts: &syncStatusOptions{}},
 		{args: "sync status --data D --db P -config F", cmd: "sync status",
