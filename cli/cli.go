@@ -77,6 +77,7 @@ func newRoot(e *env) *cobra.Command {
 		newDevicesCmd(e),
 		newIDCardCmd(e),
 		newPrintTestCmd(e),
+		newPrintQueueCmd(e),
 		newSyncCmd(e),
 		newBackupCmd(e),
 		newRestoreCmd(e),

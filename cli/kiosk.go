@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,8 +13,6 @@ import (
 
 	"fengqiao/app"
 	"fengqiao/config"
-	"fengqiao/devices/idcard"
-	"fengqiao/devices/scanner"
 	"fengqiao/screens/kiosk"
 	"fengqiao/voice"
 )
@@ -77,23 +74,15 @@ func runKiosk(ctx context.Context, stdout io.Writer, o kioskOptions) error {
 	}
 
 	opts := kioskScreenOptions(ctx, cfg, hall)
-	p, err := kiosk.OpenPrinter(kiosk.PrinterConfig{Spec: cfg.Devices.Printer, Paper: cfg.Devices.Paper, QR: cfg.Devices.QR, Cut: cfg.Devices.Cut})
-	switch {
-	case errors.Is(err, kiosk.ErrNoPrinter):
-		slog.Warn("kiosk: no printer configured; tickets are shown on screen only")
-	case err != nil:
+	// The devices, the print queue with its staff alerts, the device state socket: kioskdevices.go.
+	devs, err := openKioskDevices(ctx, cfg, hall)
+	if err != nil {
 		return err
-	default:
-		opts.Printer = p
 	}
-	var watcher *idcard.Watcher
-	if cfg.Devices.IDCardPort != "" {
-		watcher = idcard.NewWatcher(idcard.WatcherConfig{Reader: idcard.Config{Port: cfg.Devices.IDCardPort, Baud: cfg.Devices.IDCardBaud}})
+	if devs.printer != nil {
+		opts.Printer = devs.printer
 	}
-	var sc *scanner.Scanner
-	if cfg.Devices.ScannerPort != "" {
-		sc = scanner.New(scanner.Config{Port: cfg.Devices.ScannerPort, Baud: cfg.Devices.ScannerBaud})
-	}
+	watcher, sc := devs.reader, devs.scanner
 
 	a := fyneapp.NewWithID("cn.fengqiao.hall.kiosk")
 	w := a.NewWindow(cfg.Hall.Name)

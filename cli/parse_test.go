@@ -11,9 +11,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"fengqiao/devices/idcard/idcardsim"
+	"fengqiao/devices/printer"
 	"fengqiao/internal/cmdutil"
 	"fengqiao/printing"
 	"fengqiao/printing/escpos"
+	"fengqiao/printing/receiptprint"
 )
 
 // parsed is what a command line came to in the real command tree, without running it.
@@ -113,16 +115,41 @@ func TestParse(t *testing.T) {
 
 		// print-test
 		{args: "print-test --out r.pdf --paper 58", cmd: "print-test", opts: &printTestOptions{
-			outPDF: "r.pdf", baud: 9600, paper: "58", qr: "native", cut: "full", publicURL: "https://zz.example.gov.cn",
-			timeout: 30 * time.Second, paperWidth: printing.Paper58, qrMode: printing.QRNative, cutMode: escpos.CutFull}},
+			outPDF: "r.pdf", baud: 9600, format: "pdf", paper: "58", qr: "native", cut: "full", publicURL: "https://zz.example.gov.cn",
+			timeout: 30 * time.Second, settings: printer.Settings{Baud: 9600, Format: "pdf"},
+			render: receiptprint.Options{Paper: printing.Paper58, QR: printing.QRNative, Cut: escpos.CutFull}}},
 		{args: "print-test -serial /dev/ttyUSB0 -baud 115200 -qr raster -cut partial -reprint", cmd: "print-test", opts: &printTestOptions{
-			serial: "/dev/ttyUSB0", baud: 115200, paper: "80", qr: "raster", cut: "partial", publicURL: "https://zz.example.gov.cn",
-			reprint: true, timeout: 30 * time.Second, paperWidth: printing.Paper80, qrMode: printing.QRRaster, cutMode: escpos.CutPartial}},
-		{args: "print-test", err: "give exactly one of --printer, --out, --escpos, --device, --serial, --tcp"},
+			serial: "/dev/ttyUSB0", baud: 115200, format: "pdf", paper: "80", qr: "raster", cut: "partial", publicURL: "https://zz.example.gov.cn",
+			reprint: true, timeout: 30 * time.Second, spec: "serial:/dev/ttyUSB0", settings: printer.Settings{Baud: 115200, Format: "pdf"},
+			render: receiptprint.Options{Paper: printing.Paper80, QR: printing.QRRaster, Cut: escpos.CutPartial}}},
+		{args: "print-test --to pdf:receipts --paper 58", cmd: "print-test", opts: &printTestOptions{
+			to: "pdf:receipts", baud: 9600, format: "pdf", paper: "58", qr: "native", cut: "full", publicURL: "https://zz.example.gov.cn",
+			timeout: 30 * time.Second, spec: "pdf:receipts", settings: printer.Settings{Baud: 9600, Format: "pdf"},
+			render: receiptprint.Options{Paper: printing.Paper58, QR: printing.QRNative, Cut: escpos.CutFull}}},
+		{args: "print-test --printer RAW --format escpos", cmd: "print-test", opts: &printTestOptions{
+			queue: "RAW", baud: 9600, format: "escpos", paper: "80", qr: "native", cut: "full", publicURL: "https://zz.example.gov.cn",
+			timeout: 30 * time.Second, spec: "cups:RAW", settings: printer.Settings{Baud: 9600, Format: "escpos"},
+			render: receiptprint.Options{Paper: printing.Paper80, QR: printing.QRNative, Cut: escpos.CutFull}}},
+		{args: "print-test", err: "give exactly one of --to, --printer, --device, --serial, --tcp, --out, --escpos"},
+		{args: "print-test --to lpt:1", err: `unknown kind "lpt"`},
+		{args: "print-test --to pdf:x --tcp 10.0.0.9:9100", err: "give exactly one of"},
+		{args: "print-test --serial /dev/ttyUSB0 --baud 9601", err: "baud 9601 is not a standard rate"},
+		{args: "print-test --printer Q --format ps", err: `printer format "ps"`},
 		{args: "print-test --out a.pdf --tcp 10.0.0.9:9100", err: "give exactly one of"},
 		{args: "print-test --out a.pdf --paper 57", err: `unknown paper width "57"`},
 		{args: "print-test --escpos a.bin --cut half", err: `unknown cut mode "half"`},
 		{args: "print-test --escpos a.bin --qr image", err: `unknown QR mode "image"`},
+
+		// print-queue
+		{args: "print-queue list --data D", cmd: "print-queue list", opts: &printQueueOptions{hall: hallFlags{config: installed, data: "D"}}},
+		{args: "print-queue print 20260301-090000-A001 --force -config F", cmd: "print-queue print",
+			opts: &printQueueOptions{hall: hallFlags{config: "F"}, force: true, timeout: 30 * time.Second}},
+		{args: "print-queue discard 20260301-090000-A001", cmd: "print-queue discard", opts: &printQueueOptions{hall: hallFlags{config: installed}}},
+		{args: "print-queue print", err: "print-queue print needs a job ID"},
+		{args: "print-queue discard a b", err: `unknown argument "b": print-queue discard takes one argument`},
+		{args: "print-queue list x", err: `unknown argument "x": print-queue list takes no arguments`},
+		{args: "print-queue", err: "print-queue needs a subcommand: list, print, discard"},
+		{args: "print-queue flush", err: `unknown subcommand "flush": print-queue has list, print, discard`},
 
 		// sync
 		{args: "sync status", cmd: "sync status", opts: &syncStatusOptions{}},

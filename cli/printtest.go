@@ -12,14 +12,15 @@ import (
 
 	"fengqiao/devices/printer"
 	"fengqiao/printing"
-	"fengqiao/printing/escpos"
+	"fengqiao/printing/receiptprint"
 )
 
 type printTestOptions struct {
 	// Where the receipt goes: exactly one.
-	queue, outPDF, outESCPOS, device, serial, tcp string
+	to, queue, outPDF, outESCPOS, device, serial, tcp string
 
 	baud      int
+	format    string
 	paper     string
 	qr        string
 	cut       string
@@ -27,19 +28,21 @@ type printTestOptions struct {
 	reprint   bool
 	timeout   time.Duration
 
-	// Parsed from paper, qr and cut.
-	paperWidth printing.Paper
-	qrMode     printing.QRMode
-	cutMode    escpos.Cut
+	// Parsed: the printer spec the target flags name ("" for a file), the printer settings and
+	// how the receipt is rendered.
+	spec     string
+	settings printer.Settings
+	render   receiptprint.Options
 }
 
 func newPrintTestCmd(e *env) *cobra.Command {
 	var o printTestOptions
 	cmd := &cobra.Command{
-		Use:   "print-test (--printer NAME | --out FILE.pdf | --escpos FILE.bin | --device PATH | --serial PORT | --tcp HOST:PORT)",
+		Use:   "print-test (--to SPEC | --printer NAME | --device PATH | --serial PORT | --tcp HOST:PORT | --out FILE.pdf | --escpos FILE.bin)",
 		Short: "print or write a sample queue receipt",
 		Long: "Print a sample queue receipt (made up: no real person or case), or write it to a file, to\n" +
-			"check a printer, its paper width, QR mode and cutter.",
+			"check a printer, its paper width, QR mode and cutter. It prints the way the kiosk does: the\n" +
+			"format the printer takes, the paper checked first, the job confirmed by the printer.",
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := o.check(); err != nil {
@@ -49,13 +52,15 @@ func newPrintTestCmd(e *env) *cobra.Command {
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&o.queue, "printer", "", "CUPS queue `NAME` to print the PDF receipt to (lp -d NAME)")
-	fs.StringVar(&o.outPDF, "out", "", "write the PDF receipt to `FILE.pdf`")
-	fs.StringVar(&o.outESCPOS, "escpos", "", "write the ESC/POS receipt to `FILE.bin`")
+	fs.StringVar(&o.to, "to", "", "print to the printer `SPEC` as devices.printer names it: cups:QUEUE, device:PATH, serial:PORT, tcp:HOST:PORT or pdf:FOLDER")
+	fs.StringVar(&o.queue, "printer", "", "print to the CUPS queue `NAME` (same as --to cups:NAME)")
 	fs.StringVar(&o.device, "device", "", "print ESC/POS to the raw device `PATH`, e.g. /dev/usb/lp0")
 	fs.StringVar(&o.serial, "serial", "", "print ESC/POS to the serial `PORT`, e.g. /dev/ttyUSB0")
-	fs.IntVar(&o.baud, "baud", 9600, "serial baud rate")
 	fs.StringVar(&o.tcp, "tcp", "", "print ESC/POS to the network printer `HOST:PORT`, e.g. 192.168.1.50:9100")
+	fs.StringVar(&o.outPDF, "out", "", "write the PDF receipt to `FILE.pdf`")
+	fs.StringVar(&o.outESCPOS, "escpos", "", "write the ESC/POS receipt to `FILE.bin`")
+	fs.IntVar(&o.baud, "baud", printer.DefaultBaud, "serial baud rate")
+	fs.StringVar(&o.format, "format", "pdf", "what a CUPS queue takes: pdf, or escpos for a raw queue")
 	fs.StringVar(&o.paper, "paper", "80", "paper width in mm: 80 or 58")
 	fs.StringVar(&o.qr, "qr", "native", "ESC/POS QR code: native (GS ( k) or raster (GS v 0)")
 	fs.StringVar(&o.cut, "cut", "full", "ESC/POS cut: full, partial or none")
@@ -65,26 +70,38 @@ func newPrintTestCmd(e *env) *cobra.Command {
 	return cmd
 }
 
-// check refuses a command line without exactly one target, or with a paper, QR or cut it does not
-// know, and parses those.
+// check refuses a command line without exactly one target, or with a paper, QR, cut, baud or
+// format it does not know, and parses those.
 func (o *printTestOptions) check() error {
 	targets := 0
-	for _, t := range []string{o.queue, o.outPDF, o.outESCPOS, o.device, o.serial, o.tcp} {
-		if t != "" {
+	for _, t := range []struct {
+		value, spec string // the flag's value, and the printer spec it names ("" for a file)
+	}{
+		{o.to, o.to}, {o.queue, "cups:" + o.queue}, {o.device, "device:" + o.device}, {o.serial, "serial:" + o.serial},
+		{o.tcp, "tcp:" + o.tcp}, {o.outPDF, ""}, {o.outESCPOS, ""},
+	} {
+		if t.value != "" {
 			targets++
+			o.spec = t.spec
 		}
 	}
 	if targets != 1 {
-		return errors.New("give exactly one of --printer, --out, --escpos, --device, --serial, --tcp")
+		return errors.New("give exactly one of --to, --printer, --device, --serial, --tcp, --out, --escpos")
 	}
-	var err error
-	if o.paperWidth, err = printing.ParsePaper(o.paper); err != nil {
+	paper, err := printing.ParsePaper(o.paper)
+	if err != nil {
 		return err
 	}
-	if o.qrMode, err = printing.ParseQRMode(o.qr); err != nil {
+	if o.render, err = receiptprint.ParseOptions(int(paper), o.qr, o.cut); err != nil {
 		return err
 	}
-	o.cutMode, err = escpos.ParseCut(o.cut)
+	o.settings = printer.Settings{Baud: o.baud, Format: o.format}
+	if err := o.settings.Validate(); err != nil {
+		return err
+	}
+	if o.spec != "" {
+		_, err = printer.Open(o.spec, o.settings)
+	}
 	return err
 }
 
@@ -105,63 +122,37 @@ func sampleReceipt(publicURL string, reprint bool) printing.Receipt {
 }
 
 func runPrintTest(ctx context.Context, s Streams, o printTestOptions) error {
-	rd, err := printing.Default()
-	if err != nil {
-		return err
-	}
 	r := sampleReceipt(o.publicURL, o.reprint)
-	if o.queue != "" || o.outPDF != "" {
-		pdf, err := rd.PDF(r, o.paperWidth)
-		if err != nil {
-			return err
-		}
-		if o.outPDF != "" {
-			return writeOutput(s.Out, o.outPDF, pdf)
-		}
-		ctx, cancel := context.WithTimeout(ctx, o.timeout)
-		defer cancel()
-		return printAndReport(ctx, s, &printer.CUPS{Queue: o.queue}, printer.Job{Title: "Fengqiao print test", Format: printer.FormatPDF, Data: pdf})
+	switch {
+	case o.outPDF != "":
+		return renderTo(s.Out, o.outPDF, r, printer.FormatPDF, o.render)
+	case o.outESCPOS != "":
+		return renderTo(s.Out, o.outESCPOS, r, printer.FormatESCPOS, o.render)
 	}
-
-	data, err := rd.ESCPOS(r, printing.ESCPOSOptions{Paper: o.paperWidth, QR: o.qrMode, Cut: o.cutMode})
+	p, err := printer.Open(o.spec, o.settings)
 	if err != nil {
 		return err
-	}
-	if o.outESCPOS != "" {
-		return writeOutput(s.Out, o.outESCPOS, data)
-	}
-	var p printer.Printer
-	switch {
-	case o.device != "":
-		p = &printer.Device{Path: o.device}
-	case o.serial != "":
-		p = &printer.Serial{Port: o.serial, Baud: o.baud}
-	default:
-		p = &printer.Network{Addr: o.tcp}
 	}
 	ctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
-	return printAndReport(ctx, s, p, printer.Job{Title: "Fengqiao print test", Format: printer.FormatESCPOS, Data: data})
+	st, err := receiptprint.Print(ctx, p, r, o.render)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(s.Out, "printed the sample receipt to %s (%s); paper: %s (%s)\n", o.spec, printer.Accepts(p), st, st.Message())
+	if f, ok := p.(*printer.Folder); ok {
+		fmt.Fprintf(s.Out, "wrote %s\n", f.Last())
+	}
+	return nil
 }
 
-// printAndReport checks the paper, prints the job and says what happened.
-func printAndReport(ctx context.Context, s Streams, p printer.Printer, job printer.Job) error {
-	st, err := p.Status(ctx)
-	switch {
-	case err != nil && printer.IsUnreachable(err):
-		return err
-	case err != nil:
-		fmt.Fprintf(s.Err, "paper status: %v\n", err)
-	case st == printer.PaperOut:
-		return fmt.Errorf("print test: %s", st.Message())
-	default:
-		fmt.Fprintf(s.Out, "paper: %s (%s)\n", st, st.Message())
-	}
-	if err := p.Print(ctx, job); err != nil {
+// renderTo writes r in format f to the file path.
+func renderTo(stdout io.Writer, path string, r printing.Receipt, f printer.Format, o receiptprint.Options) error {
+	job, err := receiptprint.Render(r, f, o, receiptprint.Title(r))
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(s.Out, "printed %d bytes (%s)\n", len(job.Data), job.Format)
-	return nil
+	return writeOutput(stdout, path, job.Data)
 }
 
 func writeOutput(stdout io.Writer, path string, data []byte) error {

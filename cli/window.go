@@ -3,9 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -13,7 +10,6 @@ import (
 
 	"fengqiao/app"
 	"fengqiao/config"
-	"fengqiao/devices/printer"
 	"fengqiao/printing"
 	"fengqiao/screens/console"
 	"fengqiao/screens/theme"
@@ -53,7 +49,7 @@ func runWindow(ctx context.Context, o windowOptions) error {
 	if spec == "" {
 		spec = cfg.Devices.Printer
 	}
-	print, err := receiptPrinter(spec, cfg.Devices.Paper)
+	print, err := reprinter(cfg.Devices, spec)
 	if err != nil {
 		return err
 	}
@@ -75,61 +71,18 @@ func runWindow(ctx context.Context, o windowOptions) error {
 	return nil
 }
 
-// receiptPrinter returns a function printing reprinted receipts to spec: "pdf:FOLDER",
-// "cups:QUEUE", "device:PATH", "serial:PORT" or "tcp:HOST:PORT"; nil for "".
-func receiptPrinter(spec string, paperMM int) (func(context.Context, printing.Receipt) error, error) {
+// reprinter returns the console's reprint (补打): the kiosk's print path, paper check included,
+// to the printer spec names with the [devices] settings; nil for "".
+func reprinter(d config.Devices, spec string) (func(context.Context, printing.Receipt) error, error) {
 	if spec == "" {
 		return nil, nil
 	}
-	kind, addr, ok := strings.Cut(spec, ":")
-	if !ok || addr == "" {
-		return nil, fmt.Errorf("printer %q: want pdf:FOLDER, cups:QUEUE, device:PATH, serial:PORT or tcp:HOST:PORT", spec)
-	}
-	paper := printing.Paper(paperMM)
-	if paperMM == 0 {
-		paper = printing.Paper(80)
-	}
-	rd, err := printing.Default()
+	print, err := receiptPrinter(d, spec)
 	if err != nil {
 		return nil, err
 	}
-	var p printer.Printer
-	switch kind {
-	case "pdf":
-		return func(_ context.Context, r printing.Receipt) error {
-			b, err := rd.PDF(r, paper)
-			if err != nil {
-				return err
-			}
-			if err := os.MkdirAll(addr, 0o755); err != nil {
-				return fmt.Errorf("reprint: %w", err)
-			}
-			name := filepath.Join(addr, fmt.Sprintf("reprint-%s-%s.pdf", r.Ticket, time.Now().Format("150405")))
-			return os.WriteFile(name, b, 0o644)
-		}, nil
-	case "cups":
-		q := &printer.CUPS{Queue: addr}
-		return func(ctx context.Context, r printing.Receipt) error {
-			b, err := rd.PDF(r, paper)
-			if err != nil {
-				return err
-			}
-			return q.Print(ctx, printer.Job{Title: "Fengqiao reprint", Format: printer.FormatPDF, Data: b})
-		}, nil
-	case "device":
-		p = &printer.Device{Path: addr}
-	case "serial":
-		p = &printer.Serial{Port: addr, Baud: 9600}
-	case "tcp":
-		p = &printer.Network{Addr: addr}
-	default:
-		return nil, fmt.Errorf("printer %q: unknown kind %q", spec, kind)
-	}
 	return func(ctx context.Context, r printing.Receipt) error {
-		b, err := rd.ESCPOS(r, printing.ESCPOSOptions{Paper: paper})
-		if err != nil {
-			return err
-		}
-		return p.Print(ctx, printer.Job{Title: "Fengqiao reprint", Format: printer.FormatESCPOS, Data: b})
+		_, err := print(ctx, r)
+		return err
 	}, nil
 }

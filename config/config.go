@@ -171,6 +171,9 @@ type Kiosk struct {
 	StaffPIN      string `toml:"staff_pin_hash"` // bcrypt hash of the PIN that leaves the kiosk
 	Name          string `toml:"name"`           // this kiosk in staff help alerts, e.g. 大厅自助机
 	ReaderPlace   string `toml:"reader_place"`   // where the card reader's sensing area is, e.g. 屏幕下方
+	// ReceiptMaxAge is how old a queued receipt may be and still print by itself, e.g. "10m"
+	// (the default); an older one waits for staff (fengqiao print-queue).
+	ReceiptMaxAge Duration `toml:"receipt_max_age"`
 }
 
 // Roles that hub tokens may carry.
@@ -208,7 +211,7 @@ func Default() Config {
 		Centre:  Centre{PublicURL: "https://zz.example.gov.cn"},
 		DataDir: "data",
 		Kiosk: Kiosk{IdleSeconds: 60, ResultSeconds: 20, Speech: true, StaffPIN: demoPINHash,
-			Name: "大厅自助机", ReaderPlace: "屏幕下方"},
+			Name: "大厅自助机", ReaderPlace: "屏幕下方", ReceiptMaxAge: Duration(10 * time.Minute)},
 		Display: Display{Repeat: 2, History: 6},
 	}
 	for _, s := range app.DefaultServices() {
@@ -356,6 +359,9 @@ func (c Config) Validate() error {
 	if (c.Hub.TLSCert == "") != (c.Hub.TLSKey == "") {
 		bad("hub.tls_cert and hub.tls_key go together: set both or neither")
 	}
+	if c.Kiosk.ReceiptMaxAge <= 0 {
+		bad("kiosk.receipt_max_age must be positive, e.g. \"10m\"")
+	}
 	switch c.Devices.Paper {
 	case 0, 58, 80:
 	default:
@@ -407,6 +413,9 @@ func (c Config) Rules() app.Rules {
 	r.MaxRecalls = c.Queue.MaxRecalls
 	return r
 }
+
+// PrintQueueDir is the folder of the kiosk's print queue (package printing/spool).
+func (c Config) PrintQueueDir() string { return filepath.Join(c.DataDir, "print-queue") }
 
 // DatabasePath is where the hall's SQLite database lives.
 func (c Config) DatabasePath() string { return filepath.Join(c.DataDir, "fengqiao.db") }

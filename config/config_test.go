@@ -71,6 +71,7 @@ func TestLoadErrors(t *testing.T) {
 		{"printer baud", "[devices]\nprinter_baud = 9601\n", "baud 9601 is not a standard rate"},
 		{"printer format", "[devices]\nprinter_format = \"ps\"\n", "want pdf or escpos"},
 		{"printer stall", "[devices]\nprinter_stall_timeout = \"soon\"\n", "invalid duration"},
+		{"receipt max age", "[kiosk]\nreceipt_max_age = \"0s\"\n", "kiosk.receipt_max_age must be positive"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -109,6 +110,9 @@ func TestPrinterSettings(t *testing.T) {
 	s := c.Devices.PrinterSettings()
 	if s.Baud != 19200 || s.Format != "escpos" || s.Stall != 5*time.Second {
 		t.Errorf("PrinterSettings() = %+v", s)
+	}
+	if d := time.Duration(Default().Kiosk.ReceiptMaxAge); d != 10*time.Minute {
+		t.Errorf("default receipt_max_age %v, want 10m", d)
 	}
 	if d := Default().Devices.PrinterSettings(); d.Baud != 9600 {
 		t.Errorf("default baud %d, want 9600", d.Baud)

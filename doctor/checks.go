@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"fengqiao/config"
+	"fengqiao/devices/devstate"
 	"fengqiao/devices/idcard"
 	"fengqiao/devices/printer"
 	"fengqiao/devices/serialport"
@@ -49,7 +50,7 @@ func (d *Doctor) Run(ctx context.Context) Report {
 	}
 	report = append(report,
 		d.checkReader(ctx, cfg.Devices),
-		d.checkScanner(cfg.Devices),
+		d.checkScanner(ctx, cfg.Devices),
 		d.checkPrinter(ctx, cfg.Devices),
 		d.checkHub(ctx, *cfg),
 	)
@@ -114,6 +115,9 @@ func (d *Doctor) checkReader(ctx context.Context, dev config.Devices) Result {
 		return skipped(CheckReader, "not configured (devices.idcard_port)")
 	}
 	r, err := idcard.Open(idcard.Config{Port: dev.IDCardPort, Baud: dev.IDCardBaud, Retries: 1, Logger: quiet})
+	if res, held := d.heldByKiosk(ctx, CheckReader, dev.IDCardPort, err); held {
+		return res
+	}
 	if err != nil {
 		return deviceOpenFailure(CheckReader, dev.IDCardPort, err, "dialout")
 	}
@@ -150,11 +154,14 @@ func deviceOpenFailure(check, port string, err error, group string) Result {
 		"Plug the device in; list the ports with fengqiao devices and check that the udev rule creates "+port+".")
 }
 
-func (d *Doctor) checkScanner(dev config.Devices) Result {
+func (d *Doctor) checkScanner(ctx context.Context, dev config.Devices) Result {
 	if dev.ScannerPort == "" {
 		return skipped(CheckScanner, "not configured (devices.scanner_port; keyboard-mode scanners need none)")
 	}
 	p, err := serialport.Open(dev.ScannerPort, serialport.Config{Baud: orDefault(dev.ScannerBaud, 9600), ReadTimeout: 100 * time.Millisecond})
+	if res, held := d.heldByKiosk(ctx, CheckScanner, dev.ScannerPort, err); held {
+		return res
+	}
 	if err != nil {
 		return deviceOpenFailure(CheckScanner, dev.ScannerPort, err, "dialout")
 	}
@@ -162,46 +169,58 @@ func (d *Doctor) checkScanner(dev config.Devices) Result {
 	return ok(CheckScanner, dev.ScannerPort+" opens (a scanner only speaks when it reads a code: scan a receipt at the kiosk to test it)")
 }
 
-// newPrinter returns the printer a devices.printer setting names; nil for a PDF folder.
-func newPrinter(spec string) (printer.Printer, string, error) {
-	kind, arg, found := strings.Cut(spec, ":")
-	if !found || arg == "" {
-		return nil, "", fmt.Errorf("devices.printer %q: want cups:QUEUE, device:PATH, serial:PORT, tcp:HOST:PORT or pdf:FOLDER", spec)
+// heldByKiosk reports, for a device whose port another process holds (err wraps
+// serialport.ErrInUse), what the kiosk says about it on its device state socket — "in use by the
+// kiosk: 就绪" — or that some other process holds it. The port is not touched.
+func (d *Doctor) heldByKiosk(ctx context.Context, check, port string, err error) (Result, bool) {
+	if !errors.Is(err, serialport.ErrInUse) {
+		return Result{}, false
 	}
-	switch kind {
-	case "cups":
-		return &printer.CUPS{Queue: arg}, "lp", nil
-	case "device":
-		return &printer.Device{Path: arg}, "lp", nil
-	case "serial":
-		return &printer.Serial{Port: arg}, "dialout", nil
-	case "tcp":
-		return &printer.Network{Addr: arg}, "", nil
-	case "pdf":
-		return nil, "", nil
+	socket := d.KioskSocket
+	if socket == "" {
+		socket = devstate.DefaultPath()
 	}
-	return nil, "", fmt.Errorf("devices.printer %q: unknown kind %q", spec, kind)
+	actx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	devs, aerr := devstate.Ask(actx, socket, port)
+	if aerr != nil || len(devs) == 0 {
+		return fail(check, port+": in use by another process",
+			"关闭占用该端口的程序（自助机以外的程序）；用 fuser -v "+port+" 查看是哪个程序。",
+			"Close the program holding the port (not the kiosk); fuser -v "+port+" shows which one."), true
+	}
+	finding := port + ": in use by the kiosk: " + devs[0].State
+	if devs[0].State == "就绪" {
+		return ok(check, finding), true
+	}
+	return warn(check, finding, "查看自助机屏幕和工作人员呼叫提示；必要时重启自助机。",
+		"See the kiosk's screen and the staff alerts; restart the kiosk if needed."), true
 }
 
 func (d *Doctor) checkPrinter(ctx context.Context, dev config.Devices) Result {
 	if dev.Printer == "" {
 		return skipped(CheckPrinter, "not configured (devices.printer)")
 	}
-	p, group, err := newPrinter(dev.Printer)
+	p, err := printer.Open(dev.Printer, dev.PrinterSettings())
 	if err != nil {
 		return fail(CheckPrinter, err.Error(), "改正配置中的 devices.printer。", "Correct devices.printer in the configuration.")
 	}
-	if p == nil {
-		dir := strings.TrimPrefix(dev.Printer, "pdf:")
-		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-			return fail(CheckPrinter, dir+": no such folder",
+	if f, isFolder := p.(*printer.Folder); isFolder {
+		if st, err := os.Stat(f.Dir); err != nil || !st.IsDir() {
+			return fail(CheckPrinter, f.Dir+": no such folder",
 				"创建该文件夹，或改正 devices.printer。", "Create the folder or correct devices.printer.")
 		}
-		return ok(CheckPrinter, "receipts are written as PDF files to "+dir)
+		return ok(CheckPrinter, "receipts are written as PDF files to "+f.Dir)
+	}
+	group := "lp"
+	if _, serial := p.(*printer.Serial); serial {
+		group = "dialout"
 	}
 	ctx, cancel := context.WithTimeout(ctx, d.probeTimeout())
 	defer cancel()
 	st, err := p.Status(ctx)
+	if res, held := d.heldByKiosk(ctx, CheckPrinter, printer.Port(dev.Printer), err); held {
+		return res
+	}
 	switch {
 	case errors.Is(err, fs.ErrPermission):
 		return deviceOpenFailure(CheckPrinter, dev.Printer, err, group)

@@ -191,6 +191,9 @@ type Doctor struct {
 	MaxSyncLag time.Duration
 	// MaxClockSkew is how far the clock may be from the centre's; 30 s if zero.
 	MaxClockSkew time.Duration
+	// KioskSocket is the kiosk's device state socket, asked about a device whose port another
+	// process holds; devstate.DefaultPath() if empty.
+	KioskSocket string
 }
 
 func (d *Doctor) now() time.Time {

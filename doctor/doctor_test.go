@@ -3,6 +3,7 @@ package doctor
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -16,10 +17,12 @@ import (
 
 	"fengqiao/app"
 	"fengqiao/config"
+	"fengqiao/devices/devstate"
 	"fengqiao/devices/idcard/idcardsim"
 	"fengqiao/devices/printer"
 	"fengqiao/devices/printer/printertest"
 	"fengqiao/devices/scanner/scannersim"
+	"fengqiao/devices/serialport"
 	"fengqiao/hub"
 	"fengqiao/store"
 )
@@ -297,4 +300,59 @@ func replaceInFile(t *testing.T, path, old, new string) {
 	b, err := os.ReadFile(path)
 	must(t, err)
 	must(t, os.WriteFile(path, []byte(strings.ReplaceAll(string(b), old, new)), 0o600))
+}
+
+// TestDoctorAsksTheKiosk: the ports the kiosk holds are not opened; the kiosk's device state
+// socket says how its devices are, and a port some other process holds is named as such.
+func TestDoctorAsksTheKiosk(t *testing.T) {
+	h := newHall(t)
+	pty, err := printertest.NewPTY()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pty.Close()
+	replaceInFile(t, h.config, "tcp:"+h.printer.Addr(), "device:"+pty.Path())
+	scannerPort := filepath.Join(h.dir, "scanner")
+	for _, open := range []func() (io.Closer, error){
+		func() (io.Closer, error) { return serialport.Open(scannerPort, serialport.Config{Baud: 9600}) },
+		func() (io.Closer, error) { return serialport.OpenDevice(pty.Path()) },
+		func() (io.Closer, error) { return serialport.Open(h.reader.Path(), serialport.Config{Baud: 115200}) },
+	} {
+		c, err := open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+	}
+	sockDir, err := os.MkdirTemp("", "fq")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(sockDir)
+	h.doctor.KioskSocket = filepath.Join(sockDir, "kiosk.sock")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go devstate.Serve(ctx, h.doctor.KioskSocket, func() []devstate.Device {
+		return []devstate.Device{{Name: "scanner", Port: scannerPort, State: "就绪"}, {Name: "printer", Port: pty.Path(), State: "缺纸"}}
+	})
+	time.Sleep(100 * time.Millisecond)
+
+	report := h.doctor.Run(ctx)
+	for _, tt := range []struct {
+		check string
+		want  Status
+		says  string
+	}{
+		{CheckScanner, OK, "in use by the kiosk: 就绪"},
+		{CheckPrinter, Warn, "in use by the kiosk: 缺纸"},
+		{CheckReader, Fail, "in use by another process"},
+	} {
+		res, _ := report.Find(tt.check)
+		if res.Status != tt.want || !strings.Contains(res.Finding, tt.says) {
+			t.Errorf("%s: %s %q, want %s with %q", tt.check, res.Status, res.Finding, tt.want, tt.says)
+		}
+	}
+	if got := pty.StatusRequests(); got != 0 {
+		t.Errorf("the printer the kiosk holds was asked %d times", got)
+	}
 }

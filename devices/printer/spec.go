@@ -41,15 +41,15 @@ func ParseFormat(s string) (Format, error) {
 	return 0, fmt.Errorf("printer format %q: want pdf or escpos", s)
 }
 
-// Open returns the printer a spec names — cups:QUEUE, device:PATH, serial:PORT or
-// tcp:HOST:PORT — set up with s. It opens nothing yet.
+// Open returns the printer a spec names — cups:QUEUE, device:PATH, serial:PORT,
+// tcp:HOST:PORT or pdf:FOLDER — set up with s. It opens nothing yet.
 func Open(spec string, s Settings) (Printer, error) {
 	if err := s.Validate(); err != nil {
 		return nil, fmt.Errorf("printer %q: %w", spec, err)
 	}
 	kind, arg, ok := strings.Cut(spec, ":")
 	if !ok || arg == "" {
-		return nil, fmt.Errorf("printer %q: want cups:QUEUE, device:PATH, serial:PORT or tcp:HOST:PORT", spec)
+		return nil, fmt.Errorf("printer %q: want cups:QUEUE, device:PATH, serial:PORT, tcp:HOST:PORT or pdf:FOLDER", spec)
 	}
 	switch kind {
 	case "cups":
@@ -61,14 +61,27 @@ func Open(spec string, s Settings) (Printer, error) {
 		return &Serial{Port: arg, Baud: s.Baud, Stall: s.Stall}, nil
 	case "tcp":
 		return &Network{Addr: arg, Stall: s.Stall}, nil
+	case "pdf":
+		return &Folder{Dir: arg}, nil
 	}
 	return nil, fmt.Errorf("printer %q: unknown kind %q", spec, kind)
 }
 
-// Accepts returns the job format p takes: a CUPS queue's format, ESC/POS for the raw printers.
+// Accepts returns the job format p takes: a CUPS queue's format, PDF for a Folder, ESC/POS for
+// the raw printers.
 func Accepts(p Printer) Format {
 	if c, ok := p.(interface{ Accepts() Format }); ok {
 		return c.Accepts()
 	}
 	return FormatESCPOS
+}
+
+// Port returns the serial port or device file a spec names (serial:PORT, device:PATH), which
+// the printer holds exclusively while it prints, or "" for the other kinds.
+func Port(spec string) string {
+	kind, arg, _ := strings.Cut(spec, ":")
+	if kind == "serial" || kind == "device" {
+		return arg
+	}
+	return ""
 }

@@ -3,15 +3,12 @@ package kiosk
 import (
 	"context"
 	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 	"sync/atomic"
 
 	"fengqiao/devices/printer"
 	"fengqiao/printing"
-	"fengqiao/printing/escpos"
+	"fengqiao/printing/receiptprint"
+	"fengqiao/printing/spool"
 )
 
 // Printer prints a visitor's queue receipt.
@@ -27,97 +24,65 @@ var ErrNoPrinter = errors.New("no receipt printer configured")
 
 // PrinterConfig is the [devices] printer settings.
 type PrinterConfig struct {
-	Spec  string // cups:QUEUE | device:PATH | serial:PORT | tcp:HOST:PORT | pdf:FOLDER
-	Paper int    // 80 or 58
-	QR    string // native or raster
-	Cut   string // full, partial or none
-	Baud  int    // serial printers
+	Spec     string           // cups:QUEUE | device:PATH | serial:PORT | tcp:HOST:PORT | pdf:FOLDER
+	Settings printer.Settings // baud, cups format, stall time
+	Paper    int              // 80 or 58
+	QR       string           // native or raster
+	Cut      string           // full, partial or none
 }
 
-// OpenPrinter returns the printer a spec names.
+// OpenPrinter returns the printer a spec names, printing straight to it (no queue).
 func OpenPrinter(cfg PrinterConfig) (Printer, error) {
-	kind, arg, ok := strings.Cut(cfg.Spec, ":")
 	if cfg.Spec == "" {
 		return nil, ErrNoPrinter
 	}
-	if !ok || arg == "" {
-		return nil, fmt.Errorf("printer %q: want cups:QUEUE, device:PATH, serial:PORT, tcp:HOST:PORT or pdf:FOLDER", cfg.Spec)
-	}
-	paper := printing.Paper80
-	if cfg.Paper == 58 {
-		paper = printing.Paper58
-	}
-	if kind == "pdf" {
-		return &PDFFolder{Dir: arg, Paper: paper}, nil
-	}
-	qr, err := printing.ParseQRMode(orDefault(cfg.QR, "native"))
+	p, err := printer.Open(cfg.Spec, cfg.Settings)
 	if err != nil {
 		return nil, err
 	}
-	cut, err := escpos.ParseCut(orDefault(cfg.Cut, "partial"))
+	o, err := receiptprint.ParseOptions(cfg.Paper, cfg.QR, cfg.Cut)
 	if err != nil {
 		return nil, err
 	}
-	dp := &DevicePrinter{Paper: paper, Options: printing.ESCPOSOptions{Paper: paper, QR: qr, Cut: cut}}
-	switch kind {
-	case "cups":
-		dp.P, dp.PDF = &printer.CUPS{Queue: arg}, true
-	case "device":
-		dp.P = &printer.Device{Path: arg}
-	case "serial":
-		dp.P = &printer.Serial{Port: arg, Baud: cfg.Baud}
-	case "tcp":
-		dp.P = &printer.Network{Addr: arg}
-	default:
-		return nil, fmt.Errorf("printer %q: unknown kind %q", cfg.Spec, kind)
-	}
-	return dp, nil
+	return &DevicePrinter{P: p, Options: o}, nil
 }
 
-func orDefault(s, d string) string {
-	if s == "" {
-		return d
+// kioskError returns ErrPaperOut for any error of a printer without paper, which the screens
+// tell apart; other errors as they are.
+func kioskError(err error) error {
+	if errors.Is(err, printer.ErrPaperOut) {
+		return ErrPaperOut
 	}
-	return s
+	return err
 }
 
-// DevicePrinter prints to a printer of package devices/printer, checking its paper first.
+// DevicePrinter prints straight to a printer of package devices/printer through
+// receiptprint.Print, the one print path.
 type DevicePrinter struct {
 	P       printer.Printer
-	PDF     bool // send a PDF (CUPS) rather than ESC/POS
-	Paper   printing.Paper
-	Options printing.ESCPOSOptions
+	Options receiptprint.Options
 }
 
 // PrintReceipt implements Printer.
 func (d *DevicePrinter) PrintReceipt(ctx context.Context, r printing.Receipt) error {
-	st, err := d.P.Status(ctx)
-	if err != nil && printer.IsUnreachable(err) {
-		return err
-	}
-	if st == printer.PaperOut {
-		return ErrPaperOut
-	}
-	rd, err := printing.Default()
-	if err != nil {
-		return err
-	}
-	job := printer.Job{Title: "Fengqiao receipt " + r.Ticket}
-	if d.PDF {
-		job.Format = printer.FormatPDF
-		job.Data, err = rd.PDF(r, d.Paper)
-	} else {
-		job.Format = printer.FormatESCPOS
-		job.Data, err = rd.ESCPOS(r, d.Options)
-	}
-	if err != nil {
-		return err
-	}
-	return d.P.Print(ctx, job)
+	_, err := receiptprint.Print(ctx, d.P, r, d.Options)
+	return kioskError(err)
+}
+
+// Spooled prints through the kiosk's durable print queue: a receipt the printer cannot take now
+// stays queued and prints when it can (see package printing/spool). The visitor still gets the
+// error, and the number and QR code on screen.
+type Spooled struct {
+	Worker *spool.Worker
+}
+
+// PrintReceipt implements Printer.
+func (s Spooled) PrintReceipt(ctx context.Context, r printing.Receipt) error {
+	return kioskError(s.Worker.PrintReceipt(ctx, r))
 }
 
 // PDFFolder "prints" receipts as PDF files into a folder (the demo, or a hall without a printer
-// that wants a record). The file name holds the day and number only, never personal data.
+// that wants a record). The file name holds the time and number only, never personal data.
 type PDFFolder struct {
 	Dir   string
 	Paper printing.Paper
@@ -127,26 +92,15 @@ type PDFFolder struct {
 }
 
 // PrintReceipt implements Printer.
-func (p *PDFFolder) PrintReceipt(_ context.Context, r printing.Receipt) error {
+func (p *PDFFolder) PrintReceipt(ctx context.Context, r printing.Receipt) error {
 	if p.OutOfPaper.Load() {
 		return ErrPaperOut
 	}
-	rd, err := printing.Default()
-	if err != nil {
+	f := &printer.Folder{Dir: p.Dir}
+	if _, err := receiptprint.Print(ctx, f, r, receiptprint.Options{Paper: p.Paper}); err != nil {
 		return err
 	}
-	data, err := rd.PDF(r, p.Paper)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(p.Dir, 0o755); err != nil {
-		return err
-	}
-	name := filepath.Join(p.Dir, fmt.Sprintf("receipt-%s-%s.pdf", r.Issued.Format("20060102-150405"), r.Ticket))
-	if err := os.WriteFile(name, data, 0o644); err != nil {
-		return err
-	}
-	p.last.Store(name)
+	p.last.Store(f.Last())
 	return nil
 }
 
