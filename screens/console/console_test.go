@@ -21,7 +21,8 @@ func testInfo() app.Info {
 	all := []string{"petition", "legal", "hotline", "mediation"}
 	return app.Info{Name: "枫桥镇社会治理综合服务中心", Services: app.DefaultServices(), PublicURL: "https://zz.example.gov.cn",
 		Departments: []string{"司法所", "派出所", "人民法庭", "人社所", "自然资源所"},
-		Windows:     []app.Window{{ID: 1, Name: "1号窗口", Services: all}, {ID: 2, Name: "2号窗口", Services: all}}}
+		Windows:     []app.Window{{ID: 1, Name: "1号窗口", Services: all}, {ID: 2, Name: "2号窗口", Services: all}},
+		Staff:       []app.StaffMember{{Name: "王芳", ID: "0231"}, {Name: "李明", ID: "0232"}}}
 }
 
 type hall struct {
@@ -140,10 +141,21 @@ func (h *harness) key(t *testing.T, k fyne.KeyName, a Action) error {
 
 func (h *harness) signIn(t *testing.T, name, pin string) error {
 	t.Helper()
-	h.sc.Name.SetText("")
-	test.Type(h.sc.Name, name)
-	test.Type(h.sc.signIn.pin, pin)
-	test.Tap(h.sc.signIn.submit)
+	f := &h.sc.signIn
+	if f.picked != name {
+		if f.picked != "" {
+			h.sc.pickStaff("")
+		}
+		b := f.staff[name]
+		if b == nil {
+			t.Fatalf("no button for %s on the sign-in card", name)
+		}
+		test.Tap(b)
+	}
+	for _, d := range pin {
+		test.Tap(f.keys[string(d)])
+	}
+	test.Tap(f.submit)
 	return h.wait(t, ActSignIn)
 }
 
@@ -157,8 +169,8 @@ func TestConsoleWalk(t *testing.T) {
 	if err := h.signIn(t, "王芳", "0000"); app.ErrorCode(err) != app.ESIGNIN {
 		t.Fatalf("wrong PIN: %v", err)
 	}
-	if h.sc.signIn.err.Text != "姓名或密码不正确" || h.sc.Name.Text != "王芳" || h.sc.main.Visible() {
-		t.Fatalf("after a wrong PIN: %q, name %q", h.sc.signIn.err.Text, h.sc.Name.Text)
+	if h.sc.signIn.err.Text != "姓名或密码不正确" || h.sc.signIn.picked != "王芳" || h.sc.signIn.pin.Text != "" || h.sc.main.Visible() {
+		t.Fatalf("after a wrong PIN: %q, picked %q", h.sc.signIn.err.Text, h.sc.signIn.picked)
 	}
 	if err := h.signIn(t, "王芳", "1234"); err != nil {
 		t.Fatal(err)
