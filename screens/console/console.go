@@ -168,6 +168,9 @@ func errText(err error) string {
 	if errors.Is(err, hub.ErrUnreachable) {
 		return "无法连接叫号服务器，请稍后再试"
 	}
+	if errors.Is(err, ErrNeedCategory) {
+		return "结案前请先选择具体的类别（“不清楚”不能结案）"
+	}
 	switch app.ErrorCode(err) {
 	case app.ENONE:
 		return "当前没有等候的群众"

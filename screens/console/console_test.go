@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"errors"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
@@ -424,7 +425,7 @@ func TestCaseFormPlan(t *testing.T) {
 		code string
 	}{
 		{"accept", reg, CaseForm{Handling: HandleAccept}, []app.CaseStatus{app.CaseAccepted}, ""},
-		{"accept and close", reg, CaseForm{Handling: HandleAccept, Result: app.ResultResolved},
+		{"accept and close", reg, CaseForm{Handling: HandleAccept, Result: app.ResultResolved, Category: "邻里纠纷"},
 			[]app.CaseStatus{app.CaseAccepted, app.CaseClosed}, ""},
 		{"reject", reg, CaseForm{Handling: HandleReject}, []app.CaseStatus{app.CaseRejected}, ""},
 		{"mediation", reg, CaseForm{Handling: HandleMediation, Level: "行政调解"},
@@ -432,8 +433,15 @@ func TestCaseFormPlan(t *testing.T) {
 		{"referral with follow-up", reg, CaseForm{Handling: HandleReferral, Department: "司法所", FollowUpOn: "2026-12-01"},
 			[]app.CaseStatus{app.CaseAccepted, app.CaseAssigned, app.CaseHandling, app.CaseFollowUp}, ""},
 		{"referral needs a department", reg, CaseForm{Handling: HandleReferral}, nil, app.EINVALID},
-		{"continue from handling", app.Case{Status: app.CaseHandling}, CaseForm{Handling: HandleMediation, Result: app.ResultResolved},
+		{"continue from handling", app.Case{Status: app.CaseHandling, Category: "邻里纠纷"}, CaseForm{Handling: HandleMediation, Result: app.ResultResolved},
 			[]app.CaseStatus{app.CaseClosed}, ""},
+		{"closing needs a category", reg, CaseForm{Handling: HandleAccept, Result: app.ResultResolved}, nil, "category"},
+		{"closing refuses 不清楚", app.Case{Status: app.CaseHandling, Category: UnknownCategory},
+			CaseForm{Handling: HandleMediation, Result: app.ResultResolved}, nil, "category"},
+		{"不清楚 may stay open", app.Case{Status: app.CaseRegistered, Category: UnknownCategory},
+			CaseForm{Handling: HandleMediation}, []app.CaseStatus{app.CaseAccepted, app.CaseAssigned, app.CaseHandling}, ""},
+		{"a real category lets it close", app.Case{Status: app.CaseHandling, Category: UnknownCategory},
+			CaseForm{Handling: HandleMediation, Result: app.ResultResolved, Category: "邻里纠纷"}, []app.CaseStatus{app.CaseClosed}, ""},
 		{"closed case", app.Case{Status: app.CaseClosed}, CaseForm{Handling: HandleAccept}, nil, app.ECONFLICT},
 		{"bad date", reg, CaseForm{Handling: HandleAccept, FollowUpOn: "12/01"}, nil, app.EINVALID},
 	}
@@ -441,7 +449,11 @@ func TestCaseFormPlan(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.f.Summary, tc.f.By = "摘要", "王芳"
 			steps, err := tc.f.Plan(tc.c)
-			if app.ErrorCode(err) != tc.code {
+			if tc.code == "category" {
+				if !errors.Is(err, ErrNeedCategory) || errText(err) != "结案前请先选择具体的类别（“不清楚”不能结案）" {
+					t.Fatalf("err = %v, want ErrNeedCategory", err)
+				}
+			} else if app.ErrorCode(err) != tc.code {
 				t.Fatalf("err = %v, want %q", err, tc.code)
 			}
 			var got []app.CaseStatus
