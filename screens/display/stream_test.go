@@ -20,7 +20,9 @@ type streamHall struct {
 	snapshots int
 }
 
-func (h *streamHall) Subscribe(context.Context, int64) (<-chan app.Event, error) { return h.events, nil }
+func (h *streamHall) Subscribe(context.Context, int64) (<-chan app.Event, error) {
+	return h.events, nil
+}
 
 func (h *streamHall) Queue(context.Context) (app.QueueStatus, error) {
 	h.mu.Lock()
