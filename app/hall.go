@@ -38,6 +38,25 @@ type Info struct {
 	Services    []Service `json:"services"`
 	Windows     []Window  `json:"windows"`
 	Departments []string  `json:"departments"`
+	// Staff are the window staff, for the console's sign-in list and the rating pad's 工号.
+	Staff []StaffMember `json:"staff,omitempty"`
+}
+
+// StaffMember is a window staff member as screens show them: the name they sign in with and their
+// work number (工号). The PIN stays in the configuration.
+type StaffMember struct {
+	Name string `json:"name"`
+	ID   string `json:"id,omitempty"`
+}
+
+// StaffID returns the work number of the staff member called name; "" when unknown.
+func (i Info) StaffID(name string) string {
+	for _, s := range i.Staff {
+		if s.Name == name {
+			return s.ID
+		}
+	}
+	return ""
 }
 
 // Service returns the service with the given code.
@@ -100,6 +119,7 @@ type WindowState struct {
 	ID      int      `json:"id"`
 	Name    string   `json:"name"`
 	Paused  bool     `json:"paused"`
+	Staff   string   `json:"staff,omitempty"` // who is signed in at the window, if anyone
 	Current *Ticket  `json:"current,omitempty"`
 	Held    []Ticket `json:"held,omitempty"`
 }

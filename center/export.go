@@ -85,7 +85,7 @@ func WriteLedgerXLSX(w io.Writer, rows []LedgerRow, cat Catalogue, now time.Time
 	}
 	sw.SetColWidth(1, 1, 26)
 	sw.SetColWidth(2, 12, 13)
-	header := []any{"事项编号", "站点", "事项", "类别", "当事人", "状态", "结果", "承办单位", "登记日期", "受理日期", "结案日期", "办结时限"}
+	header := []any{"查询码", "站点", "事项", "类别", "当事人", "状态", "结果", "承办单位", "登记日期", "受理日期", "结案日期", "办结时限"}
 	if err := sw.SetRow("A1", header, excelize.RowOpts{StyleID: bold}); err != nil {
 		return fmt.Errorf("ledger xlsx: %w", err)
 	}

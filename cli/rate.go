@@ -46,13 +46,7 @@ func runRate(ctx context.Context, o rateOptions) error {
 	clientWindow{id: "cn.fengqiao.hall.rating", title: fmt.Sprintf("枫桥 · %d号窗口评价", o.window),
 		theme: theme.Kiosk(), size: fyne.NewSize(1280, 800), fullScreen: !o.windowed, role: "rating pad"}.
 		run(ctx, client, func(ctx context.Context, w fyne.Window, info app.Info) {
-			name := fmt.Sprintf("%d号窗口", o.window)
-			for _, win := range info.Windows {
-				if win.ID == o.window {
-					name = win.Name
-				}
-			}
-			pad := rating.New(o.window, name, client, rating.Options{})
+			pad := rating.New(o.window, info, client, rating.Options{})
 			w.SetContent(pad.Content())
 			go pad.Run(ctx, client)
 		})

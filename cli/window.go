@@ -55,12 +55,11 @@ func runWindow(ctx context.Context, o windowOptions) error {
 	}
 
 	clientWindow{id: "cn.fengqiao.hall.window", title: fmt.Sprintf("枫桥 · %d号窗口", o.window),
-		theme: theme.Staff(), size: fyne.NewSize(1366, 860), padded: true, role: "window console"}.
+		theme: theme.Staff(), size: fyne.NewSize(1366, 768), padded: true, role: "window console"}.
 		run(ctx, client, func(ctx context.Context, w fyne.Window, info app.Info) {
 			sc := console.New(console.NewSession(client, o.window, info), console.Options{Print: print})
 			w.SetContent(sc.Content())
 			sc.Bind(w.Canvas())
-			w.Canvas().Focus(sc.Name)
 			w.SetOnClosed(func() {
 				c, stop := context.WithTimeout(context.Background(), 3*time.Second)
 				defer stop()

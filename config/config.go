@@ -81,8 +81,8 @@ type Window struct {
 // `fengqiao pin-hash` makes one.
 type Staff struct {
 	Name    string `toml:"name"`
-	PINHash string `toml:"pin_hash"`
 	ID      string `toml:"id"`   // 工号, shown with the name on the display and rating pad; optional
+	PINHash string `toml:"pin_hash"`
 	Lead    bool   `toml:"lead"` // a hall lead (组长) may act on every window and case
 }
 
@@ -199,7 +199,7 @@ func Default() Config {
 			{ID: 2, Name: "2号窗口", Services: []string{"legal", "mediation"}},
 			{ID: 3, Name: "3号窗口", Services: []string{"mediation", "petition", "legal", "hotline"}},
 		},
-		Staff:       []Staff{{Name: "王芳", PINHash: demoPINHash}, {Name: "李明", PINHash: demoPINHash}},
+		Staff:       []Staff{{Name: "王芳", ID: "0231", PINHash: demoPINHash}, {Name: "李明", ID: "0232", PINHash: demoPINHash}},
 		Departments: []string{"司法所", "派出所", "人民法庭", "人社所", "自然资源所", "信访办", "综合执法队"},
 		Devices:     Devices{IDCardBaud: 115200, ScannerBaud: 9600, PrinterBaud: 9600, Paper: 80, QR: "native", Cut: "partial"},
 		Hub: Hub{Listen: "127.0.0.1:8470", Tokens: []Token{
@@ -335,10 +335,22 @@ func (c Config) Validate() error {
 			}
 		}
 	}
+	names, workIDs := map[string]bool{}, map[string]bool{}
 	for i, s := range c.Staff {
 		if s.Name == "" {
 			bad("staff[%d]: name is empty", i)
 		}
+		if names[s.Name] {
+			bad("staff[%d]: name %q is listed twice", i, s.Name)
+		}
+		names[s.Name] = true
+		if s.ID != "" && !validStaffID(s.ID) {
+			bad("staff[%d]: id %q must be 1 to 16 letters or digits", i, s.ID)
+		}
+		if s.ID != "" && workIDs[s.ID] {
+			bad("staff[%d]: id %q is listed twice", i, s.ID)
+		}
+		workIDs[s.ID] = true
 		if _, err := bcrypt.Cost([]byte(s.PINHash)); err != nil {
 			bad("staff[%d]: pin_hash is not a bcrypt hash (make one with: fengqiao pin-hash)", i)
 		}
@@ -445,5 +457,27 @@ func (c Config) Info() app.Info {
 	return app.Info{Name: c.Hall.Name, Code: c.Hall.Code, Phone: c.Hall.Phone, TimeZone: c.Hall.TimeZone,
 		Hours:    c.Rules().Hours.String(),
 		WaitArea: c.Hall.WaitArea, PublicURL: c.Centre.PublicURL, Services: c.AppServices(),
-		Windows: c.AppWindows(), Departments: c.Departments}
+		Windows: c.AppWindows(), Departments: c.Departments, Staff: c.AppStaff()}
+}
+
+// AppStaff returns the window staff as screens show them: names and work numbers, no PIN hashes.
+func (c Config) AppStaff() []app.StaffMember {
+	out := make([]app.StaffMember, 0, len(c.Staff))
+	for _, s := range c.Staff {
+		out = append(out, app.StaffMember{Name: s.Name, ID: s.ID})
+	}
+	return out
+}
+
+// validStaffID reports whether id is a plausible work number: 1 to 16 ASCII letters or digits.
+func validStaffID(id string) bool {
+	if len(id) == 0 || len(id) > 16 {
+		return false
+	}
+	for _, r := range id {
+		if !('0' <= r && r <= '9' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z') {
+			return false
+		}
+	}
+	return true
 }

@@ -3,9 +3,12 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"fengqiao/app"
 )
 
 func TestDefaultIsValid(t *testing.T) {
@@ -57,6 +60,9 @@ func TestExampleFileLoads(t *testing.T) {
 	}
 }
 
+// testPINHash is bcrypt("1234").
+const testPINHash = "$2a$10$DWw1ZJegGU2Oq8BW986RL.mlZ/BQPhgkQ/QWib.xLv0yZKWHE0oj."
+
 func TestLoadErrors(t *testing.T) {
 	tests := []struct {
 		name, body, want string
@@ -67,6 +73,9 @@ func TestLoadErrors(t *testing.T) {
 		{"window unknown service", "[[windows]]\nid = 1\nservices = [\"nope\"]\n", "unknown service \"nope\""},
 		{"short token", "[[hub.tokens]]\nrole = \"kiosk\"\ntoken = \"short\"\n", "at least 16"},
 		{"bad pin hash", "[[staff]]\nname = \"x\"\npin_hash = \"1234\"\n", "not a bcrypt hash"},
+		{"bad staff id", "[[staff]]\nname = \"x\"\nid = \"07 12\"\npin_hash = \"%s\"\n", "letters or digits"},
+		{"dup staff id", "[[staff]]\nname = \"x\"\nid = \"0712\"\npin_hash = \"%s\"\n[[staff]]\nname = \"y\"\nid = \"0712\"\npin_hash = \"%s\"\n", "id \"0712\" is listed twice"},
+		{"dup staff name", "[[staff]]\nname = \"x\"\npin_hash = \"%s\"\n[[staff]]\nname = \"x\"\npin_hash = \"%s\"\n", "name \"x\" is listed twice"},
 		{"syntax", "[hall\n", "read config"},
 		{"printer baud", "[devices]\nprinter_baud = 9601\n", "baud 9601 is not a standard rate"},
 		{"printer format", "[devices]\nprinter_format = \"ps\"\n", "want pdf or escpos"},
@@ -76,7 +85,7 @@ func TestLoadErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "c.toml")
-			os.WriteFile(p, []byte(tt.body), 0o600)
+			os.WriteFile(p, []byte(strings.ReplaceAll(tt.body, "%s", testPINHash)), 0o600)
 			_, err := Load(p)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("err = %v, want it to mention %q", err, tt.want)
@@ -146,5 +155,25 @@ func TestRealHallPassesSecretCheck(t *testing.T) {
 	}
 	if err := c.CheckSecrets(); err != nil {
 		t.Errorf("a real hall refused: %v", err)
+	}
+}
+
+func TestInfoListsStaffWithoutPINs(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "c.toml")
+	body := "[[staff]]\nname = \"王芳\"\nid = \"0231\"\npin_hash = \"" + testPINHash + "\"\n" +
+		"[[staff]]\nname = \"李明\"\npin_hash = \"" + testPINHash + "\"\n" +
+		"[hall]\ncode = \"330681201\"\n[[hub.tokens]]\nrole = \"kiosk\"\ntoken = \"real-kiosk-token-0123456789\"\n[centre]\npublic_url = \"https://zz.zhuji.gov.cn\"\n"
+	os.WriteFile(p, []byte(body), 0o600)
+	c, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info := c.Info()
+	want := []app.StaffMember{{Name: "王芳", ID: "0231"}, {Name: "李明"}}
+	if !slices.Equal(info.Staff, want) {
+		t.Errorf("Info().Staff = %v, want %v", info.Staff, want)
+	}
+	if got := info.StaffID("王芳"); got != "0231" {
+		t.Errorf("StaffID(王芳) = %q", got)
 	}
 }

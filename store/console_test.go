@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"fengqiao/app"
 	"fengqiao/store"
@@ -191,5 +192,48 @@ func TestRate(t *testing.T) {
 	var n int
 	if err := con.DB().Reader().QueryRow("SELECT count(*) FROM events WHERE kind = ? AND body LIKE '%\"score\"%'", app.EventRated).Scan(&n); err != nil || n != 3 {
 		t.Errorf("%d rating events logged (%v), want 3", n, err)
+	}
+}
+
+// TestQueueShowsWhoServes: each window's state names the staff member signed in there, so the
+// rating pad can show who serves; a signed-out or expired session names nobody.
+func TestQueueShowsWhoServes(t *testing.T) {
+	h, c := setup(t, nil)
+	con := store.NewConsole(h, staffCheck)
+	ctx := context.Background()
+	staffAt := func() map[int]string {
+		t.Helper()
+		q, err := h.Queue(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[int]string{}
+		for _, w := range q.Windows {
+			if w.Staff != "" {
+				out[w.ID] = w.Staff
+			}
+		}
+		return out
+	}
+	if got := staffAt(); len(got) != 0 {
+		t.Fatalf("nobody signed in, got %v", got)
+	}
+	wang, err := con.SignIn(ctx, app.SignInRequest{Window: 1, Name: "王芳", PIN: "1234"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := con.SignIn(ctx, app.SignInRequest{Window: 2, Name: "李明", PIN: "1234"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := staffAt(); got[1] != "王芳" || got[2] != "李明" || len(got) != 2 {
+		t.Fatalf("got %v, want 王芳 at 1 and 李明 at 2", got)
+	}
+	con.SignOut(ctx, wang.Token)
+	if got := staffAt(); got[1] != "" || got[2] != "李明" {
+		t.Fatalf("after 王芳 signed out, got %v", got)
+	}
+	c.Set(c.Now().Add(store.SessionMaxAge*time.Second + time.Minute))
+	if got := staffAt(); len(got) != 0 {
+		t.Fatalf("after the sessions expired, got %v", got)
 	}
 }

@@ -70,6 +70,11 @@ func (h *Hall) Queue(ctx context.Context) (app.QueueStatus, error) {
 	}
 	prows.Close()
 
+	staff, err := h.signedInStaff(ctx)
+	if err != nil {
+		return st, err
+	}
+
 	for _, s := range h.services {
 		sv := serving[s.Code]
 		if sv == nil {
@@ -80,7 +85,7 @@ func (h *Hall) Queue(ctx context.Context) (app.QueueStatus, error) {
 	}
 	for _, w := range h.windows {
 		st.Windows = append(st.Windows, app.WindowState{ID: w.ID, Name: w.Name, Paused: paused[w.ID],
-			Current: current[w.ID], Held: held[w.ID]})
+			Current: current[w.ID], Held: held[w.ID], Staff: staff[w.ID]})
 	}
 	return st, nil
 }
@@ -206,4 +211,32 @@ func (h *Hall) LastEventID(ctx context.Context) (int64, error) {
 	var id int64
 	err := h.db.read.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM events").Scan(&id)
 	return id, storeErr("read last event", err)
+}
+
+// signedInStaff returns, per window, the name of the staff member whose session there is open
+// and not expired: the rating pad shows who serves.
+func (h *Hall) signedInStaff(ctx context.Context) (map[int]string, error) {
+	rows, err := h.db.read.QueryContext(ctx, `SELECT window_id, staff, signed_in_at FROM staff_sessions
+		WHERE signed_out_at IS NULL ORDER BY signed_in_at`)
+	if err != nil {
+		return nil, storeErr("read window staff", err)
+	}
+	defer rows.Close()
+	now := h.clock().UnixMicro()
+	staff := map[int]string{}
+	for rows.Next() {
+		var window int
+		var name string
+		var at int64
+		if err := rows.Scan(&window, &name, &at); err != nil {
+			return nil, storeErr("read window staff", err)
+		}
+		if !sessionExpired(at, now) {
+			staff[window] = name // the latest session wins
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, storeErr("read window staff", err)
+	}
+	return staff, nil
 }

@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"fengqiao/app"
@@ -21,7 +20,7 @@ import (
 // casePanel is the case form under the visitor: category, handling, department, mediation level,
 // result, follow-up date, summary and note of the current visitor's case.
 type casePanel struct {
-	code        *widget.Label // the case's code and status
+	code        *widget.Label // the case's 查询码 and status
 	category    *widget.Select
 	handling    *widget.RadioGroup
 	dept        *widget.Select
@@ -74,17 +73,16 @@ func (sc *Screen) buildCaseForm() fyne.CanvasObject {
 	f.save.Importance = widget.HighImportance
 	sc.buttons[ActSave] = f.save
 	form := widget.NewForm(
-		widget.NewFormItem("案件编号", f.code),
 		widget.NewFormItem("类别", f.category),
 		widget.NewFormItem("办理方式", f.handling),
-		widget.NewFormItem("转办部门", f.dept),
-		widget.NewFormItem("调解级别", f.level),
+		widget.NewFormItem("转办部门", container.NewGridWithColumns(2, f.dept,
+			container.NewBorder(nil, nil, widget.NewLabel("调解级别"), nil, f.level))),
 		widget.NewFormItem("办理结果", f.result),
 		widget.NewFormItem("回访日期", container.NewBorder(nil, nil, nil, quick, f.followUp)),
 		widget.NewFormItem("摘要", f.summary),
-		widget.NewFormItem("备注", f.note),
+		widget.NewFormItem("备注", container.NewBorder(nil, nil, nil, f.save, f.note)),
 	)
-	return container.NewVBox(heading("案件登记"), form, container.NewHBox(layout.NewSpacer(), f.save))
+	return container.NewVBox(container.NewBorder(nil, nil, heading("案件登记"), nil, f.code), form)
 }
 
 // renderForm enables the form's pickers that the chosen handling needs.
@@ -110,7 +108,7 @@ func (f *casePanel) clear() {
 
 // show fills the cleared form from case c; categories are those of its service.
 func (f *casePanel) show(c app.Case, categories []string) {
-	f.code.SetText(c.Code + " · " + c.Status.Label())
+	f.code.SetText(codeText(c))
 	f.category.Options = categories
 	if c.Category != "" {
 		if !slices.Contains(f.category.Options, c.Category) {
@@ -176,8 +174,13 @@ func (sc *Screen) saveCase() {
 		if sc.visitor.history != nil {
 			sc.visitor.history.Case = &saved
 		}
-		sc.form.code.SetText(saved.Code + " · " + saved.Status.Label())
+		sc.form.code.SetText(codeText(saved))
 		sc.form.note.SetText("")
 		sc.say("案件已保存："+saved.Status.Label(), theme.Success)
 	})
+}
+
+// codeText is the form's line about case c: its 查询码 and status.
+func codeText(c app.Case) string {
+	return "查询码 " + c.Code + " · " + c.Status.Label()
 }

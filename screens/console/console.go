@@ -45,11 +45,10 @@ var functionKeys = map[fyne.KeyName]Action{
 // Screen is the console's widgets around a Session: the sign-in form, and once signed in the
 // header over the queue panel (left) and the visitor and case form (right).
 type Screen struct {
-	// Name is the sign-in form's name entry, which the window focuses when it opens.
-	Name *keyEntry
-
 	s   *Session
 	opt Options
+
+	canvas fyne.Canvas // the window's, once bound: picking a name focuses the PIN entry
 
 	root *fyne.Container
 	main *fyne.Container // header and both panels, shown once signed in
@@ -102,6 +101,7 @@ func (sc *Screen) Session() *Session { return sc.s }
 // that was used hands the focus back to the canvas once a choice is made, so F1 … F9 keep working
 // after a pick (entries pass the keys on themselves: keyEntry).
 func (sc *Screen) Bind(c fyne.Canvas) {
+	sc.canvas = c
 	c.SetOnTypedKey(func(ev *fyne.KeyEvent) { sc.key(ev) })
 	release := func() { c.Unfocus() }
 	for _, sel := range []*widget.Select{sc.queue.transferTo, sc.form.category, sc.form.dept, sc.form.level, sc.form.result} {
@@ -167,6 +167,9 @@ func (sc *Screen) run(a Action, btn *widget.Button, fn func(ctx context.Context)
 func errText(err error) string {
 	if errors.Is(err, hub.ErrUnreachable) {
 		return "无法连接叫号服务器，请稍后再试"
+	}
+	if errors.Is(err, ErrNeedCategory) {
+		return "结案前请先选择具体的类别（“不清楚”不能结案）"
 	}
 	switch app.ErrorCode(err) {
 	case app.ENONE:

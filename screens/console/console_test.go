@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"errors"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
@@ -21,7 +22,8 @@ func testInfo() app.Info {
 	all := []string{"petition", "legal", "hotline", "mediation"}
 	return app.Info{Name: "枫桥镇社会治理综合服务中心", Services: app.DefaultServices(), PublicURL: "https://zz.example.gov.cn",
 		Departments: []string{"司法所", "派出所", "人民法庭", "人社所", "自然资源所"},
-		Windows:     []app.Window{{ID: 1, Name: "1号窗口", Services: all}, {ID: 2, Name: "2号窗口", Services: all}}}
+		Windows:     []app.Window{{ID: 1, Name: "1号窗口", Services: all}, {ID: 2, Name: "2号窗口", Services: all}},
+		Staff:       []app.StaffMember{{Name: "王芳", ID: "0231"}, {Name: "李明", ID: "0232"}}}
 }
 
 type hall struct {
@@ -140,10 +142,21 @@ func (h *harness) key(t *testing.T, k fyne.KeyName, a Action) error {
 
 func (h *harness) signIn(t *testing.T, name, pin string) error {
 	t.Helper()
-	h.sc.Name.SetText("")
-	test.Type(h.sc.Name, name)
-	test.Type(h.sc.signIn.pin, pin)
-	test.Tap(h.sc.signIn.submit)
+	f := &h.sc.signIn
+	if f.picked != name {
+		if f.picked != "" {
+			h.sc.pickStaff("")
+		}
+		b := f.staff[name]
+		if b == nil {
+			t.Fatalf("no button for %s on the sign-in card", name)
+		}
+		test.Tap(b)
+	}
+	for _, d := range pin {
+		test.Tap(f.keys[string(d)])
+	}
+	test.Tap(f.submit)
 	return h.wait(t, ActSignIn)
 }
 
@@ -157,8 +170,8 @@ func TestConsoleWalk(t *testing.T) {
 	if err := h.signIn(t, "王芳", "0000"); app.ErrorCode(err) != app.ESIGNIN {
 		t.Fatalf("wrong PIN: %v", err)
 	}
-	if h.sc.signIn.err.Text != "姓名或密码不正确" || h.sc.Name.Text != "王芳" || h.sc.main.Visible() {
-		t.Fatalf("after a wrong PIN: %q, name %q", h.sc.signIn.err.Text, h.sc.Name.Text)
+	if h.sc.signIn.err.Text != "姓名或密码不正确" || h.sc.signIn.picked != "王芳" || h.sc.signIn.pin.Text != "" || h.sc.main.Visible() {
+		t.Fatalf("after a wrong PIN: %q, picked %q", h.sc.signIn.err.Text, h.sc.signIn.picked)
 	}
 	if err := h.signIn(t, "王芳", "1234"); err != nil {
 		t.Fatal(err)
@@ -412,7 +425,7 @@ func TestCaseFormPlan(t *testing.T) {
 		code string
 	}{
 		{"accept", reg, CaseForm{Handling: HandleAccept}, []app.CaseStatus{app.CaseAccepted}, ""},
-		{"accept and close", reg, CaseForm{Handling: HandleAccept, Result: app.ResultResolved},
+		{"accept and close", reg, CaseForm{Handling: HandleAccept, Result: app.ResultResolved, Category: "邻里纠纷"},
 			[]app.CaseStatus{app.CaseAccepted, app.CaseClosed}, ""},
 		{"reject", reg, CaseForm{Handling: HandleReject}, []app.CaseStatus{app.CaseRejected}, ""},
 		{"mediation", reg, CaseForm{Handling: HandleMediation, Level: "行政调解"},
@@ -420,8 +433,15 @@ func TestCaseFormPlan(t *testing.T) {
 		{"referral with follow-up", reg, CaseForm{Handling: HandleReferral, Department: "司法所", FollowUpOn: "2026-12-01"},
 			[]app.CaseStatus{app.CaseAccepted, app.CaseAssigned, app.CaseHandling, app.CaseFollowUp}, ""},
 		{"referral needs a department", reg, CaseForm{Handling: HandleReferral}, nil, app.EINVALID},
-		{"continue from handling", app.Case{Status: app.CaseHandling}, CaseForm{Handling: HandleMediation, Result: app.ResultResolved},
+		{"continue from handling", app.Case{Status: app.CaseHandling, Category: "邻里纠纷"}, CaseForm{Handling: HandleMediation, Result: app.ResultResolved},
 			[]app.CaseStatus{app.CaseClosed}, ""},
+		{"closing needs a category", reg, CaseForm{Handling: HandleAccept, Result: app.ResultResolved}, nil, "category"},
+		{"closing refuses 不清楚", app.Case{Status: app.CaseHandling, Category: UnknownCategory},
+			CaseForm{Handling: HandleMediation, Result: app.ResultResolved}, nil, "category"},
+		{"不清楚 may stay open", app.Case{Status: app.CaseRegistered, Category: UnknownCategory},
+			CaseForm{Handling: HandleMediation}, []app.CaseStatus{app.CaseAccepted, app.CaseAssigned, app.CaseHandling}, ""},
+		{"a real category lets it close", app.Case{Status: app.CaseHandling, Category: UnknownCategory},
+			CaseForm{Handling: HandleMediation, Result: app.ResultResolved, Category: "邻里纠纷"}, []app.CaseStatus{app.CaseClosed}, ""},
 		{"closed case", app.Case{Status: app.CaseClosed}, CaseForm{Handling: HandleAccept}, nil, app.ECONFLICT},
 		{"bad date", reg, CaseForm{Handling: HandleAccept, FollowUpOn: "12/01"}, nil, app.EINVALID},
 	}
@@ -429,7 +449,11 @@ func TestCaseFormPlan(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.f.Summary, tc.f.By = "摘要", "王芳"
 			steps, err := tc.f.Plan(tc.c)
-			if app.ErrorCode(err) != tc.code {
+			if tc.code == "category" {
+				if !errors.Is(err, ErrNeedCategory) || errText(err) != "结案前请先选择具体的类别（“不清楚”不能结案）" {
+					t.Fatalf("err = %v, want ErrNeedCategory", err)
+				}
+			} else if app.ErrorCode(err) != tc.code {
 				t.Fatalf("err = %v, want %q", err, tc.code)
 			}
 			var got []app.CaseStatus

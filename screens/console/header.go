@@ -69,7 +69,7 @@ func (sc *Screen) renderHeader() {
 		return
 	}
 	a := alerts[0]
-	h.helpText.Text = fmt.Sprintf("%s 呼叫工作人员（%s）", a.Source, a.RaisedAt.Local().Format("15:04"))
+	h.helpText.Text = fmt.Sprintf("%s 呼叫工作人员（%s）", a.Source, a.RaisedAt.In(sc.s.Info.Location()).Format("15:04"))
 	if len(alerts) > 1 {
 		h.helpText.Text += fmt.Sprintf("，另有 %d 条", len(alerts)-1)
 	}

@@ -9,7 +9,9 @@ import (
 )
 
 // Run keeps the console current until ctx ends: it follows the hub's events (queue changes, help
-// alerts), and while the hub is unreachable it retries every few seconds and says so.
+// alerts, ratings of this window, which update the day's counts at once), reloads everything when
+// the hub resets the stream, and while the hub is unreachable it retries every few seconds and
+// says so.
 func (sc *Screen) Run(ctx context.Context) {
 	events, err := sc.s.Client().Subscribe(ctx, 0)
 	if err != nil {
@@ -45,6 +47,15 @@ func (sc *Screen) Run(ctx context.Context) {
 				continue
 			}
 			switch {
+			case ev.Kind == app.EventStreamReset:
+				// Whatever was missed is unknown: reload the window, the queue, the help alerts.
+				sync(true)
+				sc.loadSync(ctx)
+				sc.opt.Post(sc.reloadStats)
+			case ev.Kind == app.EventRated:
+				if ev.Window == sc.s.Window || ev.Rating != nil && ev.Rating.Window == sc.s.Window {
+					sc.opt.Post(sc.reloadStats)
+				}
 			case ev.Kind == app.EventHelp || ev.Kind == app.EventHelpTaken:
 				c, cancel := context.WithTimeout(ctx, sc.opt.Timeout)
 				sc.s.RefreshHelp(c)
@@ -65,9 +76,14 @@ func (sc *Screen) Run(ctx context.Context) {
 		case <-slow.C:
 			sync(true)
 			sc.loadSync(ctx)
-			if sc.s.Staff() != nil {
-				sc.loadStats()
-			}
+			sc.opt.Post(sc.reloadStats)
 		}
+	}
+}
+
+// reloadStats reloads the day's counts while someone is signed in. Call it on the UI thread.
+func (sc *Screen) reloadStats() {
+	if sc.s.Staff() != nil {
+		sc.loadStats()
 	}
 }

@@ -31,7 +31,7 @@ type queuePanel struct {
 	message     *canvas.Text // what the last action did, or why it failed
 	held        *fyne.Container
 	waiting     *fyne.Container
-	stats       *widget.Label
+	stats       [2]*canvas.Text // the day's counts, two lines
 }
 
 // actionLabels are the buttons' texts.
@@ -46,7 +46,7 @@ var actionOrder = []Action{ActCall, ActRecall, ActSkip, ActTransfer, ActHold, Ac
 // buildQueue makes the queue panel.
 func (sc *Screen) buildQueue() fyne.CanvasObject {
 	q := &sc.queue
-	q.current = text("—", theme.Navy, 64, true)
+	q.current = text("—", theme.Navy, 56, true)
 	q.currentInfo = text("尚未叫号", theme.Muted, 18, false)
 	grid := container.NewGridWithColumns(4)
 	for _, a := range actionOrder {
@@ -72,13 +72,13 @@ func (sc *Screen) buildQueue() fyne.CanvasObject {
 	sc.buttons[ActNumber] = q.numberBtn
 	q.reprintBtn = widget.NewButton("补打凭条", func() { sc.reprint() })
 	sc.buttons[ActReprint] = q.reprintBtn
+	reprint := outlined(q.reprintBtn)
 	if sc.opt.Print == nil {
-		q.reprintBtn.Hide()
+		reprint.Hide()
 	}
 	q.held = container.NewVBox()
 	q.waiting = container.NewVBox()
-	q.stats = widget.NewLabel("")
-	q.stats.Wrapping = fyne.TextWrapWord
+	q.stats = [2]*canvas.Text{text("", theme.Ink, 16, false), text("", theme.Ink, 16, false)}
 	q.message = text("", theme.Muted, 17, true)
 
 	return container.NewVBox(
@@ -95,8 +95,8 @@ func (sc *Screen) buildQueue() fyne.CanvasObject {
 		widget.NewSeparator(),
 		heading("等候人数"), q.waiting,
 		widget.NewSeparator(),
-		heading("本窗口今日"), q.stats,
-		outlined(q.reprintBtn),
+		heading("本窗口今日"), q.stats[0], q.stats[1],
+		reprint,
 	)
 }
 
@@ -294,6 +294,9 @@ func (sc *Screen) loadStats() {
 }
 
 func (sc *Screen) showStats(st app.WindowStats) {
-	sc.queue.stats.SetText(fmt.Sprintf("叫号 %d · 完成 %d · 过号 %d · 转移 %d\n平均办理 %.1f 分钟 · 评价 %d（不满意 %d）",
-		st.Called, st.Completed, st.Skipped, st.Transferred, st.AvgMinutes, st.Rated, st.Flagged))
+	q := &sc.queue
+	q.stats[0].Text = fmt.Sprintf("叫号 %d · 完成 %d · 过号 %d · 转移 %d", st.Called, st.Completed, st.Skipped, st.Transferred)
+	q.stats[1].Text = fmt.Sprintf("平均办理 %.1f 分钟 · 评价 %d（不满意 %d）", st.AvgMinutes, st.Rated, st.Flagged)
+	q.stats[0].Refresh()
+	q.stats[1].Refresh()
 }

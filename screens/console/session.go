@@ -335,12 +335,20 @@ type CaseForm struct {
 	Unit       string // the handling unit for 调解; default 本中心调解室
 }
 
+// UnknownCategory is the category a visitor picks at the kiosk when unsure (不清楚). Staff set a
+// real one before the case is closed.
+const UnknownCategory = "不清楚"
+
+// ErrNeedCategory refuses to close a case whose category is unset or 不清楚.
+var ErrNeedCategory = errors.New("console: set the case's category before closing it")
+
 var statusOrder = map[app.CaseStatus]int{app.CaseRegistered: 0, app.CaseAccepted: 1, app.CaseAssigned: 2,
 	app.CaseAssessing: 3, app.CaseHandling: 4, app.CaseFollowUp: 5, app.CaseClosed: 6, app.CaseRejected: 6}
 
 // Plan returns the case changes that take c to what the form says, in lifecycle order: 受理, then
 // for 调解 and 转办 分流 and 处置, then 回访 (with a follow-up date) or 结案 (with a result). The
-// category, summary and note ride on the first change, the follow-up date on the last.
+// category, summary and note ride on the first change, the follow-up date on the last. A case is
+// not closed without a real category: ErrNeedCategory while it is unset or 不清楚.
 func (f CaseForm) Plan(c app.Case) ([]app.CaseChange, error) {
 	if c.Status.Final() {
 		return nil, app.Errorf(app.ECONFLICT, "the case is already %s", c.Status)
@@ -387,10 +395,17 @@ func (f CaseForm) Plan(c app.Case) ([]app.CaseChange, error) {
 			path = append(path, app.CaseChange{Status: app.CaseClosed, Result: f.Result})
 		}
 	}
+	category := f.Category
+	if category == "" {
+		category = c.Category
+	}
 	var steps []app.CaseChange
 	for _, ch := range path {
 		if statusOrder[ch.Status] > statusOrder[c.Status] {
 			steps = append(steps, ch)
+		}
+		if ch.Status == app.CaseClosed && (category == "" || category == UnknownCategory) {
+			return nil, ErrNeedCategory
 		}
 	}
 	if len(steps) == 0 {

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"fengqiao/app"
@@ -14,30 +13,27 @@ import (
 	"fengqiao/screens/theme"
 )
 
-// TestScreenshots renders the console of the default hall at 1366×900 into a temporary folder,
-// or into the -screenshots folder: console-signin.png, console-serving.png (a visitor at the window, a help
-// alert) and console-offline.png.
+// TestScreenshots renders the console of the default hall at 1366×768 (the smallest screen it
+// runs on) into a temporary folder, or into the -screenshots folder: console-signin.png (the
+// staff list), console-pin.png (the PIN keypad), console-serving.png (a visitor at the window, a
+// help alert) and console-offline.png.
 func TestScreenshots(t *testing.T) {
 	shottest.Render(t, func(dir string) error { return screenshots(dir, config.Default().Info()) },
-		"console-signin.png", "console-serving.png", "console-offline.png")
+		"console-signin.png", "console-pin.png", "console-serving.png", "console-offline.png")
 }
 
-// screenshots renders the console of hall info into dir.
-func screenshots(dir string, info app.Info) error {
-	test.NewApp().Settings().SetTheme(theme.Staff())
-	now := time.Date(2026, 11, 27, 9, 42, 0, 0, time.Local)
-	s := NewSession(nil, 2, info)
-	sc := New(s, Options{Now: func() time.Time { return now }})
-	w := test.NewWindow(sc.Content())
-	defer w.Close()
-	w.SetPadded(false)
-	w.Resize(fyne.NewSize(1366, 900))
-	sc.Name.SetText("王芳")
-	sc.signIn.pin.SetText("1234")
-	if err := shottest.Save(w, filepath.Join(dir, "console-signin.png")); err != nil {
-		return err
-	}
+// demoNow is the demo console's clock: a Friday morning in the hall.
+var demoNow = time.Date(2026, 11, 27, 9, 42, 0, 0, app.DefaultRules().Location)
 
+// demoScreen returns the console of window 2 of hall info, not signed in, with no hub behind it.
+func demoScreen(info app.Info) *Screen {
+	return New(NewSession(nil, 2, info), Options{Now: func() time.Time { return demoNow }})
+}
+
+// serveDemo shows sc signed in, with a visitor at the window, a held ticket, a help alert, the
+// waiting counts and the day's counts.
+func serveDemo(sc *Screen) {
+	s, info, now := sc.s, sc.s.Info, demoNow
 	called := now.Add(-3 * time.Minute)
 	cur := app.Ticket{ID: 3, Label: "D004", Service: "mediation", Status: app.TicketServing, Window: 2,
 		CaseCode: "7KQ2-M9XP-4HVT-W3RA-5C2D", CalledAt: &called, IssuedAt: now.Add(-40 * time.Minute)}
@@ -67,9 +63,30 @@ func screenshots(dir string, info app.Info) error {
 	sc.showStats(app.WindowStats{Called: 14, Completed: 11, Skipped: 1, Transferred: 1, AvgMinutes: 9.4, Rated: 10, Flagged: 1})
 	sc.say("已叫号 D004", theme.Success)
 	sc.render()
+}
+
+// screenshots renders the console of hall info into dir.
+func screenshots(dir string, info app.Info) error {
+	test.NewApp().Settings().SetTheme(theme.Staff())
+	sc := demoScreen(info)
+	w := test.NewWindow(sc.Content())
+	defer w.Close()
+	w.SetPadded(true)
+	w.Resize(smallScreen)
+	if err := shottest.Save(w, filepath.Join(dir, "console-signin.png")); err != nil {
+		return err
+	}
+	sc.pickStaff("王芳")
+	sc.signIn.press("1")
+	sc.signIn.press("2")
+	if err := shottest.Save(w, filepath.Join(dir, "console-pin.png")); err != nil {
+		return err
+	}
+	serveDemo(sc)
 	if err := shottest.Save(w, filepath.Join(dir, "console-serving.png")); err != nil {
 		return err
 	}
+	s := sc.s
 	s.mu.Lock()
 	s.online, s.help = false, nil
 	s.mu.Unlock()

@@ -38,12 +38,15 @@ func (sc *Screen) buildVisitor() fyne.CanvasObject {
 	v.full = text("", theme.Alert, 16, true)
 	v.visits = container.NewVBox()
 	return container.NewVBox(
-		heading("群众信息"),
-		container.NewBorder(nil, nil, nil, outlined(v.revealBtn), v.identity),
+		container.NewBorder(nil, nil, heading("群众信息"), outlined(v.revealBtn), v.identity),
 		v.full,
 		heading("既往来访与未结案件"), v.visits,
 	)
 }
+
+// maxVisitLines is how many lines of earlier visits and open cases the panel shows, so that the
+// case form under it stays on a 1366×768 screen.
+const maxVisitLines = 4
 
 // afterTicketChange loads the visitor of a new current ticket, or clears the visitor side when
 // the window has none. The form keeps what was typed while the ticket stays the same.
@@ -106,12 +109,20 @@ func (sc *Screen) showVisitor(h app.VisitorHistory) {
 	} else {
 		sc.visitor.identity.SetText("未登记身份（匿名取号）")
 	}
-	rows := []fyne.CanvasObject{}
+	var lines []string
 	for _, c := range h.Open {
-		rows = append(rows, widget.NewLabel(fmt.Sprintf("未结 %s · %s · %s · %s", c.Code, sc.serviceName(c.Service), c.Category, c.Status.Label())))
+		lines = append(lines, fmt.Sprintf("未结 %s · %s · %s · %s", c.Code, sc.serviceName(c.Service), c.Category, c.Status.Label()))
 	}
 	for _, v := range h.Visits {
-		rows = append(rows, widget.NewLabel(fmt.Sprintf("%s %s · %s · %s", v.Day, v.Label, sc.serviceName(v.Service), v.Status.Label())))
+		lines = append(lines, fmt.Sprintf("%s %s · %s · %s", v.Day, v.Label, sc.serviceName(v.Service), v.Status.Label()))
+	}
+	if len(lines) > maxVisitLines {
+		more := len(lines) - maxVisitLines + 1
+		lines = append(lines[:maxVisitLines-1], fmt.Sprintf("另有 %d 条更早的记录", more))
+	}
+	rows := []fyne.CanvasObject{}
+	for _, l := range lines {
+		rows = append(rows, text(l, theme.Ink, 16, false))
 	}
 	if len(rows) == 0 {
 		rows = append(rows, text("首次来访", theme.Muted, 16, false))

@@ -238,11 +238,13 @@ func (s *Screen) Show(c Call) {
 	}
 }
 
-// Apply feeds one event to the board: on the UI thread, the board changes; a call is spoken.
+// Apply feeds one event to the board: on the UI thread, the board changes; a call is shown
+// highlighted and spoken, unless the event was replayed to catch up: that call is old news, and is
+// only listed.
 func (s *Screen) Apply(ev app.Event) {
 	fyne.Do(func() {
 		c, isCall := s.model.Apply(ev)
-		if isCall {
+		if isCall && !ev.Replayed {
 			s.Show(c)
 			if s.opt.Voice != nil {
 				s.opt.Voice.Say(voice.CallText(c.Label, c.Window))
@@ -271,8 +273,8 @@ func (s *Screen) SetConnected(ok bool) {
 }
 
 // Run keeps the board current from hall until ctx ends: it follows the hub's events (the client
-// reconnects by itself), takes a queue snapshot every few seconds and after queue changes, and
-// ticks the clock.
+// reconnects by itself), takes a queue snapshot every few seconds, after queue changes and when
+// the hub resets the stream, and ticks the clock.
 func (s *Screen) Run(ctx context.Context, hall app.Hall) {
 	events, err := hall.Subscribe(ctx, 0)
 	if err != nil {
@@ -304,6 +306,11 @@ func (s *Screen) Run(ctx context.Context, hall app.Hall) {
 		case ev, ok := <-events:
 			if !ok {
 				events = nil
+				continue
+			}
+			if ev.Kind == app.EventStreamReset {
+				// What was missed is unknown: reload the waiting counts.
+				snapshot()
 				continue
 			}
 			s.Apply(ev)

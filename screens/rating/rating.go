@@ -1,12 +1,14 @@
 // Package rating is the service rating pad at a window: after the window completes a ticket it
-// asks the visitor to rate the service with five big buttons (非常满意 … 非常不满意), stores the
-// rating with the ticket, window and staff member through the hub, thanks the visitor and returns
-// to idle by itself.
+// asks the visitor to rate the service with five big buttons, each a face over its words (非常满意
+// … 非常不满意), stores the rating with the ticket, window and staff member through the hub,
+// thanks the visitor and returns to idle by itself. It names the staff member serving at the
+// window with their 工号, and says so when the hub cannot be reached.
 package rating
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"image/color"
 	"log/slog"
 	"sync"
@@ -16,7 +18,6 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
-	"fyne.io/fyne/v2/widget"
 
 	"fengqiao/app"
 	"fengqiao/hub"
@@ -46,6 +47,7 @@ type Options struct {
 type Pad struct {
 	window int
 	name   string // the window's name, e.g. 2号窗口
+	info   app.Info
 	con    app.Console
 	opt    Options
 
@@ -58,6 +60,8 @@ type Pad struct {
 	idle, ask, done *fyne.Container
 	askTicket       *canvas.Text
 	message         *canvas.Text
+	staff           *canvas.Text    // who serves at the window, with their 工号
+	offline         *fyne.Container // the hub cannot be reached
 	buttons         []*BigButton
 
 	// OnState, if set, is called on the UI thread after each state change.
@@ -73,8 +77,8 @@ var scoreColours = map[app.Score]color.NRGBA{
 	app.VeryDissatisfied: {R: 0xb7, G: 0x1c, B: 0x1c, A: 0xff},
 }
 
-// New returns the pad of window (named name, e.g. 2号窗口) storing ratings through con.
-func New(window int, name string, con app.Console, opt Options) *Pad {
+// New returns the pad of window in hall info, storing ratings through con.
+func New(window int, info app.Info, con app.Console, opt Options) *Pad {
 	if opt.AskFor <= 0 {
 		opt.AskFor = 60 * time.Second
 	}
@@ -84,7 +88,13 @@ func New(window int, name string, con app.Console, opt Options) *Pad {
 	if opt.Post == nil {
 		opt.Post = fyne.Do
 	}
-	p := &Pad{window: window, name: name, con: con, opt: opt}
+	name := fmt.Sprintf("%d号窗口", window)
+	for _, w := range info.Windows {
+		if w.ID == window {
+			name = w.Name
+		}
+	}
+	p := &Pad{window: window, name: name, info: info, con: con, opt: opt}
 	p.build()
 	return p
 }
@@ -96,8 +106,12 @@ func text(s string, c color.Color, size float32, bold bool) *canvas.Text {
 }
 
 func (p *Pad) build() {
+	p.staff = text("", theme.OnPrimary, 30, false)
 	band := container.NewStack(canvas.NewRectangle(theme.Navy), container.New(layout.NewCustomPaddedLayout(12, 12, 24, 24),
-		container.NewBorder(nil, nil, text(p.name, theme.OnPrimary, 30, true), text("服务评价", theme.OnPrimary, 30, false))))
+		container.NewBorder(nil, nil, text(p.name+" · 服务评价", theme.OnPrimary, 30, true), p.staff)))
+	p.offline = container.NewStack(canvas.NewRectangle(theme.Alert), container.New(layout.NewCustomPaddedLayout(8, 8, 24, 24),
+		text("与叫号服务器的连接中断，正在重新连接…", theme.OnPrimary, 28, true)))
+	p.offline.Hide()
 
 	p.idle = container.NewVBox(layout.NewSpacer(), text("欢迎您", theme.Navy, 72, true),
 		text("办理完成后，请您对本次服务作出评价", theme.Muted, 32, false), layout.NewSpacer())
@@ -107,7 +121,7 @@ func (p *Pad) build() {
 	row := container.NewGridWithColumns(len(app.Scores))
 	for _, sc := range app.Scores {
 		sc := sc
-		b := NewBigButton(sc.Label(), scoreColours[sc], func() { p.rate(sc) })
+		b := NewBigButton(sc, scoreColours[sc], func() { p.rate(sc) })
 		p.buttons = append(p.buttons, b)
 		row.Add(b)
 	}
@@ -118,7 +132,7 @@ func (p *Pad) build() {
 		text("祝您生活愉快", theme.Muted, 32, false), layout.NewSpacer())
 
 	body := container.NewStack(p.idle, p.ask, p.done)
-	p.root = container.NewStack(canvas.NewRectangle(theme.Ground), container.NewBorder(band, nil, nil, nil,
+	p.root = container.NewStack(canvas.NewRectangle(theme.Ground), container.NewBorder(container.NewVBox(band, p.offline), nil, nil, nil,
 		container.New(layout.NewCustomPaddedLayout(24, 24, 24, 24), body)))
 	p.show(Idle)
 }
@@ -175,9 +189,10 @@ func (p *Pad) show(s State) {
 	}
 }
 
-// Apply takes a hub event: a ticket completed at this window asks for a rating.
+// Apply takes a hub event: a ticket completed at this window asks for a rating, unless the event
+// was replayed to catch up (that visitor has likely gone).
 func (p *Pad) Apply(ev app.Event) {
-	if ev.Kind != app.EventCompleted || ev.Ticket == nil || ev.Window != p.window {
+	if ev.Kind != app.EventCompleted || ev.Ticket == nil || ev.Window != p.window || ev.Replayed {
 		return
 	}
 	tk := *ev.Ticket
@@ -231,82 +246,88 @@ func (p *Pad) rate(sc app.Score) {
 	}()
 }
 
-// Run follows the hub's events until ctx ends.
+// SetStaff shows who serves at the window ("" for nobody signed in), with their 工号. Call it on
+// the UI thread.
+func (p *Pad) SetStaff(name string) {
+	p.staff.Text = ""
+	if name != "" {
+		p.staff.Text = "工作人员 " + name
+		if id := p.info.StaffID(name); id != "" {
+			p.staff.Text += " · 工号 " + id
+		}
+	}
+	p.staff.Refresh()
+}
+
+// SetOnline shows or clears the notice that the hub cannot be reached. Call it on the UI thread.
+func (p *Pad) SetOnline(ok bool) {
+	if ok {
+		p.offline.Hide()
+	} else {
+		p.offline.Show()
+	}
+	p.root.Refresh()
+}
+
+// pollEvery is how often the pad checks the hub when no event came.
+const pollEvery = 5 * time.Second
+
+// Run follows hall's events until ctx ends. It reads the window's state (who serves there; is the
+// hub reachable) at the start, every few seconds, on every ticket event of the window and after the
+// hub resets the stream. Replayed events never prompt, and the first live event after a replay or
+// a reset waits for a fresh look at the queue, so a pad back after an outage asks nobody about a
+// visitor long gone.
 func (p *Pad) Run(ctx context.Context, hall app.Hall) {
 	events, err := hall.Subscribe(ctx, 0)
 	if err != nil {
 		slog.Warn("rating pad: subscribe failed", "err", err)
-		return
 	}
-	for ev := range events {
-		p.Apply(ev)
+	snapshot := func() {
+		c, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		q, err := hall.Queue(c)
+		if ctx.Err() != nil {
+			return
+		}
+		p.opt.Post(func() {
+			p.SetOnline(!errors.Is(err, hub.ErrUnreachable))
+			if err != nil {
+				return
+			}
+			for _, w := range q.Windows {
+				if w.ID == p.window {
+					p.SetStaff(w.Staff)
+				}
+			}
+		})
+	}
+	snapshot()
+	poll := time.NewTicker(pollEvery)
+	defer poll.Stop()
+	stale := false
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-poll.C:
+			snapshot()
+		case ev, ok := <-events:
+			switch {
+			case !ok:
+				events = nil
+			case ev.Kind == app.EventStreamReset:
+				// What happened meanwhile is unknown: ask about nothing from before.
+				snapshot()
+				p.opt.Post(func() { p.show(Idle) })
+			case ev.Replayed:
+				stale = true
+			default:
+				if stale || ev.Window == p.window && ev.Ticket != nil {
+					snapshot()
+					stale = false
+				}
+				p.Apply(ev)
+			}
+		}
 	}
 }
-
-// BigButton is a large coloured button with white text.
-type BigButton struct {
-	widget.BaseWidget
-	Label    string
-	colour   color.NRGBA
-	onTap    func()
-	disabled bool
-	bg       *canvas.Rectangle
-	text     *canvas.Text
-}
-
-// NewBigButton returns a button.
-func NewBigButton(label string, c color.NRGBA, tapped func()) *BigButton {
-	b := &BigButton{Label: label, colour: c, onTap: tapped}
-	b.ExtendBaseWidget(b)
-	return b
-}
-
-// Tapped implements fyne.Tappable.
-func (b *BigButton) Tapped(*fyne.PointEvent) {
-	if !b.disabled && b.onTap != nil {
-		b.onTap()
-	}
-}
-
-// SetDisabled greys the button out and ignores taps.
-func (b *BigButton) SetDisabled(d bool) {
-	b.disabled = d
-	b.Refresh()
-}
-
-// Disabled reports whether the button ignores taps.
-func (b *BigButton) Disabled() bool { return b.disabled }
-
-// CreateRenderer implements fyne.Widget.
-func (b *BigButton) CreateRenderer() fyne.WidgetRenderer {
-	b.bg = canvas.NewRectangle(b.colour)
-	b.bg.CornerRadius = 18
-	b.text = text(b.Label, theme.OnPrimary, 40, true)
-	return &bigRenderer{b: b, objs: []fyne.CanvasObject{b.bg, b.text}}
-}
-
-type bigRenderer struct {
-	b    *BigButton
-	objs []fyne.CanvasObject
-}
-
-func (r *bigRenderer) Layout(s fyne.Size) {
-	r.b.bg.Resize(s)
-	ts := r.b.text.MinSize()
-	r.b.text.Move(fyne.NewPos(0, (s.Height-ts.Height)/2))
-	r.b.text.Resize(fyne.NewSize(s.Width, ts.Height))
-}
-func (r *bigRenderer) MinSize() fyne.Size {
-	ts := r.b.text.MinSize()
-	return fyne.NewSize(ts.Width+32, max(ts.Height+48, 240))
-}
-func (r *bigRenderer) Refresh() {
-	r.b.bg.FillColor = r.b.colour
-	if r.b.disabled {
-		r.b.bg.FillColor = theme.Disabled
-	}
-	r.b.bg.Refresh()
-	r.b.text.Refresh()
-}
-func (r *bigRenderer) Objects() []fyne.CanvasObject { return r.objs }
-func (r *bigRenderer) Destroy()                     {}

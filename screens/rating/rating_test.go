@@ -30,6 +30,11 @@ func (f *fakeConsole) Rate(_ context.Context, req app.RateRequest) (app.Rating, 
 	return app.Rating{Ticket: req.Ticket, Score: req.Score, Flagged: req.Score.Flagged()}, nil
 }
 
+func testInfo() app.Info {
+	return app.Info{Windows: []app.Window{{ID: 1, Name: "1号窗口"}, {ID: 2, Name: "2号窗口"}},
+		Staff: []app.StaffMember{{Name: "王芳", ID: "0231"}, {Name: "李明", ID: "0232"}}}
+}
+
 // uiThread stands in for Fyne's UI thread in tests: the pad posts its UI work here, and the
 // test's goroutine runs it, so widgets are only ever touched from one goroutine.
 type uiThread struct {
@@ -74,7 +79,7 @@ func newPad(t *testing.T, con app.Console, opt Options) (*Pad, *uiThread) {
 	test.NewTempApp(t)
 	u := &uiThread{posted: make(chan func(), 64), states: make(chan State, 16)}
 	opt.Post = u.post
-	p := New(2, "2号窗口", con, opt)
+	p := New(2, testInfo(), con, opt)
 	w := test.NewTempWindow(t, p.Content())
 	w.Resize(fyne.NewSize(1024, 600))
 	p.OnState = func(s State) { u.states <- s }

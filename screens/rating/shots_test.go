@@ -8,20 +8,22 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"fengqiao/app"
+	"fengqiao/config"
 	"fengqiao/screens/shottest"
 	"fengqiao/screens/theme"
 )
 
 // TestScreenshots renders the pad at 1280×800 into a temporary folder, or into the -screenshots
-// folder: rating-idle.png, rating-ask.png and rating-thanks.png.
+// folder: rating-idle.png, rating-ask.png, rating-thanks.png and rating-offline.png.
 func TestScreenshots(t *testing.T) {
-	shottest.Render(t, screenshots, "rating-idle.png", "rating-ask.png", "rating-thanks.png")
+	shottest.Render(t, screenshots, "rating-idle.png", "rating-ask.png", "rating-thanks.png", "rating-offline.png")
 }
 
 // screenshots renders the pad into dir.
 func screenshots(dir string) error {
 	test.NewApp().Settings().SetTheme(theme.Kiosk())
-	p := New(2, "2号窗口", nil, Options{})
+	p := New(2, config.Default().Info(), nil, Options{})
+	p.SetStaff("王芳")
 	w := test.NewWindow(p.Content())
 	defer w.Close()
 	w.SetPadded(false)
@@ -36,5 +38,7 @@ func screenshots(dir string) error {
 			return err
 		}
 	}
-	return nil
+	p.show(Idle)
+	p.SetOnline(false)
+	return shottest.Save(w, filepath.Join(dir, "rating-offline.png"))
 }
