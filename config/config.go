@@ -81,7 +81,7 @@ type Window struct {
 // `fengqiao pin-hash` makes one.
 type Staff struct {
 	Name    string `toml:"name"`
-	ID      string `toml:"id"`   // 工号, shown with the name on the display and rating pad; optional
+	ID      string `toml:"id"` // 工号, shown with the name on the display and rating pad; optional
 	PINHash string `toml:"pin_hash"`
 	Lead    bool   `toml:"lead"` // a hall lead (组长) may act on every window and case
 }
