@@ -113,6 +113,7 @@ func (db *DB) StartRecovery(ctx context.Context) error {
 		return fmt.Errorf("start recovery: %w", err)
 	}
 	db.epoch = epoch
+	db.recovering.Store(true)
 	return nil
 }
 
@@ -175,7 +176,11 @@ func (h *Hall) FinishRecovery(ctx context.Context, through int64, epochs []strin
 	if err := setMeta(ctx, tx, "lineage", strings.Join(lineage, " "), "recovered_through", strconv.FormatInt(last, 10)); err != nil {
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("finish recovery: %w", err)
+	}
+	db.recovering.Store(false)
+	return nil
 }
 
 // skipNumbers moves today's counter of every service on by n.

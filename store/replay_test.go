@@ -48,6 +48,9 @@ func TestApplyRecovered(t *testing.T) {
 	if err := dst.DB().StartRecovery(ctx); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := dst.Issue(ctx, app.IssueRequest{Service: "petition"}); code(err) != app.EUNAVAILABLE {
+		t.Fatalf("issue while recovering: err = %v, want %s", err, app.EUNAVAILABLE)
+	}
 	for _, page := range [][]int{{0, 5}, {5, len(log)}} {
 		if err := dst.ApplyRecovered(ctx, log[page[0]:page[1]]); err != nil {
 			t.Fatal(err)
