@@ -40,7 +40,7 @@ type DB struct {
 	// (StartRecovery until FinishRecovery): the hall refuses changes meanwhile.
 	recovering atomic.Bool
 	stop       context.CancelFunc
-	done  chan struct{}
+	done       chan struct{}
 }
 
 // Open opens (creating if needed) the database at path and brings its schema up to date.
