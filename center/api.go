@@ -1,6 +1,7 @@
 package center
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -49,6 +50,7 @@ func NewServer(st WebStore, log *slog.Logger, opts ...Option) *Server {
 	s.route("GET /healthz", public(), func(w http.ResponseWriter, r *http.Request, _ visit) { w.Write([]byte("ok\n")) })
 	s.route("POST /api/v1/sync/events", push, s.push)
 	s.route("GET /api/v1/sync/changes", siteToken(), s.changes)
+	s.route("GET /api/v1/sync/recover", siteToken(), s.recover)
 	s.route("GET /api/v1/cases/{code}", token(readers, OwnSite), s.getCase)
 	s.route("POST /api/v1/cases/{code}/changes", token(writers, OwnSite), s.changeCase)
 	s.route("POST /api/v1/cases/{code}/followups", token(writers, OwnSite), s.addFollowUp)
@@ -63,7 +65,7 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, v visit) {
 		s.fail(w, r, err)
 		return
 	}
-	reply, err := s.store.ApplyBatch(r.Context(), site.ID, req.Events)
+	reply, err := s.store.ApplyBatch(r.Context(), site.ID, req)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -100,6 +102,32 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request, v visit) {
 		changes = []wire.Change{}
 	}
 	writeJSON(w, http.StatusOK, wire.ChangesReply{Changes: changes})
+}
+
+// EpochHeader carries the hall's epoch on GET /api/v1/sync/recover.
+const EpochHeader = "Fengqiao-Epoch"
+
+// recover serves a restored or rebuilt hall the site's events after ?after= (and the changes
+// above ?pulled= it had already applied), a page of ?limit= (default and most wire.MaxBatch).
+func (s *Server) recover(w http.ResponseWriter, r *http.Request, v visit) {
+	site := *v.Site
+	q := r.URL.Query()
+	after, err1 := strconv.ParseInt(q.Get("after"), 10, 64)
+	pulled, err2 := strconv.ParseInt(cmp.Or(q.Get("pulled"), "0"), 10, 64)
+	limit, err3 := strconv.Atoi(cmp.Or(q.Get("limit"), strconv.Itoa(wire.MaxBatch)))
+	if err1 != nil || err2 != nil || err3 != nil || after < 0 || pulled < 0 || limit < 1 || limit > wire.MaxBatch {
+		s.fail(w, r, app.Errorf(app.EINVALID, "after and pulled must be ids, limit between 1 and %d", wire.MaxBatch))
+		return
+	}
+	reply, err := s.store.Recover(r.Context(), site.ID, r.Header.Get(EpochHeader), after, pulled, limit)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.log.InfoContext(r.Context(), "recover", "site", site.ID, "after", after, "events", len(reply.Events),
+		"applied_through", reply.AppliedThrough)
+	s.audit(r, v, "sync.recover", AuditEntry{Site: site.ID})
+	writeJSON(w, http.StatusOK, reply)
 }
 
 // scopedCase returns the canonical code of a case the user's scope includes, and its site. A
@@ -238,7 +266,7 @@ func StatusOf(code string) int {
 		return http.StatusRequestEntityTooLarge
 	case app.ENOTFOUND:
 		return http.StatusNotFound
-	case app.ECONFLICT, app.ETRANSITION, app.ENOTOWNER:
+	case app.ECONFLICT, app.ETRANSITION, app.ENOTOWNER, wire.EpochBehind:
 		return http.StatusConflict
 	case app.EUNAVAILABLE:
 		return http.StatusServiceUnavailable

@@ -77,8 +77,12 @@ type Store interface {
 
 	// ApplyBatch applies the events of a site that continue its high-water mark, each exactly
 	// once, in one transaction with the new mark. Duplicates and events past a gap are ignored.
-	// A malformed batch is refused whole (EINVALID) and nothing of it is applied.
-	ApplyBatch(ctx context.Context, siteID int64, events []wire.Event) (wire.PushReply, error)
+	// A malformed batch is refused whole (EINVALID) and nothing of it is applied; so is a batch
+	// overlapping ids applied under another epoch of the site (wire.EpochBehind).
+	ApplyBatch(ctx context.Context, siteID int64, req wire.PushRequest) (wire.PushReply, error)
+	// Recover returns the site's events after an id as the centre holds them, for a restored or
+	// rebuilt hall of the given epoch to take back, and records how far that epoch recovered.
+	Recover(ctx context.Context, siteID int64, epoch string, after, pulled int64, limit int) (wire.RecoverReply, error)
 	// Changes returns up to limit changes for the site with a sequence number above after.
 	Changes(ctx context.Context, siteID, after int64, limit int) ([]wire.Change, error)
 

@@ -18,6 +18,7 @@ import (
 	"fengqiao/center"
 	"fengqiao/center/centertest"
 	"fengqiao/center/sqlstore"
+	"fengqiao/wire"
 )
 
 // Personal data of the test visitors: it must never appear in a response.
@@ -66,7 +67,7 @@ func newWebFixture(t *testing.T, dsn string, opts ...center.Option) *webFixture 
 			Level: "人民调解", Note: v.Name + "的邻里纠纷"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := st.ApplyBatch(ctx, site.ID, centertest.Outbox(t, h.DB(), 0)); err != nil {
+		if _, err := st.ApplyBatch(ctx, site.ID, wire.PushRequest{Events: centertest.Outbox(t, h.DB(), 0)}); err != nil {
 			t.Fatal(err)
 		}
 		return site, tk.CaseCode

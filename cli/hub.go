@@ -19,8 +19,9 @@ import (
 )
 
 type hubOptions struct {
-	hall   hallFlags
-	listen string
+	hall    hallFlags
+	listen  string
+	recover bool
 }
 
 func newHubCmd(e *env) *cobra.Command {
@@ -35,6 +36,8 @@ func newHubCmd(e *env) *cobra.Command {
 	}
 	addHallFlags(cmd.Flags(), &o.hall)
 	cmd.Flags().StringVar(&o.listen, "listen", "", "listen `address` (overrides hub.listen)")
+	cmd.Flags().BoolVar(&o.recover, "recover", false,
+		"rebuild a hall whose disk died: take its records back from the centre into an empty data folder (centre.sync_url and centre.token from the configuration)")
 	return cmd
 }
 
@@ -49,11 +52,19 @@ func runHub(ctx context.Context, stdout io.Writer, o hubOptions) error {
 	if err := realHall(o.hall.config, cfg); err != nil {
 		return err
 	}
+	if o.recover && (cfg.Centre.SyncURL == "" || cfg.Centre.Token == "") {
+		return errors.New("--recover needs centre.sync_url and centre.token in the configuration")
+	}
 	hall, err := openHall(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer hall.DB().Close()
+	if o.recover {
+		if err := markForRecovery(ctx, hall); err != nil {
+			return err
+		}
+	}
 	return serveHub(ctx, stdout, cfg, hall)
 }
 
@@ -86,6 +97,26 @@ func loopback(addr string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// markForRecovery marks a new, empty hall database to be rebuilt from the centre.
+func markForRecovery(ctx context.Context, hall *store.Hall) error {
+	db := hall.DB()
+	last, err := hall.LastEventID(ctx)
+	if err != nil {
+		return err
+	}
+	r, err := db.Recovery(ctx)
+	if err != nil {
+		return err
+	}
+	switch {
+	case r.Pending:
+		return nil // an interrupted recovery: carry on
+	case last > 0:
+		return fmt.Errorf("--recover rebuilds an empty data folder, but %s holds %d events; to go back to a backup use fengqiao restore", db.Path(), last)
+	}
+	return db.StartRecovery(ctx)
 }
 
 // openHall opens the hall's database and queue authority.
@@ -139,7 +170,7 @@ func serveHub(ctx context.Context, stdout io.Writer, cfg config.Config, hall *st
 		}
 		configured := cfg.Centre.SyncURL != ""
 		return hub.SyncState{Configured: configured, Backlog: st.Backlog, OldestPending: st.OldestPending.Seconds(),
-			LastSuccess: st.LastSuccess, LastError: st.LastError,
+			LastSuccess: st.LastSuccess, LastError: st.LastError, Lost: st.Lost,
 			Stale: configured && st.Backlog > 0 && st.OldestPending > hub.StaleAfter}, nil
 	})
 	srv := &http.Server{
@@ -147,7 +178,7 @@ func serveHub(ctx context.Context, stdout io.Writer, cfg config.Config, hall *st
 		ReadHeaderTimeout: 10 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}
-	if err := startSync(ctx, cfg, hall); err != nil {
+	if err := startSync(ctx, stdout, cfg, hall); err != nil {
 		ln.Close()
 		return err
 	}
@@ -180,20 +211,31 @@ func serveHub(ctx context.Context, stdout io.Writer, cfg config.Config, hall *st
 }
 
 // startSync starts the worker that pushes the hall's events to the centre and pulls the centre's
-// changes, when the configuration names a centre. It runs until ctx ends and never blocks the hub.
-func startSync(ctx context.Context, cfg config.Config, hall *store.Hall) error {
-	if cfg.Centre.SyncURL == "" {
-		slog.Info("no centre configured; records stay in the hall until centre.sync_url is set")
-		return nil
-	}
-	if cfg.Centre.Token == "" {
-		// The hall must keep working: queue now, sync once the installer sets the token.
-		slog.Warn("centre.sync_url is set but centre.token is empty; records stay in the hall until the site token is configured (fengqiao-center site add)")
-		return nil
+// changes, when the configuration names a centre. It runs until ctx ends and never blocks the hub,
+// except once after a restore or with --recover: the hall first takes back from the centre the
+// events it lacks (hallsync.Worker.Recover), since events it issued before would clash with them.
+func startSync(ctx context.Context, stdout io.Writer, cfg config.Config, hall *store.Hall) error {
+	if cfg.Centre.SyncURL == "" || cfg.Centre.Token == "" {
+		if cfg.Centre.SyncURL == "" {
+			slog.Info("no centre configured; records stay in the hall until centre.sync_url is set")
+		} else {
+			// The hall must keep working: queue now, sync once the installer sets the token.
+			slog.Warn("centre.sync_url is set but centre.token is empty; records stay in the hall until the site token is configured (fengqiao-center site add)")
+		}
+		return endRecoveryAlone(ctx, hall)
 	}
 	w, err := hallsync.New(hall, hallsync.Config{BaseURL: cfg.Centre.SyncURL, Token: cfg.Centre.Token})
 	if err != nil {
 		return fmt.Errorf("sync to the centre: %w", err)
+	}
+	if r, err := hall.DB().Recovery(ctx); err != nil {
+		return err
+	} else if r.Pending {
+		slog.Info("restored or rebuilt database: recovering the hall's events from the centre before serving", "after", r.After)
+		fmt.Fprintf(stdout, "fengqiao hub: recovering the hall's records after event %d from %s …\n", r.After, cfg.Centre.SyncURL)
+		if err := w.RecoverUntilDone(ctx); err != nil {
+			return fmt.Errorf("recover from the centre: %w", err)
+		}
 	}
 	go func() {
 		if err := w.Run(ctx); err != nil && ctx.Err() == nil {
@@ -201,4 +243,15 @@ func startSync(ctx context.Context, cfg config.Config, hall *store.Hall) error {
 		}
 	}()
 	return nil
+}
+
+// endRecoveryAlone ends a pending recovery of a hall with no centre to recover from: what it
+// holds is all there is.
+func endRecoveryAlone(ctx context.Context, hall *store.Hall) error {
+	r, err := hall.DB().Recovery(ctx)
+	if err != nil || !r.Pending {
+		return err
+	}
+	slog.Warn("restored database but no centre configured: nothing to recover", "after", r.After)
+	return hall.FinishRecovery(ctx, r.After, nil, nil)
 }

@@ -80,4 +80,10 @@ func printSyncStatus(w io.Writer, st hallsync.Status) {
 	if st.LastError != "" && st.LastErrorAt != nil {
 		fmt.Fprintf(w, "last error:     %s (%s)\n", st.LastError, st.LastErrorAt.Local().Format(time.DateTime))
 	}
+	if st.Recovering {
+		fmt.Fprintln(w, "recovery:       pending: the hub takes the hall's records back from the centre when it starts")
+	}
+	if st.Lost > 0 {
+		fmt.Fprintf(w, "lost:           %d 条记录在恢复备份时丢失 (events a client saw that never reached the centre)\n", st.Lost)
+	}
 }

@@ -417,6 +417,14 @@ func (d *Doctor) checkSync(ctx context.Context, db *store.DB) Result {
 	}
 	lag := orDefault(d.MaxSyncLag, 15*time.Minute)
 	switch {
+	case st.Recovering:
+		return warn(CheckSync, "restored database: the hub has not yet taken back its records from the centre",
+			"启动 fengqiao-hub 并确认能连到中心：恢复完成前大厅不会开始服务。",
+			"Start fengqiao-hub and make sure it reaches the centre: the hall serves once the recovery is done.")
+	case st.Lost > 0:
+		return warn(CheckSync, fmt.Sprintf("%d record(s) made after the last backup never reached the centre and were lost in the restore", st.Lost),
+			"请核对当天纸质记录，补登丢失的登记；票号不会重复发放。",
+			"Check the day's paper records and register the lost visits again; ticket numbers are not issued twice.")
 	case st.Backlog == 0 && st.LastSuccess == nil:
 		return ok(CheckSync, "nothing to send to the centre yet")
 	case st.Backlog == 0:

@@ -45,6 +45,7 @@ func (w *Worker) call(ctx context.Context, method, path string, query url.Values
 	}
 	req.Header.Set("Authorization", "Bearer "+w.cfg.Token)
 	req.Header.Set("Accept", "application/json")
+	req.Header.Set(epochHeader, w.db.Epoch())
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}

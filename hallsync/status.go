@@ -16,6 +16,8 @@ type Status struct {
 	LastSuccess   *time.Time    // end of the last exchange that succeeded
 	LastError     string        // the last failure since then, if any
 	LastErrorAt   *time.Time
+	Recovering    bool  // a restored or rebuilt hall still taking its events back from the centre
+	Lost          int64 // events a client saw that never reached the centre, lost in a restore
 }
 
 // Status returns the worker's status.
@@ -30,7 +32,7 @@ func ReadStatus(ctx context.Context, db *store.DB, now time.Time) (Status, error
 		return Status{}, err
 	}
 	s := Status{Backlog: st.Backlog, Pushed: st.Pushed, Pulled: st.Pulled, LastSuccess: st.LastSuccess,
-		LastError: st.LastError, LastErrorAt: st.LastErrorAt}
+		LastError: st.LastError, LastErrorAt: st.LastErrorAt, Recovering: st.Recovering, Lost: st.Lost}
 	if st.OldestPending != nil {
 		s.OldestPending = max(0, now.Sub(*st.OldestPending))
 	}

@@ -166,6 +166,13 @@ func (w *Worker) push(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if st.Recovering {
+		return errors.New("push: the hall has not yet recovered its events from the centre (restore or --recover)")
+	}
+	rec, err := w.db.Recovery(ctx)
+	if err != nil {
+		return err
+	}
 	from := st.Pushed
 	for {
 		rows, err := w.db.Outbox(ctx, from, w.cfg.BatchSize)
@@ -177,7 +184,7 @@ func (w *Worker) push(ctx context.Context) error {
 		}
 		var reply wire.PushReply
 		if err := w.call(ctx, http.MethodPost, "/api/v1/sync/events", nil,
-			wire.PushRequest{Events: toEvents(rows)}, &reply); err != nil {
+			wire.PushRequest{Events: toEvents(rows), Epoch: w.db.Epoch(), RecoveredThrough: rec.RecoveredThrough}, &reply); err != nil {
 			return err
 		}
 		last := rows[len(rows)-1].ID
@@ -231,7 +238,12 @@ func (w *Worker) pull(ctx context.Context) error {
 			if ch.Seq != st.Pulled+1 {
 				return fmt.Errorf("pull: the centre sent change %d after %d", ch.Seq, st.Pulled)
 			}
-			outcome, err := w.apply(ctx, ch)
+			// A change recorded as handled (recovered: its echo came back with the hall's events)
+			// is not applied again.
+			outcome, err := w.db.PulledOutcome(ctx, ch.Seq)
+			if err == nil && outcome == "" {
+				outcome, err = w.apply(ctx, ch)
+			}
 			if err != nil {
 				return err
 			}

@@ -404,6 +404,24 @@ type eventLog interface {
 	LastEventID(ctx context.Context) (int64, error)
 }
 
+// clientSeen is what a restored hall does with a client's Last-Event-ID of an earlier epoch:
+// store.Hall counts the events the client saw that never reached the centre as lost, and keeps
+// their ticket numbers from being issued again.
+type clientSeen interface {
+	NoteClientSeen(ctx context.Context, epoch string, id int64) error
+}
+
+func (s *Server) noteClientSeen(r *http.Request, epoch, id string) {
+	n, err := strconv.ParseInt(id, 10, 64)
+	cs, ok := s.hall.(clientSeen)
+	if err != nil || !ok {
+		return
+	}
+	if err := cs.NoteClientSeen(r.Context(), epoch, n); err != nil {
+		s.log.WarnContext(r.Context(), "record a client's last event", "err", err)
+	}
+}
+
 // resumeAfter works out where a client's stream resumes: after the event id it last saw (the
 // Last-Event-ID header or ?after=). It returns reset when the id cannot be resumed from — another
 // epoch, unreadable, or beyond the newest event — and the stream then starts at the newest event.
@@ -427,6 +445,7 @@ func (s *Server) resumeAfter(r *http.Request) (after int64, reset bool, err erro
 	num := v // a plain id, from before epochs: accepted for one release
 	if epoch, id, found := strings.Cut(v, "-"); found {
 		if epoch != log.Epoch() {
+			s.noteClientSeen(r, epoch, id)
 			return newest, true, nil
 		}
 		num = id

@@ -14,6 +14,9 @@ type SyncState struct {
 	OldestPending float64    `json:"oldest_pending"` // age of the oldest of them, in seconds
 	LastSuccess   *time.Time `json:"last_success,omitempty"`
 	LastError     string     `json:"last_error,omitempty"`
+	// Lost counts events that never reached the centre and were lost when the hall's database was
+	// restored or rebuilt (a client had seen them): staff are told, since their records are gone.
+	Lost int64 `json:"lost,omitempty"`
 	// Stale is true when the backlog is old enough for staff to be told (older than StaleAfter).
 	Stale bool `json:"stale"`
 }

@@ -111,8 +111,26 @@ func checkFile(ctx context.Context, path string) error {
 
 // Restore replaces the database file at dbPath with the backup at from. The hall must be stopped.
 // The backup is checked first; the database it replaces is kept beside it as
-// <dbPath>.before-restore-<time>.
+// <dbPath>.before-restore-<time>. The restored database starts a new epoch and is marked to
+// recover from the centre, on the hub's next start, the events it had pushed beyond the backup
+// (StartRecovery).
 func Restore(ctx context.Context, from, dbPath string) (kept string, err error) {
+	kept, err = restoreFile(ctx, from, dbPath)
+	if err != nil {
+		return kept, err
+	}
+	db, err := Open(ctx, dbPath)
+	if err != nil {
+		return kept, fmt.Errorf("restore: open the restored database: %w", err)
+	}
+	defer db.Close()
+	if err := db.StartRecovery(ctx); err != nil {
+		return kept, fmt.Errorf("restore: %w", err)
+	}
+	return kept, nil
+}
+
+func restoreFile(ctx context.Context, from, dbPath string) (kept string, err error) {
 	if err := checkFile(ctx, from); err != nil {
 		return "", fmt.Errorf("restore: %s is not a usable backup: %w", from, err)
 	}

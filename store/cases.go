@@ -22,12 +22,14 @@ func readCase(ctx context.Context, q queryer, where string, args ...any) (app.Ca
 	var opened, updated int64
 	var closed sql.NullInt64
 	var idNumber, name, phone sql.NullString
+	var masked app.MaskedVisitor
 	err := q.QueryRowContext(ctx, `SELECT c.id, c.code, c.service, c.category, c.status, c.owner, c.unit, c.level,
 		c.handling, c.department, c.summary, c.result, c.follow_up_on, c.opened_at, c.updated_at, c.closed_at,
-		v.id_number, v.name, v.phone
+		v.id_number, v.name, v.phone, c.masked_name, c.masked_id_number, c.masked_phone
 		FROM cases c LEFT JOIN visitors v ON v.id = c.visitor_id WHERE `+where, args...).Scan(
 		&id, &c.Code, &c.Service, &c.Category, &status, &c.Owner, &c.Unit, &c.Level, &c.Handling, &c.Department,
-		&c.Summary, &result, &c.FollowUpOn, &opened, &updated, &closed, &idNumber, &name, &phone)
+		&c.Summary, &result, &c.FollowUpOn, &opened, &updated, &closed, &idNumber, &name, &phone,
+		&masked.Name, &masked.IDNumber, &masked.Phone)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, 0, app.Errorf(app.ENOTFOUND, "no such case")
 	}
@@ -39,6 +41,8 @@ func readCase(ctx context.Context, q queryer, where string, args ...any) (app.Ca
 	if idNumber.Valid {
 		m := app.Visitor{IDNumber: idNumber.String, Name: name.String, Phone: phone.String}.Masked()
 		c.Visitor = &m
+	} else if masked != (app.MaskedVisitor{}) {
+		c.Visitor = &masked // recovered after the centre's retention removed the identity
 	}
 	rows, err := q.QueryContext(ctx, "SELECT at, kind, status, note, by FROM case_entries WHERE case_id = ? ORDER BY id", id)
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // SQLite driver
@@ -35,8 +36,11 @@ type DB struct {
 	ckpt  *sql.DB // one connection that checkpoints the WAL in the background
 	lock  *os.File
 	epoch string
-	stop  context.CancelFunc
-	done  chan struct{}
+	// recovering is set while the database must take its events back from the centre
+	// (StartRecovery until FinishRecovery): the hall refuses changes meanwhile.
+	recovering atomic.Bool
+	stop       context.CancelFunc
+	done       chan struct{}
 }
 
 // Open opens (creating if needed) the database at path and brings its schema up to date.
@@ -108,6 +112,13 @@ func Open(ctx context.Context, path string) (_ *DB, err error) {
 		db.Close()
 		return nil, fmt.Errorf("read epoch: %w", err)
 	}
+	var pending int
+	if err := db.read.QueryRowContext(ctx, "SELECT count(*) FROM hall_meta WHERE key = 'recover_after'").Scan(&pending); err != nil {
+		close(db.done)
+		db.Close()
+		return nil, fmt.Errorf("read recovery state: %w", err)
+	}
+	db.recovering.Store(pending > 0)
 	bg, stop := context.WithCancel(context.Background())
 	db.stop = stop
 	go db.checkpointLoop(bg)

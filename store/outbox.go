@@ -60,6 +60,9 @@ type SyncState struct {
 	LastSuccess   *time.Time // end of the last exchange that succeeded
 	LastError     string     // the last failure, cleared by a success
 	LastErrorAt   *time.Time
+	Epoch         string // this database's epoch
+	Recovering    bool   // a restored or rebuilt hall still recovering its events from the centre
+	Lost          int64  // events a client saw that never reached the centre (lost in a restore)
 }
 
 // SyncState reads the sync cursor and the outbox backlog.
@@ -73,6 +76,11 @@ func (db *DB) SyncState(ctx context.Context) (SyncState, error) {
 		return s, fmt.Errorf("read sync state: %w", err)
 	}
 	s.LastSuccess, s.LastErrorAt, s.OldestPending = fromMicros(success), fromMicros(errAt), fromMicros(oldest)
+	r, err := db.Recovery(ctx)
+	if err != nil {
+		return s, fmt.Errorf("read sync state: %w", err)
+	}
+	s.Epoch, s.Recovering, s.Lost = db.epoch, r.Pending, r.Lost
 	return s, nil
 }
 

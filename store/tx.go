@@ -51,6 +51,9 @@ const IdempotencyRetention = 24 * time.Hour
 // act twice.
 func write[T any](h *Hall, ctx context.Context, scope string, fn func(t *txn) (T, error)) (T, error) {
 	var zero T
+	if h.db.recovering.Load() {
+		return zero, app.Errorf(app.EUNAVAILABLE, "the hall is taking its records back from the centre after a restore; try again shortly")
+	}
 	idem := app.Idempotency(ctx)
 	key := idem.Key
 	tx, err := h.db.write.BeginTx(ctx, nil)

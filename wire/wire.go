@@ -29,6 +29,37 @@ type Event struct {
 // PushRequest is the body of POST /api/v1/sync/events.
 type PushRequest struct {
 	Events []Event `json:"events"`
+	// Epoch names the hall database's event log (a restore or a new disk starts a new one). The
+	// centre records every epoch of a site and refuses (409 EpochBehind) events of one epoch whose
+	// ids it applied under another, so a restored hall's new events are never taken for duplicates.
+	Epoch string `json:"epoch,omitempty"`
+	// RecoveredThrough is the id up to which this epoch's log is the one the centre holds: what the
+	// hall took back from the centre (GET /api/v1/sync/recover) after a restore or a lost disk.
+	RecoveredThrough int64 `json:"recovered_through,omitempty"`
+}
+
+// EpochBehind is the error code (409) of a push whose events overlap ids the centre applied under
+// another epoch of the same site: the hall was restored and must first recover what it lacks.
+const EpochBehind = "epoch_behind"
+
+// RecoverReply is the body of the reply to GET /api/v1/sync/recover?after=ID&pulled=SEQ: the
+// site's own events after ID, as the centre received them, for a restored or rebuilt hall to
+// take back.
+type RecoverReply struct {
+	// Events are the site's events after the id asked for, in id order, at most the limit asked.
+	// Private carries the identity the centre holds for a case's first event; it is absent when
+	// retention removed it (the body still carries the masked visitor).
+	Events []Event `json:"events"`
+	// AppliedThrough is the site's high-water mark: recovery is complete once the hall holds every
+	// event up to it.
+	AppliedThrough int64 `json:"applied_through"`
+	// Epochs are the epochs the site has pushed under, oldest first: ids a client reports from any
+	// of them count in the hall's numbering.
+	Epochs []string `json:"epochs"`
+	// Echoed are the sequence numbers above the pulled one asked for whose change the hall had
+	// already applied and logged (its echo is among the events): the hall must not apply them
+	// again.
+	Echoed []int64 `json:"echoed"`
 }
 
 // PushReply tells the hall how far the centre got.

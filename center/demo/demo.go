@@ -111,7 +111,7 @@ func Build(ctx context.Context, st center.WebStore, now time.Time, seed uint64) 
 		events := h.events()
 		for start := 0; start < len(events); start += wire.MaxBatch {
 			batch := events[start:min(start+wire.MaxBatch, len(events))]
-			if _, err := st.ApplyBatch(ctx, site.ID, batch); err != nil {
+			if _, err := st.ApplyBatch(ctx, site.ID, wire.PushRequest{Events: batch}); err != nil {
 				return sum, fmt.Errorf("demo: push %s: %w", spec.Name, err)
 			}
 		}

@@ -15,8 +15,9 @@ import (
 // tickets, stores them raw with their outcome, and moves the mark, all in one transaction. Events
 // at or below the mark are duplicates and are skipped; events past a gap wait for the hall to
 // resend them after the reply. Either way the reply's AppliedThrough is where the hall resumes.
-func (s *Store) ApplyBatch(ctx context.Context, siteID int64, events []wire.Event) (wire.PushReply, error) {
-	decoded, err := center.Decode(events)
+// Events that overlap ids applied under another epoch of the site are refused (checkEpoch).
+func (s *Store) ApplyBatch(ctx context.Context, siteID int64, req wire.PushRequest) (wire.PushReply, error) {
+	decoded, err := center.Decode(req.Events)
 	if err != nil {
 		return wire.PushReply{}, err
 	}
@@ -24,6 +25,9 @@ func (s *Store) ApplyBatch(ctx context.Context, siteID int64, events []wire.Even
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		hwm, err := s.lockSite(ctx, tx, siteID)
 		if err != nil {
+			return err
+		}
+		if err := s.checkEpoch(ctx, tx, siteID, hwm, req); err != nil {
 			return err
 		}
 		reply = wire.PushReply{AppliedThrough: hwm}
@@ -44,7 +48,7 @@ func (s *Store) ApplyBatch(ctx context.Context, siteID int64, events []wire.Even
 		var refused [][]any
 		for i, d := range run {
 			outcome, reason := p.Apply(d)
-			raw[i] = []any{siteID, d.ID, micros(d.At), d.Kind, string(d.Event.Body), outcome, reason, now}
+			raw[i] = []any{siteID, d.ID, micros(d.At), d.Kind, string(d.Event.Body), outcome, reason, now, req.Epoch}
 			if outcome == center.OutcomeRefused {
 				refused = append(refused, []any{siteID, d.ID, d.Kind, reason, now})
 			}
@@ -65,7 +69,7 @@ func (s *Store) ApplyBatch(ctx context.Context, siteID int64, events []wire.Even
 		if err := s.writeRatings(ctx, tx, p.Ratings); err != nil {
 			return err
 		}
-		if err := s.insertRows(ctx, tx, "INSERT INTO events (site_id, event_id, at, kind, body, outcome, reason, received_at)",
+		if err := s.insertRows(ctx, tx, "INSERT INTO events (site_id, event_id, at, kind, body, outcome, reason, received_at, epoch)",
 			"", raw); err != nil {
 			return dbErr("store events", err)
 		}

@@ -88,7 +88,7 @@ func TestApplyBatch(t *testing.T) {
 		h := busyHall(t)
 		site := addSite(t, s, "城关镇")
 		evs := centertest.Outbox(t, h.DB(), 0)
-		reply := try(s.ApplyBatch(ctx, site.ID, evs)).must(t)
+		reply := try(s.ApplyBatch(ctx, site.ID, wire.PushRequest{Events: evs})).must(t)
 		last := evs[len(evs)-1].ID
 		if reply.AppliedThrough != last || reply.Applied != len(evs) {
 			t.Fatalf("reply = %+v, want through %d, %d applied", reply, last, len(evs))
@@ -134,7 +134,7 @@ func TestDuplicateAndReorderedBatches(t *testing.T) {
 				evs := centertest.Outbox(t, h.DB(), 0)
 				for _, r := range tt.order {
 					batch := evs[min(r[0], len(evs)):min(r[1], len(evs))]
-					reply := try(s.ApplyBatch(ctx, site.ID, batch)).must(t)
+					reply := try(s.ApplyBatch(ctx, site.ID, wire.PushRequest{Events: batch})).must(t)
 					if len(batch) > 0 && reply.AppliedThrough >= batch[0].ID-1 && reply.AppliedThrough < batch[len(batch)-1].ID {
 						t.Fatalf("batch %v: applied through %d, want the whole contiguous batch", r, reply.AppliedThrough)
 					}
@@ -188,7 +188,7 @@ func TestMalformedBatchIsRefusedWhole(t *testing.T) {
 			forEachBackend(t, func(t *testing.T, s *sqlstore.Store) {
 				h := busyHall(t)
 				site := addSite(t, s, "城关镇")
-				_, err := s.ApplyBatch(context.Background(), site.ID, tt.spoil(centertest.Outbox(t, h.DB(), 0)))
+				_, err := s.ApplyBatch(context.Background(), site.ID, wire.PushRequest{Events: tt.spoil(centertest.Outbox(t, h.DB(), 0))})
 				if app.ErrorCode(err) != app.EINVALID {
 					t.Fatalf("err = %v, want %s", err, app.EINVALID)
 				}
@@ -231,7 +231,7 @@ func TestOwnershipAndEscalation(t *testing.T) {
 
 		// A status change from the hall of a case the centre owns is kept but refused.
 		forged := forgeChange(t, h, code, app.CaseClosed)
-		reply := try(s.ApplyBatch(ctx, site.ID, []wire.Event{forged})).must(t)
+		reply := try(s.ApplyBatch(ctx, site.ID, wire.PushRequest{Events: []wire.Event{forged}})).must(t)
 		if reply.Applied != 1 {
 			t.Fatalf("reply = %+v", reply)
 		}
@@ -353,7 +353,7 @@ func TestReopenKeepsSchema(t *testing.T) {
 func push(t *testing.T, s *sqlstore.Store, site center.Site, h *store.Hall) {
 	t.Helper()
 	evs := centertest.Outbox(t, h.DB(), 0)
-	reply := try(s.ApplyBatch(context.Background(), site.ID, evs)).must(t)
+	reply := try(s.ApplyBatch(context.Background(), site.ID, wire.PushRequest{Events: evs})).must(t)
 	if want := evs[len(evs)-1].ID; reply.AppliedThrough != want {
 		t.Fatalf("applied through %d, want %d", reply.AppliedThrough, want)
 	}
