@@ -19,6 +19,8 @@ import (
 	"fengqiao/app"
 	"fengqiao/center/centertest"
 	"fengqiao/center/sqlstore"
+
+	"golang.org/x/crypto/bcrypt"
 )
 
 // These tests run the real binaries: fengqiao-center serving a centre database and fengqiao hub
@@ -125,7 +127,18 @@ func runScenario(t *testing.T, bin, dsn, mode string) {
 
 func (w *world) writeConfig(token string) {
 	w.cfg = filepath.Join(w.dir, "fengqiao.toml")
+	pin, err := bcrypt.GenerateFromPassword([]byte("86420"), bcrypt.MinCost)
+	if err != nil {
+		w.t.Fatal(err)
+	}
 	conf := fmt.Sprintf(`data_dir = %q
+[hall]
+code = "330681201"
+[[staff]]
+name = "张三"
+pin_hash = %q
+[kiosk]
+staff_pin_hash = %[2]q
 [queue]
 per_id_limit = -1
 [hub]
@@ -138,8 +151,9 @@ role = "window"
 token = %q
 [centre]
 sync_url = %q
+public_url = %[6]q
 token = %q
-`, filepath.Join(w.dir, "data"), strings.TrimPrefix(w.hubURL, "http://"), kioskToken, windowToken, w.centreURL, token)
+`, filepath.Join(w.dir, "data"), pin, strings.TrimPrefix(w.hubURL, "http://"), kioskToken, windowToken, w.centreURL, token)
 	if err := os.WriteFile(w.cfg, []byte(conf), 0o600); err != nil {
 		w.t.Fatal(err)
 	}
