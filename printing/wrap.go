@@ -20,8 +20,8 @@ type cell struct {
 // breakLines returns the index of the first cell of each line when cells are set in lines no
 // wider than max. It breaks between any two characters (Chinese text breaks anywhere), except:
 //   - a line never starts with a character of noLineStart nor ends with one of noLineEnd: the
-//     character before the break moves down to the next line, or, when that would empty the
-//     line, the punctuation hangs past the margin (it stays on the line above);
+//     character before the marks moves down to the next line with them, or, when that would
+//     empty the line, the marks hang past the margin (they stay on the line above);
 //   - the last line of several never holds a single character when the line above can give it
 //     one more without breaking the first rule.
 //
@@ -34,17 +34,15 @@ func breakLines(cells []cell, max float64) []int {
 			w += c.width
 			continue
 		}
-		b := i
-		switch {
-		case strings.ContainsRune(noLineStart, c.r):
-			// Move the character before down with it, if the line keeps something; else hang.
-			if b-1 > starts[len(starts)-1] && !strings.ContainsRune(noLineStart, cells[b-1].r) {
-				b--
-			} else {
-				w += c.width
-				continue
-			}
-		case strings.ContainsRune(noLineEnd, cells[b-1].r) && b-1 > starts[len(starts)-1]:
+		b, start := i, starts[len(starts)-1]
+		for b > start+1 && strings.ContainsRune(noLineStart, cells[b].r) {
+			b-- // move the characters before the marks down with them
+		}
+		if strings.ContainsRune(noLineStart, cells[b].r) {
+			w += c.width // nothing left to move down: the marks hang
+			continue
+		}
+		if b-1 > start && strings.ContainsRune(noLineEnd, cells[b-1].r) {
 			b--
 		}
 		starts = append(starts, b)
