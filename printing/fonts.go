@@ -5,7 +5,7 @@ import (
 	"log/slog"
 	"unicode"
 
-	"fengqiao/printing/internal/ttftrim"
+	"fengqiao/assets/truetype"
 
 	"golang.org/x/image/font/sfnt"
 )
@@ -22,22 +22,22 @@ const (
 
 // fontSet is the receipt fonts, parsed once, in order of preference.
 type fontSet struct {
-	sfnt []*sfnt.Font    // for coverage and raster drawing
-	trim []*ttftrim.Font // for per-document cut-downs handed to gofpdf
+	sfnt []*sfnt.Font     // for coverage and raster drawing
+	trim []*truetype.Font // for per-document cut-downs handed to gofpdf
 }
 
 func newFontSet(ttfs ...[]byte) (*fontSet, error) {
 	if len(ttfs) == 0 {
 		return nil, fmt.Errorf("no fonts")
 	}
-	fs := &fontSet{sfnt: make([]*sfnt.Font, len(ttfs)), trim: make([]*ttftrim.Font, len(ttfs))}
+	fs := &fontSet{sfnt: make([]*sfnt.Font, len(ttfs)), trim: make([]*truetype.Font, len(ttfs))}
 	for i, b := range ttfs {
 		f, err := sfnt.Parse(b)
 		if err != nil {
 			return nil, fmt.Errorf("parse font %d: %w", i, err)
 		}
 		fs.sfnt[i] = f
-		if fs.trim[i], err = ttftrim.Parse(b); err != nil {
+		if fs.trim[i], err = truetype.Parse(b); err != nil {
 			return nil, fmt.Errorf("parse font %d: %w", i, err)
 		}
 	}
