@@ -71,7 +71,7 @@ func runKiosk(ctx context.Context, stdout io.Writer, o kioskOptions) error {
 	}
 
 	opts := kioskScreenOptions(ctx, cfg, hall)
-	p, err := kiosk.OpenPrinter(kiosk.PrinterConfig{Spec: cfg.Devices.Printer, Paper: cfg.Devices.Paper, QR: cfg.Devices.QR, Cut: cfg.Devices.Cut})
+	p, err := kiosk.OpenPrinter(kiosk.PrinterConfig{Spec: cfg.Devices.Printer, Paper: cfg.Devices.Paper, QR: cfg.Devices.QR, Cut: cfg.Devices.Cut, HallPhone: cfg.Hall.Phone})
 	switch {
 	case errors.Is(err, kiosk.ErrNoPrinter):
 		slog.Warn("kiosk: no printer configured; tickets are shown on screen only")

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -53,7 +54,7 @@ func runWindow(ctx context.Context, o windowOptions) error {
 	if spec == "" {
 		spec = cfg.Devices.Printer
 	}
-	print, err := receiptPrinter(spec, cfg.Devices.Paper)
+	print, err := receiptPrinter(spec, cfg.Devices.Paper, cfg.Hall.Phone)
 	if err != nil {
 		return err
 	}
@@ -76,8 +77,20 @@ func runWindow(ctx context.Context, o windowOptions) error {
 }
 
 // receiptPrinter returns a function printing reprinted receipts to spec: "pdf:FOLDER",
-// "cups:QUEUE", "device:PATH", "serial:PORT" or "tcp:HOST:PORT"; nil for "".
-func receiptPrinter(spec string, paperMM int) (func(context.Context, printing.Receipt) error, error) {
+// "cups:QUEUE", "device:PATH", "serial:PORT" or "tcp:HOST:PORT"; nil for "". Receipts without a
+// hall phone get hallPhone, the configuration's [hall] phone.
+func receiptPrinter(spec string, paperMM int, hallPhone string) (func(context.Context, printing.Receipt) error, error) {
+	print, err := openReceiptPrinter(spec, paperMM)
+	if print == nil || err != nil {
+		return print, err
+	}
+	return func(ctx context.Context, r printing.Receipt) error {
+		r.HallPhone = cmp.Or(r.HallPhone, hallPhone)
+		return print(ctx, r)
+	}, nil
+}
+
+func openReceiptPrinter(spec string, paperMM int) (func(context.Context, printing.Receipt) error, error) {
 	if spec == "" {
 		return nil, nil
 	}

@@ -1,6 +1,7 @@
 package kiosk
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -32,6 +33,8 @@ type PrinterConfig struct {
 	QR    string // native or raster
 	Cut   string // full, partial or none
 	Baud  int    // serial printers
+	// HallPhone is the hall's telephone ([hall] phone), printed on receipts that carry none.
+	HallPhone string
 }
 
 // OpenPrinter returns the printer a spec names.
@@ -48,7 +51,7 @@ func OpenPrinter(cfg PrinterConfig) (Printer, error) {
 		paper = printing.Paper58
 	}
 	if kind == "pdf" {
-		return &PDFFolder{Dir: arg, Paper: paper}, nil
+		return &PDFFolder{Dir: arg, Paper: paper, HallPhone: cfg.HallPhone}, nil
 	}
 	qr, err := printing.ParseQRMode(orDefault(cfg.QR, "native"))
 	if err != nil {
@@ -58,7 +61,7 @@ func OpenPrinter(cfg PrinterConfig) (Printer, error) {
 	if err != nil {
 		return nil, err
 	}
-	dp := &DevicePrinter{Paper: paper, Options: printing.ESCPOSOptions{Paper: paper, QR: qr, Cut: cut}}
+	dp := &DevicePrinter{Paper: paper, Options: printing.ESCPOSOptions{Paper: paper, QR: qr, Cut: cut}, HallPhone: cfg.HallPhone}
 	switch kind {
 	case "cups":
 		dp.P, dp.PDF = &printer.CUPS{Queue: arg}, true
@@ -87,6 +90,8 @@ type DevicePrinter struct {
 	PDF     bool // send a PDF (CUPS) rather than ESC/POS
 	Paper   printing.Paper
 	Options printing.ESCPOSOptions
+	// HallPhone is printed on receipts that carry no hall phone.
+	HallPhone string
 }
 
 // PrintReceipt implements Printer.
@@ -102,6 +107,7 @@ func (d *DevicePrinter) PrintReceipt(ctx context.Context, r printing.Receipt) er
 	if err != nil {
 		return err
 	}
+	r.HallPhone = cmp.Or(r.HallPhone, d.HallPhone)
 	job := printer.Job{Title: "Fengqiao receipt " + r.Ticket}
 	if d.PDF {
 		job.Format = printer.FormatPDF
@@ -119,8 +125,9 @@ func (d *DevicePrinter) PrintReceipt(ctx context.Context, r printing.Receipt) er
 // PDFFolder "prints" receipts as PDF files into a folder (the demo, or a hall without a printer
 // that wants a record). The file name holds the day and number only, never personal data.
 type PDFFolder struct {
-	Dir   string
-	Paper printing.Paper
+	Dir       string
+	Paper     printing.Paper
+	HallPhone string // printed on receipts that carry no hall phone
 	// OutOfPaper simulates an empty roll (the demo's 模拟设备 panel).
 	OutOfPaper atomic.Bool
 	last       atomic.Value // string: the last file written
@@ -135,6 +142,7 @@ func (p *PDFFolder) PrintReceipt(_ context.Context, r printing.Receipt) error {
 	if err != nil {
 		return err
 	}
+	r.HallPhone = cmp.Or(r.HallPhone, p.HallPhone)
 	data, err := rd.PDF(r, p.Paper)
 	if err != nil {
 		return err

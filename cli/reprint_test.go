@@ -1,0 +1,40 @@
+package cli
+
+import (
+	"context"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fengqiao/printing"
+)
+
+// TestReceiptPrinterHallPhone checks that the console's reprints carry the configured hall phone.
+func TestReceiptPrinterHallPhone(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skipf("pdftotext not installed (poppler-utils): %v", err)
+	}
+	dir := t.TempDir()
+	print, err := receiptPrinter("pdf:"+dir, 58, "0575-87000000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := sampleReceipt("https://zz.example.gov.cn", true)
+	r.Issued = time.Date(2025, 3, 14, 9, 26, 0, 0, time.UTC)
+	if err := print(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "*.pdf"))
+	if err != nil || len(files) != 1 {
+		t.Fatalf("files %v, %v", files, err)
+	}
+	out, err := exec.Command("pdftotext", "-enc", "UTF-8", files[0], "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if flat := strings.Join(strings.Fields(string(out)), " "); !strings.Contains(flat, printing.PhoneLabel+" 0575-87000000") {
+		t.Errorf("reprint lacks the hall phone:\n%s", out)
+	}
+}
