@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"testing"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
@@ -47,6 +48,26 @@ func dark(c color.Color) bool {
 	g := color.GrayModel.Convert(c).(color.Gray)
 	_, _, _, a := c.RGBA()
 	return a > 0x8000 && g.Y < 0x80
+}
+
+// Lines returns the bands of rows of img that hold ink, top to bottom, as [start, end) pairs:
+// on a page of text, its lines.
+func Lines(img image.Image) [][2]int {
+	var bands [][2]int
+	in := false
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		inked := Ink(img, image.Rect(b.Min.X, y, b.Max.X, y+1)).Rect.Dy() > 0
+		switch {
+		case inked && !in:
+			bands, in = append(bands, [2]int{y, y + 1}), true
+		case inked:
+			bands[len(bands)-1][1] = y + 1
+		default:
+			in = false
+		}
+	}
+	return bands
 }
 
 // Reference renders r from f at px pixels per em, black on white, and returns its ink.
@@ -123,4 +144,23 @@ func PDFPage(pdf []byte, dpi int) (image.Image, error) {
 	}
 	defer f.Close()
 	return png.Decode(f)
+}
+
+// MaxBoxLike is the most a real glyph may look like a missing-glyph Box: even a square
+// character such as 口 scores under it, as its strokes are not a box's thin frame.
+const MaxBoxLike = 0.3
+
+// WantGlyph fails t unless got, the ink of what, is at least min like ref and at most MaxBoxLike
+// like a box of ref's size. min depends on the resolution: 0.6 from 100 pixels per em, 0.5 at 50.
+func WantGlyph(t testing.TB, what string, got, ref *image.Alpha, min float64) {
+	t.Helper()
+	box := Box(ref.Rect.Dx(), ref.Rect.Dy(), max(2, ref.Rect.Dx()/16))
+	like, boxy := Similarity(got, ref), Similarity(got, box)
+	t.Logf("%s is %.2f like the reference glyph, %.2f like a box", what, like, boxy)
+	if like < min {
+		t.Errorf("%s is %.2f like the reference glyph, want ≥ %.2f", what, like, min)
+	}
+	if boxy > MaxBoxLike {
+		t.Errorf("%s is %.2f like a missing-glyph box, want ≤ %.2f", what, boxy, MaxBoxLike)
+	}
 }

@@ -197,8 +197,8 @@ func (w *Writer) rasterise(k glyphKey) glyphImage {
 // Cell draws s like gofpdf's CellFormat (border, ln, align "L", "C" or "R", fill) at pt points,
 // with font fallback; text the first face draws whole goes through CellFormat itself.
 func (w *Writer) Cell(width, height float64, s string, pt float64, border string, ln int, align string, fill bool) {
+	w.pdf.SetFont(w.faces[0].Family, "", pt)
 	if w.Plain(s) {
-		w.pdf.SetFont(w.faces[0].Family, "", pt)
 		w.pdf.CellFormat(width, height, s, border, ln, align, fill, 0, "")
 		return
 	}
