@@ -49,8 +49,8 @@ func ServiceColour(i int) color.NRGBA { return serviceColours[i%len(serviceColou
 // fonts for rare name characters, assets.FallbackFont (CJK Extension A) and assets.RareFont
 // (Extensions B–F). A Fyne theme gives one font per text style, and Fyne falls back only to its
 // own Latin font and the system's fonts, which a Windows hall may lack for 䶮 or 𠮷: so the fonts
-// are joined into one, once, on first use (about 0.1 s; the font is 7 MB). Should the merge fail, the screens
-// use assets.CJKFont alone.
+// are joined into one, once, on first use (about 0.1 s; the font is 7 MB). Should the merge
+// fail, the screens use assets.CJKFont alone.
 func Font() fyne.Resource { return merged() }
 
 var merged = sync.OnceValue(func() fyne.Resource {
