@@ -9,9 +9,11 @@ import (
 
 	"github.com/jung-kurt/gofpdf"
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/image/font/sfnt"
 
 	"fengqiao/app"
 	"fengqiao/assets"
+	"fengqiao/printing/pdftext"
 )
 
 func (s *Server) exportLedger(w http.ResponseWriter, r *http.Request, v visit) {
@@ -150,7 +152,8 @@ func (s *Server) exportReport(w http.ResponseWriter, r *http.Request, v visit) {
 
 // WriteMonthlyPDF writes the monthly report (月报) of the cases opened in month (YYYY-MM): the
 // month's figures and rates by site, category and service, with the year to date beside them.
-// It uses the receipts' font, assets.CJKFont.
+// It uses the receipts' fonts: assets.CJKFont, and for names holding rare characters
+// assets.FallbackFont (CJK Extension A) and assets.RareFont (Extensions B–F, drawn as images).
 func WriteMonthlyPDF(w io.Writer, centre, month string, rows []LedgerRow, cat Catalogue, now time.Time) error {
 	loc := cat.loc()
 	m, err := time.ParseInLocation("2006-01", month, loc)
@@ -167,13 +170,15 @@ func WriteMonthlyPDF(w io.Writer, centre, month string, rows []LedgerRow, cat Ca
 	yl := BuildLedger(ytd, cat, now)
 
 	pdf := gofpdf.New("P", "mm", "A4", "")
-	pdf.AddUTF8FontFromBytes("cjk", "", assets.CJKFont)
+	tw, err := reportWriter(pdf)
+	if err != nil {
+		return fmt.Errorf("monthly report: %w", err)
+	}
 	pdf.SetTitle(fmt.Sprintf("%s 矛盾纠纷月报 %s", centre, month), true)
 	pdf.SetMargins(18, 18, 18)
 	pdf.SetAutoPageBreak(true, 18)
 	pdf.AddPage()
-	pdf.SetFont("cjk", "", 18)
-	pdf.CellFormat(0, 10, fmt.Sprintf("%s 矛盾纠纷化解月报", centre), "", 1, "C", false, 0, "")
+	tw.Cell(0, 10, fmt.Sprintf("%s 矛盾纠纷化解月报", centre), 18, "", 1, "C", false)
 	pdf.SetFont("cjk", "", 11)
 	pdf.SetTextColor(82, 96, 109)
 	pdf.CellFormat(0, 7, fmt.Sprintf("%d年%d月（按登记月份统计） · 生成于 %s", m.Year(), m.Month(),
@@ -222,8 +227,9 @@ func WriteMonthlyPDF(w io.Writer, centre, month string, rows []LedgerRow, cat Ca
 			mr := byKey[yr.Key]
 			cells := []string{yr.Label, fmt.Sprint(mr.Registered), fmt.Sprint(mr.Resolved), mr.Percent(),
 				fmt.Sprint(yr.Registered), fmt.Sprint(yr.Resolved), yr.Percent()}
-			for i, c := range cells {
-				pdf.CellFormat(cols[i], 6, c, "B", 0, map[bool]string{true: "L", false: "R"}[i == 0], false, 0, "")
+			tw.Cell(cols[0], 6, cells[0], 9, "B", 0, "L", false) // a name: may hold rare characters
+			for i, c := range cells[1:] {
+				pdf.CellFormat(cols[i+1], 6, c, "B", 0, "R", false, 0, "")
 			}
 			pdf.Ln(-1)
 		}
@@ -241,7 +247,7 @@ func WriteMonthlyPDF(w io.Writer, centre, month string, rows []LedgerRow, cat Ca
 		}
 		y := pdf.GetY()
 		pdf.SetXY(18, y)
-		pdf.CellFormat(40, 5, r.Label, "", 0, "R", false, 0, "")
+		tw.Cell(40, 5, r.Label, 8, "", 0, "R", false)
 		width := 110 * float64(r.BasisPoints()) / 10000
 		pdf.SetFillColor(29, 78, 137)
 		if r.BasisPoints() >= 9000 {
@@ -262,4 +268,22 @@ func WriteMonthlyPDF(w io.Writer, centre, month string, rows []LedgerRow, cat Ca
 		return fmt.Errorf("monthly report: %w", err)
 	}
 	return nil
+}
+
+// reportWriter adds the report fonts to pdf and returns a writer that falls back from one to the
+// next: "cjk" (assets.CJKFont) for everything it has, "ext" (assets.FallbackFont) for CJK
+// Extension A, and assets.RareFont's glyphs as images beyond the BMP, which gofpdf cannot address.
+func reportWriter(pdf *gofpdf.Fpdf) (*pdftext.Writer, error) {
+	faces := []pdftext.Face{{Family: "cjk"}, {Family: "ext"}, {}}
+	for i, ttf := range [][]byte{assets.CJKFont, assets.FallbackFont, assets.RareFont} {
+		f, err := sfnt.Parse(ttf)
+		if err != nil {
+			return nil, fmt.Errorf("parse font %d: %w", i, err)
+		}
+		faces[i].Font = f
+		if faces[i].Family != "" {
+			pdf.AddUTF8FontFromBytes(faces[i].Family, "", ttf)
+		}
+	}
+	return pdftext.New(pdf, faces...)
 }

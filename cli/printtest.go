@@ -117,6 +117,7 @@ func sampleReceipt(publicURL string, reprint bool) printing.Receipt {
 		MaskedName: "张*丰",
 		CaseCode:   "7KQ2-M9XP-4HVT-W3RA",
 		PublicURL:  publicURL,
+		HallPhone:  "0575-87012345",
 		Reprint:    reprint,
 	}
 }

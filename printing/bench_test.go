@@ -44,3 +44,16 @@ func BenchmarkESCPOSRareName(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPDFRareName includes a name with an Extension B character drawn as a glyph image.
+func BenchmarkPDFRareName(b *testing.B) {
+	rd := testRenderer(b)
+	r := sample()
+	r.MaskedName = "\U00020BB7*丰"
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := rd.PDF(r, Paper80); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -147,21 +147,22 @@ func (rd *Renderer) escposQR(e *escpos.Encoder, url string, opt ESCPOSOptions) e
 	return e.RasterBitmap(qrBitmap(qr.Bitmap(), opt.qrModule(), opt.Paper.Dots()))
 }
 
-// wrapColumns breaks s into rows of at most cols half-width columns; a character outside ASCII
-// takes two.
+// wrapColumns breaks s into rows of at most cols half-width columns, by the rules of breakLines;
+// a character outside ASCII takes two.
 func wrapColumns(s string, cols int) []string {
-	var rows []string
-	start, w := 0, 0
-	for i, r := range s {
-		cw := 1
-		if r >= 0x80 {
-			cw = 2
+	columns := func(r run) float64 {
+		if r.text[0] >= 0x80 {
+			return 2
 		}
-		if w+cw > cols && i > start {
-			rows = append(rows, s[start:i])
-			start, w = i, 0
-		}
-		w += cw
+		return 1
 	}
-	return append(rows, s[start:])
+	var rows []string
+	for _, row := range wrapRuns([]run{{s, primary}}, float64(cols), columns) {
+		var b strings.Builder
+		for _, r := range row {
+			b.WriteString(r.text)
+		}
+		rows = append(rows, b.String())
+	}
+	return rows
 }

@@ -5,7 +5,7 @@ import (
 	"log/slog"
 	"unicode"
 
-	"fengqiao/printing/internal/ttftrim"
+	"fengqiao/assets/truetype"
 
 	"golang.org/x/image/font/sfnt"
 )
@@ -17,24 +17,27 @@ const (
 	noFace   face = -1 // no font has the character: draw a box
 	primary  face = 0  // assets.CJKFont
 	fallback face = 1  // assets.FallbackFont
+	rare     face = 2  // assets.RareFont
 )
 
 // fontSet is the receipt fonts, parsed once, in order of preference.
 type fontSet struct {
-	raw  [2][]byte
-	sfnt [2]*sfnt.Font    // for coverage and raster drawing
-	trim [2]*ttftrim.Font // for per-document cut-downs handed to gofpdf
+	sfnt []*sfnt.Font     // for coverage and raster drawing
+	trim []*truetype.Font // for per-document cut-downs handed to gofpdf
 }
 
-func newFontSet(primaryTTF, fallbackTTF []byte) (*fontSet, error) {
-	fs := &fontSet{raw: [2][]byte{primaryTTF, fallbackTTF}}
-	for i, b := range fs.raw {
+func newFontSet(ttfs ...[]byte) (*fontSet, error) {
+	if len(ttfs) == 0 {
+		return nil, fmt.Errorf("no fonts")
+	}
+	fs := &fontSet{sfnt: make([]*sfnt.Font, len(ttfs)), trim: make([]*truetype.Font, len(ttfs))}
+	for i, b := range ttfs {
 		f, err := sfnt.Parse(b)
 		if err != nil {
 			return nil, fmt.Errorf("parse font %d: %w", i, err)
 		}
 		fs.sfnt[i] = f
-		if fs.trim[i], err = ttftrim.Parse(b); err != nil {
+		if fs.trim[i], err = truetype.Parse(b); err != nil {
 			return nil, fmt.Errorf("parse font %d: %w", i, err)
 		}
 	}

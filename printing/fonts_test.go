@@ -16,6 +16,7 @@ func TestRuns(t *testing.T) {
 		{"姓名 张*丰", []run{{"姓名 张*丰", primary}}, 0},
 		{"姓名 刘䶮", []run{{"姓名 刘", primary}, {"䶮", fallback}}, 0},
 		{"㐀㐁x", []run{{"㐀㐁", fallback}, {"x", primary}}, 0},
+		{"\U00020BB7田", []run{{"\U00020BB7", rare}, {"田", primary}}, 0},
 		{"a\U00020000\U0001F600b", []run{{"a", primary}, {"\U00020000", noFace}, {"\U0001F600", noFace}, {"b", primary}}, 2},
 		{"a\nb", []run{{"a", primary}, {"b", primary}}, 0},
 		{"", nil, 0},

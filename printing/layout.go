@@ -10,7 +10,7 @@ type size int
 
 const (
 	normal size = 1
-	large  size = 2 // hall name and the reprint mark
+	large  size = 2 // hall and service names and the reprint mark: at least 5 mm tall on paper
 	huge   size = 4 // the ticket number
 )
 
@@ -41,7 +41,7 @@ func layout(r *Receipt, url string) []line {
 		add(line{text: ReprintMark, size: large, center: true, boxed: true})
 	}
 	add(line{text: r.Hall, size: large, center: true})
-	add(line{text: r.Service, size: normal, center: true})
+	add(line{text: r.Service, size: large, center: true})
 	add(line{kind: ruleLine})
 	add(line{text: r.Ticket, size: huge, center: true})
 	add(line{text: fmt.Sprintf("前面还有 %d 人等候", r.Ahead), size: normal, center: true})
@@ -58,6 +58,9 @@ func layout(r *Receipt, url string) []line {
 	add(line{kind: gapLine})
 	add(line{kind: qrLine, text: url, center: true})
 	add(line{text: QRHint, size: normal, center: true})
+	if r.HallPhone != "" {
+		add(line{text: PhoneLabel + " " + r.HallPhone, size: normal, center: true})
+	}
 	return ls
 }
 

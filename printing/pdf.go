@@ -3,22 +3,23 @@ package printing
 import (
 	"bytes"
 	"fmt"
+	"slices"
+
+	"fengqiao/printing/pdftext"
 
 	"github.com/jung-kurt/gofpdf"
 	qrcode "github.com/skip2/go-qrcode"
 )
 
-// Type sizes in points on the PDF receipt.
-var pdfPoints = map[size]float64{normal: 9, large: 14, huge: 40}
+// Type sizes in points on the PDF receipt. At 18 points a Chinese character's ink is about 5.5 mm
+// tall: the hall and service names are read from arm's length.
+var pdfPoints = map[size]float64{normal: 9, large: 18, huge: 40}
 
 const (
 	ptMM      = 25.4 / 72 // one point in millimetres
 	pdfMargin = 4.0       // top and bottom margin, mm
 	pdfLead   = 1.35      // line height as a multiple of the type size
 )
-
-// pdfFamilies are the gofpdf family names of the faces.
-var pdfFamilies = [2]string{primary: "cjk", fallback: "fallback"}
 
 // PDF renders r as a one-page PDF as wide as paper and as long as the receipt.
 func (rd *Renderer) PDF(r Receipt, paper Paper) ([]byte, error) {
@@ -43,7 +44,7 @@ func (rd *Renderer) PDF(r Receipt, paper Paper) ([]byte, error) {
 	// characters of this receipt: gofpdf parses the whole font for every document, which for
 	// the 4.6 MB CJK font costs far more than everything else (see docs/performance.md).
 	runs := make([][]run, len(lines))
-	var chars [2][]rune
+	chars := make([][]rune, len(rd.fonts.sfnt))
 	missing := 0
 	for i, l := range lines {
 		if l.kind != textLine {
@@ -58,15 +59,22 @@ func (rd *Renderer) PDF(r Receipt, paper Paper) ([]byte, error) {
 			}
 		}
 	}
+	faces := make([]pdftext.Face, len(chars))
 	for f, cs := range chars {
-		if len(cs) == 0 && face(f) != primary {
-			continue
+		faces[f].Font = rd.fonts.sfnt[f]
+		if face(f) != primary && !slices.ContainsFunc(cs, func(r rune) bool { return r <= 0xFFFF }) {
+			continue // nothing for gofpdf: characters beyond the BMP go as images
 		}
 		ttf, err := rd.fonts.trim[f].Trim(cs)
 		if err != nil {
 			return nil, fmt.Errorf("render pdf: %w", err)
 		}
-		pdf.AddUTF8FontFromBytes(pdfFamilies[f], "", ttf)
+		faces[f].Family = fmt.Sprintf("face%d", f)
+		pdf.AddUTF8FontFromBytes(faces[f].Family, "", ttf)
+	}
+	tw, err := pdftext.New(pdf, faces...)
+	if err != nil {
+		return nil, fmt.Errorf("render pdf: %w", err)
 	}
 	logMissing("pdf", missing)
 
@@ -90,7 +98,7 @@ func (rd *Renderer) PDF(r Receipt, paper Paper) ([]byte, error) {
 		switch l.kind {
 		case textLine:
 			pt := pdfPoints[l.size]
-			p.rows = wrapPDF(pdf, runs[i], pt, width)
+			p.rows = wrapRuns(runs[i], width, func(r run) float64 { return runWidth(tw, r, pt) })
 			p.lineH = pt * ptMM * pdfLead
 			height += p.lineH * float64(len(p.rows))
 			if l.boxed {
@@ -122,7 +130,7 @@ func (rd *Renderer) PDF(r Receipt, paper Paper) ([]byte, error) {
 				y += 1
 			}
 			for _, row := range p.rows {
-				w := rowWidth(pdf, row, pt)
+				w := rowWidth(tw, row, pt)
 				x := left
 				if p.line.center {
 					x = left + (width-w)/2
@@ -132,7 +140,7 @@ func (rd *Renderer) PDF(r Receipt, paper Paper) ([]byte, error) {
 					pdf.SetLineWidth(0.5)
 					pdf.Rect(x-2, y-1, w+4, p.lineH+1, "D")
 				}
-				drawRow(pdf, row, pt, x, baseline)
+				drawRow(pdf, tw, row, pt, x, baseline)
 				y += p.lineH
 			}
 			if p.line.boxed {
@@ -159,104 +167,36 @@ func (rd *Renderer) PDF(r Receipt, paper Paper) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
-// setFace selects face f at pt points.
-func setFace(pdf *gofpdf.Fpdf, f face, pt float64) {
-	if f < primary {
-		f = primary
-	}
-	pdf.SetFont(pdfFamilies[f], "", pt)
-}
-
 // runWidth is the width of run r in mm; a missing character is a square one em wide.
-func runWidth(pdf *gofpdf.Fpdf, r run, pt float64) float64 {
+func runWidth(tw *pdftext.Writer, r run, pt float64) float64 {
 	if r.face == noFace {
-		return pt * ptMM
+		return pt * ptMM * float64(len([]rune(r.text)))
 	}
-	setFace(pdf, r.face, pt)
-	return pdf.GetStringWidth(r.text)
+	return tw.Width(r.text, pt)
 }
 
-func rowWidth(pdf *gofpdf.Fpdf, row []run, pt float64) float64 {
+func rowWidth(tw *pdftext.Writer, row []run, pt float64) float64 {
 	var w float64
 	for _, r := range row {
-		w += runWidth(pdf, r, pt)
+		w += runWidth(tw, r, pt)
 	}
 	return w
 }
 
-// drawRow draws the runs of row from x on baseline.
-func drawRow(pdf *gofpdf.Fpdf, row []run, pt, x, baseline float64) {
+// drawRow draws the runs of row from x on baseline; a character no font has is an outlined box.
+func drawRow(pdf *gofpdf.Fpdf, tw *pdftext.Writer, row []run, pt, x, baseline float64) {
 	for _, r := range row {
-		w := runWidth(pdf, r, pt)
-		if r.face == noFace {
-			em := pt * ptMM
+		if r.face != noFace {
+			x += tw.Draw(r.text, pt, x, baseline)
+			continue
+		}
+		em := pt * ptMM
+		for range r.text {
 			pdf.SetLineWidth(0.2)
 			pdf.Rect(x+em*0.1, baseline-em*0.85, em*0.8, em*0.95, "D")
-		} else {
-			setFace(pdf, r.face, pt)
-			pdf.Text(x, baseline, r.text)
-		}
-		x += w
-	}
-}
-
-// wrapPDF breaks runs into rows no wider than width mm, between characters (Chinese text breaks
-// anywhere; the receipt's Latin text is short codes).
-func wrapPDF(pdf *gofpdf.Fpdf, runs []run, pt, width float64) [][]run {
-	var rows [][]run
-	var row []run
-	w := 0.0
-	for _, r := range runs {
-		for len(r.text) > 0 {
-			if r.face == noFace {
-				cw := runWidth(pdf, r, pt)
-				if w+cw > width && len(row) > 0 {
-					rows, row, w = append(rows, row), nil, 0
-				}
-				row, w = append(row, r), w+cw
-				break
-			}
-			setFace(pdf, r.face, pt)
-			fit := len(r.text)
-			if w+pdf.GetStringWidth(r.text) > width {
-				fit = 0
-				acc := w
-				for i, c := range r.text {
-					cw := pdf.GetStringWidth(string(c))
-					if acc+cw > width {
-						fit = i
-						break
-					}
-					acc += cw
-				}
-				if fit == 0 && len(row) == 0 {
-					_, n := firstRune(r.text)
-					fit = n // at least one character per row
-				}
-			}
-			if fit > 0 {
-				part := run{r.text[:fit], r.face}
-				row, w = append(row, part), w+pdf.GetStringWidth(part.text)
-				r.text = r.text[fit:]
-			}
-			if len(r.text) > 0 {
-				rows, row, w = append(rows, row), nil, 0
-			}
+			x += em
 		}
 	}
-	if len(row) > 0 || len(rows) == 0 {
-		rows = append(rows, row)
-	}
-	return rows
-}
-
-func firstRune(s string) (string, int) {
-	for i := range s {
-		if i > 0 {
-			return s[:i], i
-		}
-	}
-	return s, len(s)
 }
 
 // drawQR draws the QR bitmap as filled squares, size mm wide, with its top left at x, y. Runs of

@@ -18,11 +18,11 @@ const dotsPerSize = 24
 // each rendering makes its own.
 type rasterFaces struct {
 	px    int
-	faces [2]font.Face
+	faces []font.Face
 }
 
 func (rd *Renderer) newRasterFaces(px int) (*rasterFaces, error) {
-	rf := &rasterFaces{px: px}
+	rf := &rasterFaces{px: px, faces: make([]font.Face, len(rd.fonts.sfnt))}
 	for i, f := range rd.fonts.sfnt {
 		face, err := opentype.NewFace(f, &opentype.FaceOptions{Size: float64(px), DPI: 72, Hinting: font.HintingFull})
 		if err != nil {
@@ -41,30 +41,9 @@ func (rf *rasterFaces) width(r run) int {
 	return font.MeasureString(rf.faces[r.face], r.text).Ceil()
 }
 
-// wrap breaks runs into rows no wider than width dots.
+// wrap breaks runs into rows no wider than width dots, by the rules of breakLines.
 func (rf *rasterFaces) wrap(runs []run, width int) [][]run {
-	var rows [][]run
-	var row []run
-	w := 0
-	for _, r := range runs {
-		for i, c := range r.text {
-			one := run{r.text[i : i+len(string(c))], r.face}
-			cw := rf.width(one)
-			if w+cw > width && len(row) > 0 {
-				rows, row, w = append(rows, row), nil, 0
-			}
-			if n := len(row); n > 0 && row[n-1].face == r.face && r.face != noFace {
-				row[n-1].text += one.text
-			} else {
-				row = append(row, one)
-			}
-			w += cw
-		}
-	}
-	if len(row) > 0 || len(rows) == 0 {
-		rows = append(rows, row)
-	}
-	return rows
+	return wrapRuns(runs, float64(width), func(r run) float64 { return float64(rf.width(r)) })
 }
 
 // draw renders row on a white image width dots wide, centred or from the left, black where the

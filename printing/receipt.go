@@ -56,6 +56,7 @@ func (p Paper) printableMM() float64 {
 // Receipt is one queue receipt.
 type Receipt struct {
 	Hall       string    // the centre's hall, e.g. 枫桥镇综治中心
+	HallPhone  string    // the hall's telephone ([hall] phone), printed at the foot; may be empty
 	Service    string    // the service queued for, e.g. 矛盾纠纷调解
 	Ticket     string    // the queue number, e.g. A003
 	Ahead      int       // how many visitors wait ahead
@@ -69,6 +70,9 @@ type Receipt struct {
 
 // QRHint is the line printed under the QR code.
 const QRHint = "扫码查询办理进度"
+
+// PhoneLabel introduces the hall's telephone number.
+const PhoneLabel = "咨询电话"
 
 // ReprintMark is the mark a reprinted receipt carries.
 const ReprintMark = "补打"

@@ -13,16 +13,17 @@ type Renderer struct {
 	fonts *fontSet
 }
 
-// NewRenderer returns a Renderer that draws with the embedded fonts, assets.CJKFont and
-// assets.FallbackFont.
+// NewRenderer returns a Renderer that draws with the embedded fonts: assets.CJKFont, then
+// assets.FallbackFont (CJK Extension A) and assets.RareFont (Extensions B–F) for the characters
+// the fonts before them lack.
 func NewRenderer() (*Renderer, error) {
-	return NewRendererWithFonts(assets.CJKFont, assets.FallbackFont)
+	return NewRendererWithFonts(assets.CJKFont, assets.FallbackFont, assets.RareFont)
 }
 
-// NewRendererWithFonts returns a Renderer that draws with the given TrueType fonts: primary for
-// everything it has, fallback for the characters primary lacks.
-func NewRendererWithFonts(primary, fallback []byte) (*Renderer, error) {
-	fs, err := newFontSet(primary, fallback)
+// NewRendererWithFonts returns a Renderer that draws with the given TrueType fonts, in order of
+// preference: each character with the first font that has it.
+func NewRendererWithFonts(fonts ...[]byte) (*Renderer, error) {
+	fs, err := newFontSet(fonts...)
 	if err != nil {
 		return nil, fmt.Errorf("new renderer: %w", err)
 	}

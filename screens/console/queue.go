@@ -266,7 +266,8 @@ func (sc *Screen) reprint() {
 		return
 	}
 	r := printing.Receipt{Hall: sc.s.Info.Name, Service: sc.serviceName(cur.Service), Ticket: cur.Label, Ahead: cur.Ahead,
-		Issued: cur.IssuedAt, WaitAt: sc.s.Info.WaitArea, CaseCode: cur.CaseCode, PublicURL: sc.s.Info.PublicURL, Reprint: true}
+		Issued: cur.IssuedAt, WaitAt: sc.s.Info.WaitArea, CaseCode: cur.CaseCode, PublicURL: sc.s.Info.PublicURL,
+		HallPhone: sc.s.Info.Phone, Reprint: true}
 	if sc.visitor.history != nil && sc.visitor.history.Visitor != nil {
 		r.MaskedName = sc.visitor.history.Visitor.Name
 	}

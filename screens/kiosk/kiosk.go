@@ -319,7 +319,7 @@ func (k *Kiosk) act(a Action) {
 				printErr = k.opts.Printer.PrintReceipt(ctx, printing.Receipt{
 					Hall: k.opts.Info.Name, Service: svc.Name, Ticket: t.Label, Ahead: t.Ahead,
 					Issued: t.IssuedAt.In(k.opts.Location), WaitAt: k.opts.Info.WaitArea, MaskedName: masked,
-					CaseCode: t.CaseCode, PublicURL: k.opts.Info.PublicURL,
+					CaseCode: t.CaseCode, PublicURL: k.opts.Info.PublicURL, HallPhone: k.opts.Info.Phone,
 				})
 				if printErr != nil {
 					k.log.Warn("kiosk: receipt not printed", "ticket", t.Label, "err", printErr)

@@ -3,12 +3,16 @@
 package theme
 
 import (
+	"fmt"
 	"image/color"
+	"log/slog"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	fynetheme "fyne.io/fyne/v2/theme"
 
 	"fengqiao/assets"
+	"fengqiao/assets/truetype"
 )
 
 // Palette of the screens.
@@ -41,16 +45,38 @@ var serviceColours = []color.NRGBA{
 // ServiceColour returns the colour of the i-th service in the catalogue.
 func ServiceColour(i int) color.NRGBA { return serviceColours[i%len(serviceColours)] }
 
-var (
-	regular  = fyne.NewStaticResource("wqy-microhei.ttf", assets.CJKFont)
-	fallback = fyne.NewStaticResource("DroidSansFallback-ExtA.ttf", assets.FallbackFont)
-)
+// Font returns the screens' font: the bundled CJK font, assets.CJKFont, merged with the bundled
+// fonts for rare name characters, assets.FallbackFont (CJK Extension A) and assets.RareFont
+// (Extensions B–F). A Fyne theme gives one font per text style, and Fyne falls back only to its
+// own Latin font and the system's fonts, which a Windows hall may lack for 䶮 or 𠮷: so the fonts
+// are joined into one, once, on first use (about 0.1 s; the font is 7 MB). Should the merge
+// fail, the screens use assets.CJKFont alone.
+func Font() fyne.Resource { return merged() }
 
-// Font returns the bundled CJK font resource.
-func Font() fyne.Resource { return regular }
+var merged = sync.OnceValue(func() fyne.Resource {
+	ttf, err := mergeFonts(assets.CJKFont, assets.FallbackFont, assets.RareFont)
+	if err != nil {
+		slog.Error("theme: rare-character fonts not merged: 䶮 and 𠮷 show as boxes", "err", err)
+		return fyne.NewStaticResource("wqy-microhei.ttf", assets.CJKFont)
+	}
+	return fyne.NewStaticResource("fengqiao-cjk.ttf", ttf)
+})
 
-// FallbackFont returns the bundled font for rare characters (CJK Extension A).
-func FallbackFont() fyne.Resource { return fallback }
+func mergeFonts(ttfs ...[]byte) ([]byte, error) {
+	fonts := make([]*truetype.Font, len(ttfs))
+	for i, b := range ttfs {
+		f, err := truetype.Parse(b)
+		if err != nil {
+			return nil, fmt.Errorf("merge fonts: %w", err)
+		}
+		fonts[i] = f
+	}
+	ttf, err := truetype.Merge(fonts[0], fonts[1:]...)
+	if err != nil {
+		return nil, fmt.Errorf("merge fonts: %w", err)
+	}
+	return ttf, nil
+}
 
 // Theme is the Fengqiao theme. Scale enlarges every text and padding size: 1 for staff screens,
 // larger for the kiosk, larger again in elderly mode (长者模式).
@@ -110,13 +136,12 @@ func (t *Theme) Color(name fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color
 	return fynetheme.DefaultTheme().Color(name, fynetheme.VariantLight)
 }
 
-// Font implements fyne.Theme: the bundled CJK font for every style (it has no bold face; Fyne
-// emboldens it).
+// Font implements fyne.Theme: Font() for every style (it has no bold face; Fyne emboldens it).
 func (t *Theme) Font(style fyne.TextStyle) fyne.Resource {
 	if style.Monospace || style.Symbol {
 		return fynetheme.DefaultTheme().Font(style)
 	}
-	return regular
+	return Font()
 }
 
 // Icon implements fyne.Theme.

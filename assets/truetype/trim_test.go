@@ -1,4 +1,4 @@
-package ttftrim
+package truetype
 
 import (
 	"reflect"

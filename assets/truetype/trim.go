@@ -1,12 +1,15 @@
-// Package ttftrim cuts a large TrueType font down to the characters of one document: the result
-// maps only those characters and holds only their glyphs (with the components of composite
-// glyphs), renumbered from 1 after .notdef; metrics, names and hinting tables come along, layout
-// tables (GSUB, GPOS) and glyph names do not.
+// Package truetype edits TrueType fonts in memory.
 //
-// PDF libraries that parse and subset the whole font for every document, as gofpdf does, then
-// parse a font of a few hundred kilobytes instead of megabytes. The font is parsed once, by Parse;
-// Trim is cheap and safe for concurrent use.
-package ttftrim
+// Trim cuts a large font down to the characters of one document: the result maps only those
+// characters and holds only their glyphs (with the components of composite glyphs), renumbered
+// from 1 after .notdef; metrics, names and hinting tables come along, layout tables (GSUB, GPOS)
+// and glyph names do not. PDF libraries that parse and subset the whole font for every document,
+// as gofpdf does, then parse a font of a few hundred kilobytes instead of megabytes. The font is
+// parsed once, by Parse; Trim is cheap and safe for concurrent use.
+//
+// Merge joins fonts into one, for renderers that take a single font per text style (Fyne's
+// themes): the glyphs of each font for the characters the fonts before it lack.
+package truetype
 
 import (
 	"encoding/binary"
@@ -38,29 +41,29 @@ type Font struct {
 // Parse parses a TrueType-flavoured sfnt font.
 func Parse(data []byte) (*Font, error) {
 	if len(data) < 12 || be.Uint32(data) != 0x00010000 {
-		return nil, errors.New("ttftrim: not a TrueType font")
+		return nil, errors.New("truetype: not a TrueType font")
 	}
 	f := &Font{data: data, tables: map[string][]byte{}}
 	n := int(be.Uint16(data[4:]))
 	if 12+16*n > len(data) {
-		return nil, errors.New("ttftrim: table directory beyond end of font")
+		return nil, errors.New("truetype: table directory beyond end of font")
 	}
 	for i := range n {
 		e := data[12+16*i:]
 		off, length := int(be.Uint32(e[8:])), int(be.Uint32(e[12:]))
 		if off < 0 || length < 0 || off+length > len(data) {
-			return nil, fmt.Errorf("ttftrim: table %q beyond end of font", e[:4])
+			return nil, fmt.Errorf("truetype: table %q beyond end of font", e[:4])
 		}
 		f.tables[string(e[:4])] = data[off : off+length]
 	}
 	for _, tag := range []string{"head", "maxp", "loca", "glyf", "cmap", "hhea", "hmtx", "post"} {
 		if f.tables[tag] == nil {
-			return nil, fmt.Errorf("ttftrim: no %q table", tag)
+			return nil, fmt.Errorf("truetype: no %q table", tag)
 		}
 	}
 	head, maxp, loca := f.tables["head"], f.tables["maxp"], f.tables["loca"]
 	if len(head) < 54 || len(maxp) < 6 || len(f.tables["hhea"]) < 36 || len(f.tables["post"]) < 32 {
-		return nil, errors.New("ttftrim: short head, maxp, hhea or post table")
+		return nil, errors.New("truetype: short head, maxp, hhea or post table")
 	}
 	f.numHMetrics = int(be.Uint16(f.tables["hhea"][34:]))
 	f.numGlyphs = int(be.Uint16(maxp[4:]))
@@ -73,18 +76,18 @@ func Parse(data []byte) (*Font, error) {
 		case !long && 2*i+2 <= len(loca):
 			f.loca[i] = 2 * uint32(be.Uint16(loca[2*i:]))
 		default:
-			return nil, errors.New("ttftrim: short loca table")
+			return nil, errors.New("truetype: short loca table")
 		}
 	}
 	glyfLen := uint32(len(f.tables["glyf"]))
 	for i := 1; i < len(f.loca); i++ {
 		if f.loca[i] < f.loca[i-1] || f.loca[i] > glyfLen {
-			return nil, fmt.Errorf("ttftrim: bad loca entry %d", i)
+			return nil, fmt.Errorf("truetype: bad loca entry %d", i)
 		}
 	}
 	var err error
 	if f.sfnt, err = sfnt.Parse(data); err != nil {
-		return nil, fmt.Errorf("ttftrim: %w", err)
+		return nil, fmt.Errorf("truetype: %w", err)
 	}
 	return f, nil
 }
@@ -126,7 +129,7 @@ func (f *Font) Trim(runes []rune) ([]byte, error) {
 	slices.SortFunc(maps, func(a, b mapping) int { return int(a.r - b.r) })
 	maps = slices.CompactFunc(maps, func(a, b mapping) bool { return a.r == b.r })
 	if len(maps) > 8000 {
-		return nil, fmt.Errorf("ttftrim: %d characters is too many for one cmap format 4 table", len(maps))
+		return nil, fmt.Errorf("truetype: %d characters is too many for one cmap format 4 table", len(maps))
 	}
 
 	// Renumber the kept glyphs in their old order; .notdef stays 0.
@@ -192,24 +195,32 @@ func (f *Font) Trim(runes []rune) ([]byte, error) {
 	be.PutUint16(deltas[2*(segs-1):], 1)
 	cmap := append([]byte{0, 0, 0, 1, 0, 3, 0, 1, 0, 0, 0, 12}, sub...)
 
-	head := slices.Clone(f.tables["head"])
-	be.PutUint32(head[8:], 0)  // checkSumAdjustment: not checked by PDF readers
-	be.PutUint16(head[50:], 1) // long loca
+	return f.build(len(ids), tables{cmap: cmap, glyf: glyf, loca: loca, hmtx: hmtx,
+		head: slices.Clone(f.tables["head"]), hhea: slices.Clone(f.tables["hhea"]), maxp: slices.Clone(f.tables["maxp"])}), nil
+}
 
-	hhea := slices.Clone(f.tables["hhea"])
-	be.PutUint16(hhea[34:], uint16(len(ids)))
-	maxp := slices.Clone(f.tables["maxp"])
-	be.PutUint16(maxp[4:], uint16(len(ids)))
+// tables are the rebuilt tables of a new font.
+type tables struct {
+	cmap, glyf, loca, hmtx, head, hhea, maxp []byte
+}
+
+// build assembles a font of n glyphs from t (long loca) and f's post (without glyph names) and
+// kept tables.
+func (f *Font) build(n int, t tables) []byte {
+	be.PutUint32(t.head[8:], 0)  // checkSumAdjustment: not checked by PDF readers nor renderers
+	be.PutUint16(t.head[50:], 1) // long loca
+	be.PutUint16(t.hhea[34:], uint16(n))
+	be.PutUint16(t.maxp[4:], uint16(n))
 	post := slices.Clone(f.tables["post"][:32])
 	be.PutUint32(post, 0x00030000) // version 3: no glyph names
 
-	out := map[string][]byte{"cmap": cmap, "glyf": glyf, "head": head, "hhea": hhea, "hmtx": hmtx, "loca": loca, "maxp": maxp, "post": post}
+	out := map[string][]byte{"cmap": t.cmap, "glyf": t.glyf, "head": t.head, "hhea": t.hhea, "hmtx": t.hmtx, "loca": t.loca, "maxp": t.maxp, "post": post}
 	for _, tag := range keep {
-		if t := f.tables[tag]; t != nil {
-			out[tag] = t
+		if tb := f.tables[tag]; tb != nil {
+			out[tag] = tb
 		}
 	}
-	return assemble(out), nil
+	return assemble(out)
 }
 
 // metrics returns the advance width and left side bearing of glyph g.
