@@ -205,6 +205,7 @@ func (sc *Screen) render() {
 	st := sc.s.State()
 	sc.renderHeader()
 	sc.renderQueue(st)
+	sc.renderPriority(st.Current)
 	sc.enableButtons(st)
 	sc.renderForm()
 	// Rows came and went: lay the whole console out again.
@@ -220,7 +221,7 @@ func (sc *Screen) enableButtons(st app.WindowState) {
 		ActCall: !hasCurrent && !st.Paused, ActRecall: called, ActSkip: called, ActTransfer: hasCurrent,
 		ActHold: hasCurrent, ActPause: true, ActStart: called, ActComplete: hasCurrent, ActNumber: !hasCurrent,
 		ActReprint: hasCurrent, ActReveal: hasCurrent && shown != nil && shown.Visitor != nil,
-		ActSave: hasCurrent && shown != nil && shown.Case != nil, ActHelp: true,
+		ActSave: hasCurrent && shown != nil && shown.Case != nil, ActHelp: true, ActConfirm: unchecked(st.Current),
 	}
 	for a, b := range sc.buttons {
 		setEnabled(b, enable[a] && !sc.s.InFlight(a))

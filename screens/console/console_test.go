@@ -486,20 +486,26 @@ func statuses(s []app.CaseStatus) []string {
 	return out
 }
 
-// Staff see 未同步 N 条 when the centre has not confirmed records for a while; not before.
-func TestSyncIndicator(t *testing.T) {
+// newSyncConsole returns a console on a hub that reports *state as its sync with the centre.
+func newSyncConsole(t *testing.T, state *hub.SyncState) *harness {
+	t.Helper()
 	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "hall.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
 	con := store.NewConsole(store.NewHall(db, testInfo(), app.DefaultRules(), nil), func(string, string) bool { return false })
 	api := hub.NewServer(con, map[string]string{"window-token-00000": hub.RoleWindow}, nil)
-	state := hub.SyncState{Configured: true, Backlog: 7, OldestPending: 60}
-	api.SetSyncStatus(func(context.Context) (hub.SyncState, error) { return state, nil })
+	api.SetSyncStatus(func(context.Context) (hub.SyncState, error) { return *state, nil })
 	srv := httptest.NewServer(api)
-	defer srv.Close()
-	h := newConsole(t, hub.NewClient(srv.URL, "window-token-00000"), 1)
+	t.Cleanup(srv.Close)
+	return newConsole(t, hub.NewClient(srv.URL, "window-token-00000"), 1)
+}
+
+// Staff see 未同步 N 条 when the centre has not confirmed records for a while; not before.
+func TestSyncIndicator(t *testing.T) {
+	state := hub.SyncState{Configured: true, Backlog: 7, OldestPending: 60}
+	h := newSyncConsole(t, &state)
 	ctx := context.Background()
 	h.sc.loadSync(ctx)
 	h.drain()

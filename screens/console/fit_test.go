@@ -29,6 +29,7 @@ func TestFitsSmallScreen(t *testing.T) {
 		{"sign-in", func(*Screen) {}},
 		{"sign-in PIN", func(sc *Screen) { sc.pickStaff("王芳") }},
 		{"serving", serveDemo},
+		{"serving after a restore", func(sc *Screen) { serveDemo(sc); restoredDemo(sc) }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			a := test.NewTempApp(t)

@@ -14,11 +14,14 @@ import (
 	"fengqiao/screens/theme"
 )
 
-// header is the console's top: the band with the window, the staff member, the sync indicator and
-// 签退, and under it the banners for an unreachable hub and for help alerts.
+// header is the console's top: the band with the window, the staff member, the sync indicator, the
+// notice of records lost in a restore and 签退, and under it the banners for an unreachable hub
+// and for help alerts.
 type header struct {
 	staff       *canvas.Text
-	sync        *canvas.Text // 未同步 N 条, for staff only, when the centre has not confirmed records for a while
+	sync        *canvas.Text    // 未同步 N 条, for staff only, when the centre has not confirmed records for a while
+	lost        *fyne.Container // records lost when the hall's database was restored: staff re-check the day
+	lostText    *canvas.Text
 	signOutBtn  *widget.Button
 	offline     *fyne.Container // the hub is unreachable
 	help        *fyne.Container // a help alert from the kiosk
@@ -32,8 +35,11 @@ func (sc *Screen) buildHeader() fyne.CanvasObject {
 	title := text(sc.s.Info.Name+" · "+sc.s.WindowName(), theme.OnPrimary, 22, true)
 	h.staff = text("", theme.OnPrimary, 18, false)
 	h.sync = text("", theme.OnPrimary, 16, false)
+	h.lostText = text("", theme.OnPrimary, 16, true)
+	h.lost = container.NewStack(canvas.NewRectangle(theme.Alert), container.New(layout.NewCustomPaddedLayout(4, 4, 10, 10), h.lostText))
+	h.lost.Hide()
 	h.signOutBtn = widget.NewButton("签退", func() { sc.signOut() })
-	right := container.NewHBox(container.NewCenter(h.sync), container.NewCenter(h.staff), h.signOutBtn)
+	right := container.NewHBox(container.NewCenter(h.lost), container.NewCenter(h.sync), container.NewCenter(h.staff), h.signOutBtn)
 	band := container.NewStack(canvas.NewRectangle(theme.Navy),
 		container.New(layout.NewCustomPaddedLayout(8, 8, 16, 12), container.NewBorder(nil, nil, container.NewCenter(title), right)))
 
@@ -111,11 +117,20 @@ func (sc *Screen) loadSync(ctx context.Context) {
 	sc.opt.Post(func() { sc.showSync(st) })
 }
 
-// showSync shows 未同步 N 条 when the centre has not confirmed records for a while.
+// showSync shows 未同步 N 条 when the centre has not confirmed records for a while, and a red
+// banner when records were lost in a restore of the hall's database.
 func (sc *Screen) showSync(st hub.SyncState) {
-	sc.header.sync.Text = ""
+	h := &sc.header
+	h.sync.Text = ""
 	if st.Stale {
-		sc.header.sync.Text = fmt.Sprintf("未同步 %d 条", st.Backlog)
+		h.sync.Text = fmt.Sprintf("未同步 %d 条", st.Backlog)
 	}
-	sc.header.sync.Refresh()
+	h.sync.Refresh()
+	if st.Lost > 0 {
+		h.lostText.Text = fmt.Sprintf("恢复备份后有 %d 条记录未能找回，请核对当天登记", st.Lost)
+		h.lostText.Refresh()
+		h.lost.Show()
+	} else {
+		h.lost.Hide()
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"fengqiao/app"
@@ -23,7 +24,9 @@ import (
 // tickets, the waiting counts and the window's counts for the day.
 type queuePanel struct {
 	current     *canvas.Text // the current ticket's label
-	currentInfo *canvas.Text // its status, service and priority
+	currentInfo *canvas.Text // its status and service
+	priority    *canvas.Text // its priority with the basis: priorityText
+	confirmBtn  *widget.Button
 	transferTo  *widget.Select
 	number      *keyEntry // a ticket to call out of turn
 	numberBtn   *widget.Button
@@ -83,7 +86,8 @@ func (sc *Screen) buildQueue() fyne.CanvasObject {
 
 	return container.NewVBox(
 		heading("当前号码"),
-		q.current, q.currentInfo,
+		container.NewBorder(nil, nil, container.NewHBox(q.current, layout.NewSpacer()), nil, sc.buildPriority()),
+		q.currentInfo,
 		grid,
 		widget.NewForm(
 			widget.NewFormItem("转移到", q.transferTo),
@@ -106,9 +110,6 @@ func (sc *Screen) renderQueue(st app.WindowState) {
 	if st.Current != nil {
 		q.current.Text = st.Current.Label
 		q.currentInfo.Text = st.Current.Status.Label() + " · " + sc.serviceName(st.Current.Service)
-		if st.Current.Priority != "" {
-			q.currentInfo.Text += " · " + st.Current.Priority.Label()
-		}
 	} else {
 		q.current.Text = "—"
 		q.currentInfo.Text = "尚未叫号"

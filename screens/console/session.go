@@ -15,6 +15,9 @@ import (
 type Client interface {
 	app.Hall
 	app.Console
+	// ConfirmPriority records that the window's staff checked the priority of its current ticket
+	// (the card of a typed ID number, a declaration) and returns the ticket.
+	ConfirmPriority(ctx context.Context, window int) (app.Ticket, error)
 }
 
 // Action is one queue action of the console.
@@ -36,6 +39,7 @@ const (
 	ActSave     Action = "save"     // 保存案件
 	ActReveal   Action = "reveal"   // 查看完整信息
 	ActHelp     Action = "help"     // 接收呼叫
+	ActConfirm  Action = "confirm"  // 核验优先资格
 	ActSignIn   Action = "signin"
 )
 
@@ -279,6 +283,21 @@ func (s *Session) History(ctx context.Context) (app.VisitorHistory, error) {
 func (s *Session) Reveal(ctx context.Context) (app.Visitor, error) {
 	v, err := s.c.Reveal(ctx, s.token())
 	return v, s.note(err)
+}
+
+// ConfirmPriority records that the staff member checked the current ticket's priority, and shows
+// the ticket as confirmed at once.
+func (s *Session) ConfirmPriority(ctx context.Context) (app.Ticket, error) {
+	tk, err := s.c.ConfirmPriority(ctx, s.Window)
+	if s.note(err) != nil {
+		return tk, err
+	}
+	s.mu.Lock()
+	if cur := s.state.Current; cur != nil && cur.ID == tk.ID {
+		s.state.Current = &tk
+	}
+	s.mu.Unlock()
+	return tk, nil
 }
 
 // Stats returns the window's counts for today.

@@ -9,6 +9,7 @@ import (
 
 	"fengqiao/app"
 	"fengqiao/config"
+	"fengqiao/hub"
 	"fengqiao/screens/shottest"
 	"fengqiao/screens/theme"
 )
@@ -16,10 +17,11 @@ import (
 // TestScreenshots renders the console of the default hall at 1366×768 (the smallest screen it
 // runs on) into a temporary folder, or into the -screenshots folder: console-signin.png (the
 // staff list), console-pin.png (the PIN keypad), console-serving.png (a visitor at the window, a
-// help alert) and console-offline.png.
+// help alert), console-restored.png (records lost in a restore, an old sync backlog) and
+// console-offline.png.
 func TestScreenshots(t *testing.T) {
 	shottest.Render(t, func(dir string) error { return screenshots(dir, config.Default().Info()) },
-		"console-signin.png", "console-pin.png", "console-serving.png", "console-offline.png")
+		"console-signin.png", "console-pin.png", "console-serving.png", "console-restored.png", "console-offline.png")
 }
 
 // demoNow is the demo console's clock: a Friday morning in the hall.
@@ -30,13 +32,14 @@ func demoScreen(info app.Info) *Screen {
 	return New(NewSession(nil, 2, info), Options{Now: func() time.Time { return demoNow }})
 }
 
-// serveDemo shows sc signed in, with a visitor at the window, a held ticket, a help alert, the
-// waiting counts and the day's counts.
+// serveDemo shows sc signed in, with a visitor at the window (elderly by a typed ID number, not yet
+// checked), a held ticket, a help alert, the waiting counts and the day's counts.
 func serveDemo(sc *Screen) {
 	s, info, now := sc.s, sc.s.Info, demoNow
 	called := now.Add(-3 * time.Minute)
 	cur := app.Ticket{ID: 3, Label: "D004", Service: "mediation", Status: app.TicketServing, Window: 2,
-		CaseCode: "7KQ2-M9XP-4HVT-W3RA-5C2D", CalledAt: &called, IssuedAt: now.Add(-40 * time.Minute)}
+		CaseCode: "7KQ2-M9XP-4HVT-W3RA-5C2D", CalledAt: &called, IssuedAt: now.Add(-40 * time.Minute),
+		Priority: app.PriorityElderly, PriorityBasis: app.BasisIDTyped}
 	s.mu.Lock()
 	s.staff = &app.StaffSession{Staff: "王芳", Window: 2, Services: []string{"legal", "mediation"}}
 	s.state = app.WindowState{ID: 2, Name: "2号窗口", Current: &cur,
@@ -65,6 +68,13 @@ func serveDemo(sc *Screen) {
 	sc.render()
 }
 
+// restoredDemo shows sc's header after a restore of the hall's database that lost records, with
+// an old backlog.
+func restoredDemo(sc *Screen) {
+	sc.showSync(hub.SyncState{Configured: true, Backlog: 128, Stale: true, Lost: 12})
+	sc.render()
+}
+
 // screenshots renders the console of hall info into dir.
 func screenshots(dir string, info app.Info) error {
 	test.NewApp().Settings().SetTheme(theme.Staff())
@@ -86,6 +96,11 @@ func screenshots(dir string, info app.Info) error {
 	if err := shottest.Save(w, filepath.Join(dir, "console-serving.png")); err != nil {
 		return err
 	}
+	restoredDemo(sc)
+	if err := shottest.Save(w, filepath.Join(dir, "console-restored.png")); err != nil {
+		return err
+	}
+	sc.showSync(hub.SyncState{})
 	s := sc.s
 	s.mu.Lock()
 	s.online, s.help = false, nil

@@ -21,6 +21,7 @@ import (
 // audited full view, and their earlier visits and open cases.
 type visitorPanel struct {
 	identity  *widget.Label // the masked identity
+	idNote    *canvas.Text  // 身份未核验, for an ID number typed at the kiosk
 	revealBtn *widget.Button
 	full      *canvas.Text    // the full identity, once revealed
 	visits    *fyne.Container // earlier visits and open cases
@@ -35,10 +36,12 @@ func (sc *Screen) buildVisitor() fyne.CanvasObject {
 	v.identity.Wrapping = fyne.TextWrapWord
 	v.revealBtn = widget.NewButton("查看完整信息", func() { sc.reveal() })
 	sc.buttons[ActReveal] = v.revealBtn
+	v.idNote = newIdentityNote()
 	v.full = text("", theme.Alert, 16, true)
 	v.visits = container.NewVBox()
 	return container.NewVBox(
 		container.NewBorder(nil, nil, heading("群众信息"), outlined(v.revealBtn), v.identity),
+		v.idNote,
 		v.full,
 		heading("既往来访与未结案件"), v.visits,
 	)
