@@ -74,7 +74,16 @@ type IssueRequest struct {
 	// LinkCase is the code of the visitor's open case that the new ticket continues, as the kiosk
 	// offers to a visitor identified by their card.
 	LinkCase string `json:"link_case,omitempty"`
+	// IDSource tells how the visitor's ID number reached the kiosk: IDSourceCard (read from the
+	// card, verified) or IDSourceTyped (typed on the keypad: 未核验 until staff see the card).
+	IDSource string `json:"id_source,omitempty"`
 }
+
+// The sources of a visitor's ID number (IssueRequest.IDSource).
+const (
+	IDSourceCard  = "card"
+	IDSourceTyped = "typed"
+)
 
 // ServiceQueue is the live state of one service's queue.
 type ServiceQueue struct {

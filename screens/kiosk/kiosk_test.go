@@ -266,7 +266,11 @@ func TestStaffExit(t *testing.T) {
 func TestBackAndHomeOnEveryScreen(t *testing.T) {
 	e := newEnv(t, envOpts{})
 	for _, portrait := range []bool{false, true} {
-		e.k.SetPortrait(portrait)
+		size := Landscape
+		if portrait {
+			size = Portrait
+		}
+		e.w.Resize(size)
 		for _, s := range []Step{StepService, StepIdentify, StepIDKeypad, StepPhone, StepConfirm, StepCategory,
 			StepLookup, StepCodeKeypad, StepCaseList, StepMessage, StepPIN, StepStaff} {
 			e.k.flow.Home()
