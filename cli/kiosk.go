@@ -24,6 +24,7 @@ import (
 type kioskOptions struct {
 	hall     hallFlags
 	windowed bool
+	size     string
 	measure  bool
 }
 
@@ -39,12 +40,17 @@ func newKioskCmd(e *env) *cobra.Command {
 	}
 	addHallFlags(cmd.Flags(), &o.hall)
 	addWindowedFlag(cmd.Flags(), &o.windowed)
+	addSizeFlag(cmd.Flags(), &o.size)
 	addMeasureStartFlag(cmd.Flags(), &o.measure)
 	return cmd
 }
 
 func runKiosk(ctx context.Context, stdout io.Writer, o kioskOptions) error {
 	cfg, err := o.hall.load()
+	if err != nil {
+		return err
+	}
+	size, err := parseSize(o.size, cfg.Kiosk.Portrait)
 	if err != nil {
 		return err
 	}
@@ -71,6 +77,9 @@ func runKiosk(ctx context.Context, stdout io.Writer, o kioskOptions) error {
 	}
 
 	opts := kioskScreenOptions(ctx, cfg, hall)
+	if o.windowed {
+		opts.Size = size
+	}
 	p, err := kiosk.OpenPrinter(kiosk.PrinterConfig{Spec: cfg.Devices.Printer, Paper: cfg.Devices.Paper, QR: cfg.Devices.QR, Cut: cfg.Devices.Cut})
 	switch {
 	case errors.Is(err, kiosk.ErrNoPrinter):
@@ -95,7 +104,7 @@ func runKiosk(ctx context.Context, stdout io.Writer, o kioskOptions) error {
 	k := kiosk.New(ctx, opts)
 	k.Attach(w, !o.windowed)
 	if o.windowed {
-		w.Resize(kioskSize(cfg.Kiosk.Portrait))
+		w.Resize(size)
 	}
 	k.WatchDevices(ctx, watcher, sc)
 	go k.Run(ctx)

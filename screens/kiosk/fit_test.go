@@ -230,7 +230,9 @@ func TestMessagesNameRealButtons(t *testing.T) {
 						buttons[x.Label] = true
 					}
 				}
-				texts = append(texts, k.opts.Speaker.(*recorder).said...)
+				if said := k.opts.Speaker.(*recorder).said; len(said) > 0 {
+					texts = append(texts, said[len(said)-1]) // the prompt of this screen
+				}
 				for _, tx := range texts {
 					for _, m := range quoted.FindAllStringSubmatch(tx, -1) {
 						if !buttons[m[1]] {

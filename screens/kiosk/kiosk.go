@@ -30,11 +30,11 @@ type Options struct {
 	IdleAfter   time.Duration
 	ResultAfter time.Duration
 	ElderlyAge  int
-	StaffPIN    string // bcrypt hash of the staff PIN
-	Source      string // this kiosk's name in help alerts, e.g. 大厅自助机
-	ReaderPlace string // where the card reader is, e.g. 屏幕下方
-	Portrait    bool      // a portrait screen: the size before the window is laid out
-	Size        fyne.Size // the screen's size, if known before the window is laid out
+	StaffPIN    string        // bcrypt hash of the staff PIN
+	Source      string        // this kiosk's name in help alerts, e.g. 大厅自助机
+	ReaderPlace string        // where the card reader is, e.g. 屏幕下方
+	Portrait    bool          // a portrait screen: the size before the window is laid out
+	Size        fyne.Size     // the screen's size, if known before the window is laid out
 	LongPress   time.Duration // staff corner hold; 3 s by default
 	Location    *time.Location
 	Now         func() time.Time

@@ -18,6 +18,9 @@ type wrapText struct {
 	TextSize float32
 	Color    color.Color
 	hint     float32
+
+	cacheWidth float32 // the width cacheLines were broken for
+	cacheLines []string
 }
 
 func newWrapText(s string, size float32, c color.Color, hint float32) *wrapText {
@@ -36,7 +39,10 @@ func (w *wrapText) lines() []string {
 	if width <= 0 {
 		width = w.hint
 	}
-	return textwrap.Lines(w.Text, width, w.measure)
+	if w.cacheLines == nil || w.cacheWidth != width {
+		w.cacheLines, w.cacheWidth = textwrap.Lines(w.Text, width, w.measure), width
+	}
+	return w.cacheLines
 }
 
 func (w *wrapText) lineHeight() float32 {
@@ -91,6 +97,7 @@ func (r *wrapRenderer) MinSize() fyne.Size           { return r.w.MinSize() }
 func (r *wrapRenderer) Objects() []fyne.CanvasObject { return r.texts }
 func (r *wrapRenderer) Destroy()                     {}
 func (r *wrapRenderer) Refresh() {
+	r.w.cacheLines = nil
 	r.build()
 	r.Layout(r.w.Size())
 	canvas.Refresh(r.w)
