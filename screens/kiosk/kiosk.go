@@ -122,6 +122,11 @@ func New(ctx context.Context, opts Options) *Kiosk {
 	}
 	k.flow = NewFlow(opts.Info, opts.IdleAfter, opts.ResultAfter, opts.ElderlyAge, opts.Now)
 	k.th = k.theme()
+	// The theme before the first text is measured: Fyne caches fonts per style, and a cache
+	// filled under the default theme draws Chinese in whatever system font there is, or none.
+	if a := fyne.CurrentApp(); a != nil {
+		a.Settings().SetTheme(k.th)
+	}
 	k.root = container.New(screenLayout{k})
 	k.render()
 	k.refreshQueue()
