@@ -23,6 +23,7 @@ type demoOptions struct {
 	hall       hallFlags
 	portrait   bool
 	fullscreen bool
+	size       string
 	measure    bool
 }
 
@@ -42,6 +43,7 @@ func newDemoCmd(e *env) *cobra.Command {
 	addDataFlag(cmd.Flags(), &o.hall.data, "data")
 	cmd.Flags().BoolVar(&o.portrait, "portrait", false, "portrait screen (1080×1920)")
 	cmd.Flags().BoolVar(&o.fullscreen, "fullscreen", false, "run the kiosk full screen")
+	addSizeFlag(cmd.Flags(), &o.size)
 	addMeasureStartFlag(cmd.Flags(), &o.measure)
 	return cmd
 }
@@ -53,6 +55,10 @@ func runDemo(ctx context.Context, stdout io.Writer, o demoOptions) error {
 	}
 	if o.portrait {
 		cfg.Kiosk.Portrait = true
+	}
+	size, err := parseSize(o.size, cfg.Kiosk.Portrait)
+	if err != nil {
+		return err
 	}
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 		return err
@@ -88,6 +94,9 @@ func runDemo(ctx context.Context, stdout io.Writer, o demoOptions) error {
 
 	opts := kioskScreenOptions(ctx, cfg, h)
 	opts.Printer = receipts
+	if !o.fullscreen {
+		opts.Size = size
+	}
 	watcher := idcard.NewWatcher(idcard.WatcherConfig{Reader: idcard.Config{Port: reader.Path()}})
 	sc := scanner.New(scanner.Config{Port: scan.Path()})
 
@@ -98,7 +107,7 @@ func runDemo(ctx context.Context, stdout io.Writer, o demoOptions) error {
 	k.Attach(w, o.fullscreen)
 	w.SetCloseIntercept(a.Quit) // the demo closes like any window
 	if !o.fullscreen {
-		w.Resize(kioskSize(cfg.Kiosk.Portrait))
+		w.Resize(size)
 	}
 	k.WatchDevices(ctx, watcher, sc)
 	go k.Run(ctx)

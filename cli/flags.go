@@ -2,8 +2,10 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 	"os"
 
+	"fyne.io/fyne/v2"
 	"github.com/spf13/pflag"
 
 	"fengqiao/config"
@@ -46,6 +48,23 @@ func requireWindow(n int) error {
 // addWindowedFlag adds --windowed, for installation and testing.
 func addWindowedFlag(fs *pflag.FlagSet, p *bool) {
 	fs.BoolVar(p, "windowed", false, "a normal window instead of full screen (installation and testing)")
+}
+
+// addSizeFlag adds --size, the kiosk window's size (windowed only).
+func addSizeFlag(fs *pflag.FlagSet, p *string) {
+	fs.StringVar(p, "size", "", "the window's size WIDTHxHEIGHT, e.g. 1366x768 (default 1920x1080, or 1080x1920 in portrait)")
+}
+
+// parseSize reads WIDTHxHEIGHT; "" is the default size of the orientation.
+func parseSize(s string, portrait bool) (fyne.Size, error) {
+	if s == "" {
+		return kioskSize(portrait), nil
+	}
+	var w, h int
+	if n, err := fmt.Sscanf(s, "%dx%d", &w, &h); err != nil || n != 2 || w < 320 || h < 240 {
+		return fyne.Size{}, fmt.Errorf("--size %q: want WIDTHxHEIGHT, e.g. 1366x768", s)
+	}
+	return fyne.NewSize(float32(w), float32(h)), nil
 }
 
 // addMeasureStartFlag adds --measure-start, the cold-start measurement of docs/performance.md.

@@ -20,6 +20,7 @@ import (
 type kioskOptions struct {
 	hall     hallFlags
 	windowed bool
+	size     string
 	measure  bool
 }
 
@@ -35,6 +36,7 @@ func newKioskCmd(e *env) *cobra.Command {
 	}
 	addHallFlags(cmd.Flags(), &o.hall)
 	addWindowedFlag(cmd.Flags(), &o.windowed)
+	addSizeFlag(cmd.Flags(), &o.size)
 	addMeasureStartFlag(cmd.Flags(), &o.measure)
 	return cmd
 }
@@ -45,6 +47,10 @@ func runKiosk(ctx context.Context, stdout io.Writer, o kioskOptions) error {
 		return err
 	}
 	if err := realHall(o.hall.config, cfg); err != nil {
+		return err
+	}
+	size, err := parseSize(o.size, cfg.Kiosk.Portrait)
+	if err != nil {
 		return err
 	}
 	ctx, cancel := context.WithCancel(ctx)
@@ -74,6 +80,9 @@ func runKiosk(ctx context.Context, stdout io.Writer, o kioskOptions) error {
 	}
 
 	opts := kioskScreenOptions(ctx, cfg, hall)
+	if o.windowed {
+		opts.Size = size
+	}
 	// The devices, the print queue with its staff alerts, the device state socket: kioskdevices.go.
 	devs, err := openKioskDevices(ctx, cfg, hall)
 	if err != nil {
@@ -90,7 +99,7 @@ func runKiosk(ctx context.Context, stdout io.Writer, o kioskOptions) error {
 	k := kiosk.New(ctx, opts)
 	k.Attach(w, !o.windowed)
 	if o.windowed {
-		w.Resize(kioskSize(cfg.Kiosk.Portrait))
+		w.Resize(size)
 	}
 	k.WatchDevices(ctx, watcher, sc)
 	go k.Run(ctx)

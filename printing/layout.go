@@ -33,6 +33,10 @@ type line struct {
 	boxed  bool // drawn with a frame (the reprint mark); ESC/POS uses reverse printing
 }
 
+// CodeLabel names the case code on the receipt, as the kiosk and the lookup call it. The code is
+// printed above the QR code (the kiosk's hints say so).
+const CodeLabel = "查询码"
+
 // layout returns the lines of r, top to bottom.
 func layout(r *Receipt, url string) []line {
 	var ls []line
@@ -53,7 +57,7 @@ func layout(r *Receipt, url string) []line {
 	if r.MaskedName != "" {
 		add(line{text: "姓名 " + r.MaskedName, size: normal})
 	}
-	add(line{text: "案件编码", size: normal})
+	add(line{text: CodeLabel, size: normal})
 	add(line{text: r.CaseCode, size: normal, center: true})
 	add(line{kind: gapLine})
 	add(line{kind: qrLine, text: url, center: true})

@@ -49,7 +49,7 @@ func TestPDF(t *testing.T) {
 		want    []string
 		notWant []string
 	}{
-		{"80mm", sample(), Paper80, []string{"A003", "矛盾纠纷调解", "枫桥镇综治中心", "张*丰", "7KQ2-M9XP-4HVT-W3RA", QRHint, "请在大厅等候叫号", "前面还有 2 人等候", "2025-03-14 09:26"}, []string{ReprintMark}},
+		{"80mm", sample(), Paper80, []string{"A003", "矛盾纠纷调解", "枫桥镇综治中心", "张*丰", "7KQ2-M9XP-4HVT-W3RA", CodeLabel, QRHint, "请在大厅等候叫号", "前面还有 2 人等候", "2025-03-14 09:26"}, []string{ReprintMark}},
 		{"58mm", sample(), Paper58, []string{"A003", "矛盾纠纷调解", "枫桥镇综治中心", QRHint}, []string{ReprintMark}},
 		{"reprint", reprint, Paper80, []string{ReprintMark, "A003"}, nil},
 	}

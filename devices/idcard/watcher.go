@@ -58,6 +58,8 @@ const (
 	// EventError reports a card that could not be read (Err; see Message for the screen). It
 	// is reported once per placement.
 	EventError
+	// EventLifted reports that the card that lay on the reader was taken away.
+	EventLifted
 )
 
 // Event is something the Watcher saw.
@@ -252,6 +254,9 @@ func (w *Watcher) watch(ctx context.Context, r *Reader) {
 			failures = 0
 			if noCard++; noCard >= w.cfg.LiftAfter && (has || reported) {
 				w.log.Debug("idcard: card lifted")
+				if has {
+					w.emit(Event{Kind: EventLifted, State: w.State()})
+				}
 				has, reported = false, false
 			}
 		case ctx.Err() != nil:

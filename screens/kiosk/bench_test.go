@@ -92,11 +92,7 @@ func TestCheckInMemory(t *testing.T) {
 		e.step(StepService)
 		e.tap(e.k.opts.Info.Services[i%4].Name)
 		e.step(StepConfirm)
-		e.tap("我已了解，同意登记")
-		e.tap("下一步")
-		if e.k.flow.Step == StepCategory {
-			e.tap("其他")
-		}
+		e.tap("同意并取号")
 		e.step(StepPhone)
 		e.tap("不留电话，直接取号")
 		e.step(StepResult)

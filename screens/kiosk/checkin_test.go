@@ -32,14 +32,11 @@ func TestCardCheckIn(t *testing.T) {
 			if e.has("王小明") || e.has(card.Number) {
 				t.Fatal("confirm screen shows the identity unmasked")
 			}
-			e.tap("下一步")
-			if e.k.flow.Step != StepConfirm || !e.has("请先阅读") {
-				t.Fatal("went on without consent")
-			}
-			e.tap("我已了解，同意登记")
-			e.tap("下一步")
+			e.tap("事情类别：不清楚（可不选）")
 			e.step(StepCategory)
 			e.tap("土地征收")
+			e.step(StepConfirm)
+			e.tap("同意并取号")
 			e.step(StepPhone)
 			e.tap("不留电话，直接取号")
 			e.step(StepResult)
@@ -55,7 +52,7 @@ func TestCardCheckIn(t *testing.T) {
 					t.Fatalf("receipt PDF text %q (%v) lacks the number", out, err)
 				}
 			}
-			if !e.has("请取走下方的凭条") {
+			if !e.has("请取走出纸口的凭条") {
 				t.Fatalf("result screen: %q", e.texts())
 			}
 			first := tk.CaseCode
@@ -78,8 +75,7 @@ func TestCardCheckIn(t *testing.T) {
 			if !e.has("您有1件正在办理的事项") {
 				t.Fatalf("open case not shown: %q", e.texts())
 			}
-			e.tap("我已了解，同意登记")
-			e.tap("下一步")
+			e.tap("同意并取号")
 			e.step(StepPhone) // linked: no category to choose
 			e.typeKeys("13805710000")
 			e.tap("确定")
@@ -101,7 +97,7 @@ func TestNoCardRegistration(t *testing.T) {
 	}
 	e.tap("法律咨询")
 	e.step(StepIdentify)
-	e.tap("无身份证登记")
+	e.tap(noCardLabel)
 	e.step(StepIDKeypad)
 	e.typeKeys("3306811")
 	e.tap("删除")
@@ -122,10 +118,11 @@ func TestNoCardRegistration(t *testing.T) {
 		t.Fatal("a typed ID number revealed cases")
 	}
 	e.tap("我是孕妇")
-	e.tap("我已了解，同意登记")
-	e.tap("下一步")
+	e.tap("事情类别：不清楚（可不选）")
 	e.step(StepCategory)
 	e.tap("婚姻家庭")
+	e.step(StepConfirm)
+	e.tap("同意并取号")
 	e.step(StepResult)
 	tk := e.k.flow.S.Ticket
 	if tk.Priority != app.PriorityPregnant || !e.has("孕妇优先") || tk.Label != "B002" {
@@ -140,7 +137,7 @@ func TestNoCardRegistration(t *testing.T) {
 func TestBadIDNumberOnKeypad(t *testing.T) {
 	e := newEnv(t, envOpts{})
 	e.tap("法律咨询")
-	e.tap("无身份证登记")
+	e.tap(noCardLabel)
 	e.typeKeys("33068119900307123")
 	e.tap("X") // wrong check digit
 	e.tap("确定")

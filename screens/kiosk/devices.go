@@ -19,14 +19,22 @@ func (k *Kiosk) CardEvent(ev idcard.Event) {
 	case idcard.EventState:
 		was := k.reader
 		k.reader, k.readerKnown = ev.State, true
+		if ev.State == idcard.StateDisconnected || ev.State == idcard.StateFault {
+			k.cardPresent = false
+		}
 		if (was == idcard.StateReady || was == idcard.StateReading) != (ev.State == idcard.StateReady || ev.State == idcard.StateReading) {
+			k.render()
+		}
+	case idcard.EventLifted:
+		k.cardPresent = false
+		if k.flow.Step == StepResult {
 			k.render()
 		}
 	case idcard.EventError:
 		k.flow.Touch()
 		k.showBanner(Notice{Title: "身份证没有读出来", Body: idcard.Message(ev.Err)}, 8*time.Second)
 	case idcard.EventCard:
-		k.reader, k.readerKnown = ev.State, true
+		k.reader, k.readerKnown, k.cardPresent = ev.State, true, true
 		if ev.Err != nil {
 			k.flow.Touch()
 			k.showBanner(Notice{Title: "这张证件不能使用", Body: idcard.Message(ev.Err), Fault: true}, 10*time.Second)

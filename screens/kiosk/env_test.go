@@ -39,6 +39,7 @@ func (c *countingHall) OpenCases(ctx context.Context, id string) ([]app.Case, er
 // env is one kiosk under test: a hall (in-process or over HTTP), a fake clock, a test window,
 // and a queue of functions posted to the UI thread, which the test goroutine runs.
 type env struct {
+	taps  int // buttons tapped so far
 	t     *testing.T
 	ctx   context.Context
 	store *store.Hall
@@ -193,6 +194,7 @@ func (e *env) tap(label string) {
 	if found == nil {
 		e.t.Fatalf("no button %q on the %s screen (texts %q)", label, e.k.flow.Step, e.texts())
 	}
+	e.taps++
 	test.Tap(found)
 }
 

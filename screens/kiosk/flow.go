@@ -23,9 +23,9 @@ const (
 	StepService                // a card was placed on the home screen: choose the service
 	StepIdentify               // 请将身份证放在感应区, or 无身份证登记
 	StepIDKeypad               // type the ID number
-	StepPhone                  // type a phone number (required without a card, optional with one)
-	StepConfirm                // masked identity, priority, open case, personal-data notice and consent
-	StepCategory               // what the matter is about
+	StepPhone                  // type a phone number (optional: 不留电话)
+	StepConfirm                // masked identity, priority, open case, notice and 同意并取号
+	StepCategory               // what the matter is about (optional; 不清楚 by default)
 	StepBusy                   // waiting for the hub (issuing, looking up)
 	StepResult                 // the ticket: number, wait count, QR, where to wait
 	StepLookup                 // 查询办理进度: scan, card or keypad
@@ -127,6 +127,9 @@ func NewFlow(info app.Info, idle, result time.Duration, elderlyAge int, now func
 	f.lastTouch, f.stepAt = now(), now()
 	return f
 }
+
+// Pause stops the result screen's countdown for d (while a notice asks the visitor to wait).
+func (f *Flow) Pause(d time.Duration) { f.stepAt = f.stepAt.Add(d) }
 
 // Touch records activity; any tap, card or scan keeps the session alive.
 func (f *Flow) Touch() { f.lastTouch = f.Now() }
@@ -370,9 +373,6 @@ func (f *Flow) SubmitID() bool {
 	return true
 }
 
-// PhoneRequired reports whether the phone step may not be skipped (registration without card).
-func (f *Flow) PhoneRequired() bool { return !f.S.FromCard }
-
 // SubmitPhone accepts the typed phone number.
 func (f *Flow) SubmitPhone() Action {
 	f.Touch()
@@ -392,14 +392,15 @@ func (f *Flow) SubmitPhone() Action {
 	return f.issue()
 }
 
-// SkipPhone leaves no phone number (only with a card).
+// SkipPhone leaves no phone number (不留电话): a resident without a phone still gets a ticket.
 func (f *Flow) SkipPhone() Action {
 	f.Touch()
-	if f.PhoneRequired() {
-		return ActNone
-	}
 	zero(f.S.Phone)
 	f.S.Phone = nil
+	if !f.S.FromCard {
+		f.goTo(StepConfirm)
+		return ActNone
+	}
 	return f.issue()
 }
 
@@ -448,34 +449,32 @@ func (f *Flow) Female() bool {
 	return err == nil && id.Female
 }
 
-// Confirm accepts the confirmation screen; consent is required.
+// Confirm is 同意并取号: the visitor consents to the notice on the screen and takes the ticket
+// (after the optional phone number, for a visitor identified by card).
 func (f *Flow) Confirm() Action {
 	f.Touch()
-	if !f.S.Consent {
-		f.S.InputErr = "请先阅读上面的说明，点「我同意」"
-		return ActNone
-	}
-	svc, _ := f.Service()
-	if f.S.LinkCase != "" || len(svc.Categories) == 0 {
-		return f.afterCategory()
-	}
-	f.goTo(StepCategory)
-	return ActNone
-}
-
-// ChooseCategory picks what the matter is about.
-func (f *Flow) ChooseCategory(c string) Action {
-	f.Touch()
-	f.S.Category = c
-	return f.afterCategory()
-}
-
-func (f *Flow) afterCategory() Action {
+	f.S.Consent = true
 	if f.S.FromCard && len(f.S.Phone) == 0 {
 		f.goTo(StepPhone)
 		return ActNone
 	}
 	return f.issue()
+}
+
+// ChooseCategoryStep opens the optional category choice from the confirmation screen.
+func (f *Flow) ChooseCategoryStep() {
+	f.Touch()
+	f.goTo(StepCategory)
+}
+
+// ChooseCategory picks what the matter is about ("" is 不清楚: staff set it later) and goes back
+// to the confirmation screen.
+func (f *Flow) ChooseCategory(c string) {
+	f.Touch()
+	f.S.Category = c
+	if f.Step == StepCategory {
+		f.Back()
+	}
 }
 
 func (f *Flow) issue() Action {
@@ -491,6 +490,11 @@ func (f *Flow) IssueRequest() app.IssueRequest {
 	}
 	if len(f.S.IDNumber) > 0 {
 		req.Visitor = &app.Visitor{IDNumber: string(f.S.IDNumber), Name: f.S.Name, Phone: string(f.S.Phone), FromCard: f.S.FromCard}
+		// A typed number is 未核验 for staff until they see the card.
+		req.Source = app.SourceTyped
+		if f.S.FromCard {
+			req.Source = app.SourceCard
+		}
 	}
 	return req
 }
@@ -520,7 +524,7 @@ func (f *Flow) Failed(gen uint64, err error) {
 func (f *Flow) explain(err error) Notice {
 	switch app.ErrorCode(err) {
 	case app.ELIMIT:
-		return Notice{Title: "今天不能再取这个号了", Body: "同一个身份证今天在这项业务已经取过号，次数已满。\n如果有急事，请按下面的「呼叫工作人员」，工作人员会来帮您。"}
+		return Notice{Title: "今天不能再取这个号了", Body: "同一个身份证今天在这项业务已经取过号，次数已满。\n如果有急事，请按「呼叫工作人员」，工作人员会来帮您。"}
 	case app.ECLOSED:
 		hours := f.Info.Hours
 		if hours == "" {
@@ -531,7 +535,7 @@ func (f *Flow) explain(err error) Notice {
 		return Notice{Title: "系统暂时连不上", Body: "请稍等一会儿再试一次。\n如果一直不行，请按「呼叫工作人员」，或直接到服务窗口办理。", Fault: true}
 	case app.ENOTFOUND:
 		if f.S.LinkCase != "" {
-			return Notice{Title: "没有找到要继续办理的事项", Body: "请返回，选「这是一件新事项」后再取号。"}
+			return Notice{Title: "没有找到要继续办理的事项", Body: "请按「返回」，改选“这是一件新事项”后再取号。"}
 		}
 		return Notice{Title: "没有查到这个事项", Body: "请核对回执上的查询码，或把回执交给工作人员查询。"}
 	case app.EINVALID:
@@ -553,7 +557,7 @@ func (f *Flow) Scanned(text string) Action {
 		if f.Step == StepHome {
 			f.goTo(StepLookup)
 		}
-		f.S.Notice = Notice{Title: "这个码查不到", Body: "请扫描本中心回执上的二维码，或点「输入查询码」。"}
+		f.S.Notice = Notice{Title: "这个码查不到", Body: "请扫描本中心回执上的二维码；或按「返回」，输入回执上的查询码。"}
 		f.replace(StepMessage)
 		return ActNone
 	}
@@ -642,6 +646,7 @@ func (f *Flow) SubmitPIN(check func(pin []byte) bool) bool {
 	f.S.PIN = f.S.PIN[:0]
 	if !ok {
 		f.S.PINWrong = true
+		f.S.InputErr = "密码不对，请重新输入"
 		return false
 	}
 	f.replace(StepStaff)

@@ -30,10 +30,11 @@ type Options struct {
 	IdleAfter   time.Duration
 	ResultAfter time.Duration
 	ElderlyAge  int
-	StaffPIN    string // bcrypt hash of the staff PIN
-	Source      string // this kiosk's name in help alerts, e.g. 大厅自助机
-	ReaderPlace string // where the card reader is, e.g. 屏幕下方
-	Portrait    bool
+	StaffPIN    string        // bcrypt hash of the staff PIN
+	Source      string        // this kiosk's name in help alerts, e.g. 大厅自助机
+	ReaderPlace string        // where the card reader is, e.g. 屏幕下方
+	Portrait    bool          // a portrait screen: the size before the window is laid out
+	Size        fyne.Size     // the screen's size, if known before the window is laid out
 	LongPress   time.Duration // staff corner hold; 3 s by default
 	Location    *time.Location
 	Now         func() time.Time
@@ -69,6 +70,9 @@ type Kiosk struct {
 	scannerSeen bool
 	banner      Notice
 	bannerUntil time.Time
+	cardPresent bool      // a card lies on the reader
+	size        fyne.Size // the window's size; the layout follows it
+	lastTick    time.Time
 	spoken      Step
 	spokenGen   uint64
 	clock       *canvas.Text
@@ -109,9 +113,21 @@ func New(ctx context.Context, opts Options) *Kiosk {
 		}
 		cancel()
 	}
-	k := &Kiosk{opts: opts, log: opts.Log, ctx: ctx, th: kt.Kiosk(), waiting: map[string]int{}, spoken: -1}
+	k := &Kiosk{opts: opts, log: opts.Log, ctx: ctx, waiting: map[string]int{}, spoken: -1, size: opts.Size}
+	if k.size.IsZero() {
+		k.size = Landscape
+		if opts.Portrait {
+			k.size = Portrait
+		}
+	}
 	k.flow = NewFlow(opts.Info, opts.IdleAfter, opts.ResultAfter, opts.ElderlyAge, opts.Now)
-	k.root = container.NewStack()
+	k.th = k.theme()
+	// The theme before the first text is measured: Fyne caches fonts per style, and a cache
+	// filled under the default theme draws Chinese in whatever system font there is, or none.
+	if a := fyne.CurrentApp(); a != nil {
+		a.Settings().SetTheme(k.th)
+	}
+	k.root = container.New(screenLayout{k})
 	k.render()
 	k.refreshQueue()
 	return k
@@ -124,24 +140,27 @@ func (k *Kiosk) Flow() *Flow { return k.flow }
 func (k *Kiosk) Content() fyne.CanvasObject { return k.root }
 
 // Attach makes w the kiosk: full screen, no menu, close intercepted, screen blanking off, keys of
-// keyboard-mode scanners caught.
+// keyboard-mode scanners caught. The window keeps its size: the kiosk fits itself into it.
 func (k *Kiosk) Attach(w fyne.Window, fullScreen bool) {
+	// The theme first: text measured before it would be cached in the default theme's fonts.
+	fyne.CurrentApp().Settings().SetTheme(k.th)
+	k.render()
 	w.SetContent(k.root)
 	w.SetPadded(false)
+	w.SetFixedSize(true)
 	w.SetMainMenu(nil)
 	w.SetCloseIntercept(func() { k.log.Info("kiosk: close request ignored; staff leave through the PIN") })
 	if fullScreen {
 		w.SetFullScreen(true)
 	}
 	fyne.CurrentApp().Driver().SetDisableScreenBlanking(true)
-	fyne.CurrentApp().Settings().SetTheme(k.th)
 	w.Canvas().SetOnTypedRune(k.TypedRune)
 	w.Canvas().SetOnTypedKey(k.TypedKey)
 }
 
-// SetPortrait switches the layout.
-func (k *Kiosk) SetPortrait(p bool) {
-	k.opts.Portrait = p
+// Resize lays the kiosk out for a screen of the given size (the window does this by itself).
+func (k *Kiosk) Resize(size fyne.Size) {
+	k.size = size
 	k.render()
 }
 
@@ -186,8 +205,13 @@ func (k *Kiosk) subscribe(ctx context.Context) {
 // Tick advances the clock and the timers.
 func (k *Kiosk) Tick() {
 	now := k.opts.Now()
+	if k.banner.Title != "" && !k.lastTick.IsZero() {
+		// While a notice asks the visitor to wait here, nothing times out.
+		k.flow.Touch()
+		k.flow.Pause(now.Sub(k.lastTick))
+	}
+	k.lastTick = now
 	if k.flow.Tick() {
-		k.applyTheme()
 		k.render()
 		return
 	}
@@ -329,9 +353,8 @@ func (k *Kiosk) act(a Action) {
 				k.log.Info("kiosk: ticket issued", "ticket", t.Label, "service", t.Service)
 				k.flow.Issued(gen, t, printErr)
 				k.render()
-				if printErr == ErrPaperOut {
-					k.help("自助机打印纸已用完")
-				}
+				// Staff hear of a printer out of paper from the print queue's alert
+				// (cli/kioskdevices.go), once per condition rather than once per visitor.
 			}
 		})
 	}
@@ -358,8 +381,8 @@ func (k *Kiosk) help(reason string) {
 				k.showBanner(Notice{Title: "呼叫没有成功", Body: "请到服务窗口直接找工作人员。", Fault: true}, 20*time.Second)
 				return
 			}
-			k.showBanner(Notice{Title: "已通知工作人员", Body: "请在这里稍候，工作人员马上过来帮您。"}, 30*time.Second)
-			k.say("已通知工作人员，请稍候")
+			k.showBanner(helpNotice, 30*time.Second)
+			k.say("已通知工作人员，请在这里稍候")
 		}
 	})
 }
@@ -382,11 +405,12 @@ func (k *Kiosk) checkPIN(pin []byte) bool {
 	return bcrypt.CompareHashAndPassword([]byte(k.opts.StaffPIN), pin) == nil
 }
 
+// helpNotice is the banner after 呼叫工作人员.
+var helpNotice = Notice{Title: "已通知工作人员", Body: "请在这里稍候，工作人员马上过来帮您。"}
+
+// applyTheme makes the app's theme the kiosk's for its size and mode.
 func (k *Kiosk) applyTheme() {
-	th := kt.Kiosk()
-	if k.flow.Elderly {
-		th = kt.Elderly()
-	}
+	th := k.theme()
 	if k.th.Scale == th.Scale {
 		return
 	}
@@ -400,6 +424,15 @@ func (k *Kiosk) applyTheme() {
 
 // render draws the current step.
 func (k *Kiosk) render() {
+	bg := canvas.NewRectangle(kt.Ground)
+	k.root.Objects = []fyne.CanvasObject{bg, k.build()}
+	k.root.Refresh()
+	k.prompt()
+}
+
+// build returns the current step's page for the kiosk's size and mode.
+func (k *Kiosk) build() fyne.CanvasObject {
+	k.applyTheme()
 	k.clock, k.countdown = nil, nil
 	var o fyne.CanvasObject
 	switch k.flow.Step {
@@ -436,10 +469,7 @@ func (k *Kiosk) render() {
 	case StepStaff:
 		o = k.staffScreen()
 	}
-	bg := canvas.NewRectangle(kt.Ground)
-	k.root.Objects = []fyne.CanvasObject{bg, o}
-	k.root.Refresh()
-	k.prompt()
+	return o
 }
 
 // prompt speaks the key instruction of a step once when it appears.
@@ -456,21 +486,28 @@ func (k *Kiosk) prompt() {
 	case StepIDKeypad:
 		k.say("请输入身份证号码")
 	case StepPhone:
-		k.say("请输入手机号码")
+		k.say("请输入手机号码，没有手机请点「" + k.skipPhoneLabel() + "」")
 	case StepConfirm:
-		k.say("请核对信息，阅读说明后点我同意")
+		k.say("请核对信息，然后点「" + agreeLabel + "」")
 	case StepCategory:
-		k.say("请选择是哪方面的事")
+		k.say("请选择是哪方面的事，也可以不选")
 	case StepResult:
 		if t := k.flow.S.Ticket; t != nil {
-			k.say(fmt.Sprintf("取号成功，您的号码是%s号，请在等候区等候叫号", spell(t.Label)))
+			s := fmt.Sprintf("取号成功，您的号码是%s号，请在等候区等候叫号", spell(t.Label))
+			if k.cardOnReader() {
+				s += "。" + takeCard
+			}
+			k.say(s)
 		}
 	case StepLookup:
-		k.say("请扫描回执上的二维码，或将身份证放在感应区")
+		k.say("请扫描回执上的二维码，或将身份证放在感应区，或点「" + typeCodeLabel + "」")
 	case StepMessage:
 		k.say(k.flow.S.Notice.Title)
 	}
 }
+
+// cardOnReader reports whether the visitor's card still lies on the reader after the ticket.
+func (k *Kiosk) cardOnReader() bool { return k.cardPresent && k.flow.S.FromCard }
 
 // spell reads a ticket label's digits one by one in Chinese: A003 → A零零三.
 func spell(label string) string {

@@ -25,9 +25,7 @@ func TestIdleResetClearsPersonalData(t *testing.T) {
 	e.tap("矛盾纠纷调解")
 	e.k.CardEvent(idcard.Event{Kind: idcard.EventCard, State: idcard.StateReady, Card: card})
 	e.step(StepConfirm)
-	e.tap("我已了解，同意登记")
-	e.tap("下一步")
-	e.tap("邻里纠纷")
+	e.tap("同意并取号")
 	e.step(StepPhone)
 	e.typeKeys("1380571")
 	if !e.has("王*明") && !e.has("138 0571") {
@@ -82,15 +80,13 @@ func TestPrinterOutOfPaper(t *testing.T) {
 	}
 	e := newEnv(t, envOpts{printer: p})
 	e.tap("12345热线")
-	e.tap("无身份证登记")
+	e.tap(noCardLabel)
 	e.typeKeys("330681199003071233")
 	e.tap("确定")
 	e.typeKeys("13805710000")
 	e.tap("确定")
 	e.step(StepConfirm)
-	e.tap("我已了解，同意登记")
-	e.tap("下一步")
-	e.tap("政策咨询")
+	e.tap("同意并取号")
 	e.step(StepResult)
 	if !e.has("C001") || !e.has("凭条打印纸用完了") || !e.has("查询码") {
 		t.Fatalf("paper-out result: %q", e.texts())
@@ -123,7 +119,7 @@ func TestReaderUnplugged(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.waitFor("the fault shown", func() bool { return e.has("读卡器暂时不能用") })
-	if !e.has("无身份证登记") {
+	if !e.has(noCardLabel) {
 		t.Fatal("no way forward while the reader is unplugged")
 	}
 	if err := sim.Replug(); err != nil {
@@ -144,14 +140,12 @@ func TestRefusals(t *testing.T) {
 		e.k.opts.Info.Hours = rules.Hours.String()
 		e.k.flow.Info.Hours = rules.Hours.String()
 		e.tap("法律咨询")
-		e.tap("无身份证登记")
+		e.tap(noCardLabel)
 		e.typeKeys("330681199003071233")
 		e.tap("确定")
 		e.typeKeys("13805710000")
 		e.tap("确定")
-		e.tap("我已了解，同意登记")
-		e.tap("下一步")
-		e.tap("其他")
+		e.tap("同意并取号")
 		e.step(StepMessage)
 		if !e.has("现在不是办理时间") || !e.has("13:00-17:00") {
 			t.Fatalf("%q", e.texts())
@@ -166,14 +160,12 @@ func TestRefusals(t *testing.T) {
 			e.store.Issue(e.ctx, app.IssueRequest{Service: "legal", Visitor: &app.Visitor{IDNumber: card.Number}})
 		}
 		e.tap("法律咨询")
-		e.tap("无身份证登记")
+		e.tap(noCardLabel)
 		e.typeKeys(card.Number)
 		e.tap("确定")
 		e.typeKeys("13805710000")
 		e.tap("确定")
-		e.tap("我已了解，同意登记")
-		e.tap("下一步")
-		e.tap("其他")
+		e.tap("同意并取号")
 		e.step(StepMessage)
 		if !e.has("今天不能再取这个号了") {
 			t.Fatalf("%q", e.texts())
@@ -187,14 +179,12 @@ func TestRefusals(t *testing.T) {
 		c.Retries = 0
 		e := newEnv(t, envOpts{hall: c})
 		e.tap("法律咨询")
-		e.tap("无身份证登记")
+		e.tap(noCardLabel)
 		e.typeKeys("330681199003071233")
 		e.tap("确定")
 		e.typeKeys("13805710000")
 		e.tap("确定")
-		e.tap("我已了解，同意登记")
-		e.tap("下一步")
-		e.tap("其他")
+		e.tap("同意并取号")
 		e.step(StepMessage)
 		if !e.has("系统暂时连不上") {
 			t.Fatalf("%q", e.texts())
@@ -266,7 +256,11 @@ func TestStaffExit(t *testing.T) {
 func TestBackAndHomeOnEveryScreen(t *testing.T) {
 	e := newEnv(t, envOpts{})
 	for _, portrait := range []bool{false, true} {
-		e.k.SetPortrait(portrait)
+		size := Landscape
+		if portrait {
+			size = Portrait
+		}
+		e.w.Resize(size)
 		for _, s := range []Step{StepService, StepIdentify, StepIDKeypad, StepPhone, StepConfirm, StepCategory,
 			StepLookup, StepCodeKeypad, StepCaseList, StepMessage, StepPIN, StepStaff} {
 			e.k.flow.Home()

@@ -68,3 +68,31 @@ func (stackVLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	}
 	return s
 }
+
+// pictureLayout places each child on a box given as fractions (x, y, w, h) of a drawing that
+// keeps its aspect ratio and grows to fill the room it gets, centred.
+type pictureLayout struct {
+	min   fyne.Size
+	boxes [][4]float32
+}
+
+func (p *pictureLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	w := min(size.Width, size.Height*p.min.Width/p.min.Height)
+	h := w * p.min.Height / p.min.Width
+	x0, y0 := (size.Width-w)/2, (size.Height-h)/2
+	for i, o := range objs {
+		if i >= len(p.boxes) {
+			break
+		}
+		b := p.boxes[i]
+		o.Move(fyne.NewPos(x0+b[0]*w, y0+b[1]*h))
+		o.Resize(fyne.NewSize(b[2]*w, b[3]*h))
+	}
+}
+
+func (p *pictureLayout) MinSize([]fyne.CanvasObject) fyne.Size { return p.min }
+
+// lines stacks texts with no gaps.
+func lines(objs ...fyne.CanvasObject) *fyne.Container {
+	return container.New(stackVLayout{}, objs...)
+}

@@ -63,7 +63,7 @@ func TestQRLookup(t *testing.T) {
 	e.step(StepLookup)
 
 	// The code typed on the Crockford keypad.
-	e.tap("输入查询码")
+	e.tap(typeCodeLabel)
 	e.step(StepCodeKeypad)
 	e.typeKeys(strings.ReplaceAll(tk.CaseCode, "-", "")[:19])
 	e.tap("查询")

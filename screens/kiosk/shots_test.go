@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"fengqiao/app"
@@ -16,24 +17,14 @@ import (
 	"fengqiao/printing"
 	"fengqiao/screens/shottest"
 	kt "fengqiao/screens/theme"
-	"fengqiao/store"
 )
 
 // TestScreenshots renders every kiosk screen of the default hall, in landscape and (most) in
 // portrait at 1080p, into a temporary folder or into the -screenshots folder.
 func TestScreenshots(t *testing.T) {
-	cfg := config.Default()
-	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "hall.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	now := time.Now()
-	hall := store.NewHall(db, cfg.Info(), cfg.Rules(), func() time.Time { return now })
+	env := newShotEnv(t, config.Default().Info())
 	dir := shottest.Dir(t)
-	files, err := screenshots(dir, shotEnv{Hall: hall, Info: cfg.Info(), ElderlyAge: cfg.Queue.ElderlyAge,
-		Location: cfg.Rules().Location, SetTime: func(x time.Time) { now = x }})
+	files, err := screenshots(dir, env)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,9 +51,17 @@ type scene struct {
 	setup    func(k *Kiosk)
 }
 
-// screenshots renders every kiosk screen into dir as kiosk-<landscape|portrait>-NN-<name>.png.
-// It returns the names of the files written.
-func screenshots(dir string, env shotEnv) ([]string, error) {
+// shotVariants are the screenshots drawn in 长者模式 or under a banner.
+var shotVariants = map[string]variant{
+	"home-elderly":          {elderly: true},
+	"home-elderly-help":     {elderly: true, banner: "help"},
+	"confirm-elderly-help":  {elderly: true, banner: "help"},
+	"case-timeline-elderly": {elderly: true},
+}
+
+// kioskScenes seeds env's hall with the tickets and cases the screens show and returns the scenes
+// and the kiosk clock they are drawn at.
+func kioskScenes(env shotEnv) ([]scene, func() time.Time, error) {
 	ctx := context.Background()
 	loc := env.Location
 	if loc == nil {
@@ -77,9 +76,6 @@ func screenshots(dir string, env shotEnv) ([]string, error) {
 		}
 	}
 	set(now)
-	a := test.NewApp()
-	defer test.NewApp()
-	a.Settings().SetTheme(kt.Kiosk())
 
 	card := idcardsim.TestIdentity()
 	elder := card
@@ -90,12 +86,22 @@ func screenshots(dir string, env shotEnv) ([]string, error) {
 	first, err := env.Hall.Issue(ctx, app.IssueRequest{Service: "mediation", Category: "邻里纠纷",
 		Visitor: &app.Visitor{IDNumber: card.Number, Name: card.Name, FromCard: true}})
 	if err != nil {
-		return nil, fmt.Errorf("seed ticket: %w", err)
+		return nil, nil, fmt.Errorf("seed ticket: %w", err)
 	}
 	set(now.Add(26 * time.Hour))
 	env.Hall.ChangeCase(ctx, first.CaseCode, app.CaseChange{Status: app.CaseAccepted, By: "王芳"})
 	set(now.Add(24 * time.Hour))
 	env.Hall.ChangeCase(ctx, first.CaseCode, app.CaseChange{Status: app.CaseAssigned, Unit: "司法所", Level: "人民调解", By: "王芳"})
+	// A second case of the same visitor at its last open stage: every stage on its timeline.
+	second, err := env.Hall.Issue(ctx, app.IssueRequest{Service: "petition", Category: "村务管理",
+		Visitor: &app.Visitor{IDNumber: card.Number, Name: card.Name, FromCard: true}})
+	if err != nil {
+		return nil, nil, fmt.Errorf("seed ticket: %w", err)
+	}
+	for _, st := range []app.CaseStatus{app.CaseAccepted, app.CaseAssigned, app.CaseAssessing, app.CaseHandling, app.CaseFollowUp} {
+		set(now.Add(24 * time.Hour))
+		env.Hall.ChangeCase(ctx, second.CaseCode, app.CaseChange{Status: st, Unit: "枫桥镇人民调解委员会", By: "王芳"})
+	}
 	set(time.Date(2026, 11, 27, 10, 32, 0, 0, loc))
 	for i := 0; i < 3; i++ {
 		env.Hall.Issue(ctx, app.IssueRequest{Service: "petition"})
@@ -113,7 +119,7 @@ func screenshots(dir string, env shotEnv) ([]string, error) {
 	}
 	shots := []scene{
 		{"home", true, func(k *Kiosk) {}},
-		{"home-elderly", true, func(k *Kiosk) { k.flow.Elderly = true; k.applyTheme() }},
+		{"home-elderly", true, func(k *Kiosk) {}},
 		{"home-reader-unplugged", false, func(k *Kiosk) {
 			k.CardEvent(idcard.Event{Kind: idcard.EventState, State: idcard.StateDisconnected})
 		}},
@@ -160,15 +166,13 @@ func screenshots(dir string, env shotEnv) ([]string, error) {
 			k.flow.SubmitID()
 			typeID(k, "13805710000")
 			k.flow.SubmitPhone()
-			k.flow.SetConsent(true)
-			k.flow.Confirm()
+			k.flow.ChooseCategoryStep()
 		}},
 		{"result", true, func(k *Kiosk) {
 			k.flow.StartCheckIn("petition")
 			k.CardEvent(ev(elder))
-			k.flow.SetConsent(true)
-			k.flow.Confirm()
-			k.act(k.flow.ChooseCategory("村务管理"))
+			k.flow.ChooseCategory("村务管理")
+			k.act(k.flow.Confirm())
 			k.act(k.flow.SkipPhone())
 		}},
 		{"result-paper-out", false, func(k *Kiosk) {
@@ -179,9 +183,8 @@ func screenshots(dir string, env shotEnv) ([]string, error) {
 			k.flow.SubmitID()
 			typeID(k, "13805710000")
 			k.flow.SubmitPhone()
-			k.flow.SetConsent(true)
-			k.flow.Confirm()
-			k.act(k.flow.ChooseCategory("婚姻家庭"))
+			k.flow.ChooseCategory("婚姻家庭")
+			k.act(k.flow.Confirm())
 		}},
 		{"refused-limit", false, func(k *Kiosk) {
 			k.flow.StartCheckIn("legal")
@@ -206,7 +209,15 @@ func screenshots(dir string, env shotEnv) ([]string, error) {
 			k.act(k.flow.CardPlaced(card.Name, card.Number))
 		}},
 		{"case-timeline", true, func(k *Kiosk) {
-			k.act(k.flow.Scanned(env.Info.TrackingURL(first.CaseCode)))
+			k.act(k.flow.Scanned(env.Info.TrackingURL(second.CaseCode)))
+		}},
+		{"home-elderly-help", true, func(k *Kiosk) {}},
+		{"confirm-elderly-help", true, func(k *Kiosk) {
+			k.CardEvent(ev(card))
+			k.flow.StartCheckIn("mediation")
+		}},
+		{"case-timeline-elderly", true, func(k *Kiosk) {
+			k.act(k.flow.Scanned(env.Info.TrackingURL(second.CaseCode)))
 		}},
 		{"help-called", false, func(k *Kiosk) {
 			k.flow.StartCheckIn("hotline")
@@ -216,6 +227,19 @@ func screenshots(dir string, env shotEnv) ([]string, error) {
 			k.flow.StaffPIN()
 			typeID(k, "12")
 		}},
+	}
+	return shots, clock, nil
+}
+
+// screenshots renders every kiosk screen into dir as kiosk-<landscape|portrait>-NN-<name>.png, at
+// the real window size, without forcing the canvas: what a screen shows is what the window shows.
+// It returns the names of the files written.
+func screenshots(dir string, env shotEnv) ([]string, error) {
+	a := test.NewApp()
+	defer test.NewApp()
+	shots, clock, err := kioskScenes(env)
+	if err != nil {
+		return nil, err
 	}
 	var files []string
 	for _, portrait := range []bool{false, true} {
@@ -227,17 +251,10 @@ func screenshots(dir string, env shotEnv) ([]string, error) {
 			if portrait && !s.portrait {
 				continue
 			}
-			a.Settings().SetTheme(kt.Kiosk())
-			k := New(ctx, Options{Hall: env.Hall, Info: env.Info, ElderlyAge: env.ElderlyAge, Location: loc,
-				Now: clock, Sync: true, Post: func(f func()) { f() }, Portrait: portrait, Printer: noPrint{},
-				StaffPIN: "x"})
-			w := test.NewWindow(k.Content())
-			w.SetPadded(false)
-			w.Resize(size)
-			s.setup(k)
-			k.render()
+			k, w := renderScene(a, env, clock, s, size, shotVariants[s.name])
 			img := w.Canvas().Capture()
 			w.Close()
+			_ = k
 			name := fmt.Sprintf("kiosk-%s-%02d-%s.png", orient, i+1, s.name)
 			if err := shottest.WritePNG(filepath.Join(dir, name), img); err != nil {
 				return files, err
@@ -248,12 +265,53 @@ func screenshots(dir string, env shotEnv) ([]string, error) {
 	return files, nil
 }
 
+// variant is how a scene is drawn: in 长者模式 or not, under which banner.
+type variant struct {
+	elderly bool
+	banner  string // "", "help", "paper-out" or "reader-unplugged"
+}
+
+var paperNotice = Notice{Title: "凭条打印纸用完了", Body: "号码和二维码会显示在屏幕上，请记住号码或用手机拍下。已通知工作人员加纸。", Fault: true}
+
+// renderScene draws scene s on a test window of the given size and lets its layout settle.
+func renderScene(a fyne.App, env shotEnv, clock func() time.Time, s scene, size fyne.Size, v variant) (*Kiosk, fyne.Window) {
+	rec := &recorder{}
+	k := New(context.Background(), Options{Hall: env.Hall, Info: env.Info, ElderlyAge: env.ElderlyAge, Location: env.Location,
+		Now: clock, Sync: true, Post: func(f func()) { f() }, Size: size, Printer: noPrint{}, Speaker: rec,
+		StaffPIN: "x", Log: quiet()})
+	k.flow.Elderly = v.elderly
+	k.th = k.theme()
+	// A new theme empties Fyne's font cache: set it only when the scale changes.
+	if cur, ok := a.Settings().Theme().(*kt.Theme); !ok || cur.Scale != k.th.Scale {
+		a.Settings().SetTheme(k.th)
+	}
+	w := test.NewWindow(k.Content())
+	w.SetPadded(false)
+	w.Resize(size)
+	if v.banner == "reader-unplugged" {
+		k.CardEvent(idcard.Event{Kind: idcard.EventState, State: idcard.StateDisconnected})
+	}
+	s.setup(k)
+	switch v.banner {
+	case "help":
+		k.showBanner(helpNotice, time.Hour)
+	case "paper-out":
+		k.showBanner(paperNotice, time.Hour)
+	}
+	k.render()
+	settle(k.Content())
+	return k, w
+}
+
+// recorder is a Speaker that keeps what it was told to say.
+type recorder struct{ said []string }
+
+func (r *recorder) Say(s string) { r.said = append(r.said, s) }
+
 type noPrint struct{}
 
-func (noPrint) PrintReceipt(context.Context, printingReceipt) error { return nil }
+func (noPrint) PrintReceipt(context.Context, printing.Receipt) error { return nil }
 
 type paperOut struct{}
 
-func (paperOut) PrintReceipt(context.Context, printingReceipt) error { return ErrPaperOut }
-
-type printingReceipt = printing.Receipt
+func (paperOut) PrintReceipt(context.Context, printing.Receipt) error { return ErrPaperOut }

@@ -62,7 +62,7 @@ func SimPanel(ctx context.Context, d SimDevices) fyne.CanvasObject {
 			}()
 		}
 	}
-	box := container.NewVBox(widget.NewLabelWithStyle("身份证读卡器", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	box := container.NewVBox(widget.NewLabelWithStyle("身份证读卡器", fyne.TextAlignLeading, fyne.TextStyle{}))
 	for _, c := range DemoCards() {
 		c := c
 		box.Add(widget.NewButton("放上 "+c.Name+" 的身份证", func() { say("已放上 "+app.MaskName(c.Name)+" 的身份证", d.Reader.Place(c)) }))
@@ -82,7 +82,7 @@ func SimPanel(ctx context.Context, d SimDevices) fyne.CanvasObject {
 	})
 	box.Add(plug)
 	box.Add(widget.NewSeparator())
-	box.Add(widget.NewLabelWithStyle("二维码扫描器", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	box.Add(widget.NewLabelWithStyle("二维码扫描器", fyne.TextAlignLeading, fyne.TextStyle{}))
 	box.Add(widget.NewButton("扫描最近一张回执", func() {
 		if lastCase == "" {
 			say("还没有取过号", nil)
@@ -93,7 +93,7 @@ func SimPanel(ctx context.Context, d SimDevices) fyne.CanvasObject {
 	}))
 	box.Add(widget.NewButton("扫描一个无关的二维码", func() { say("已扫描无关二维码", d.Scanner.Scan("https://example.com/ad")) }))
 	box.Add(widget.NewSeparator())
-	box.Add(widget.NewLabelWithStyle("凭条打印机", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	box.Add(widget.NewLabelWithStyle("凭条打印机", fyne.TextAlignLeading, fyne.TextStyle{}))
 	paper := widget.NewCheck("打印纸用完", func(on bool) { d.Printer.OutOfPaper.Store(on) })
 	box.Add(paper)
 	box.Add(widget.NewLabel("凭条（PDF）保存在：" + strings.TrimSpace(d.Printer.Dir)))

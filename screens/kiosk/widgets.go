@@ -7,25 +7,18 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
-	"fyne.io/fyne/v2/widget"
 
 	kt "fengqiao/screens/theme"
 )
 
-// text returns a canvas text of the given size and colour.
-func text(s string, size float32, c color.Color, bold bool) *canvas.Text {
+// text returns a canvas text of the given size and colour. The kiosk uses no bold: the bundled
+// CJK font has no bold face and Fyne does not embolden, so bold would thicken only the Latin
+// letters and digits that fall back to another font (see docs/kiosk.md). Size and colour carry
+// the emphasis.
+func text(s string, size float32, c color.Color) *canvas.Text {
 	t := canvas.NewText(s, c)
 	t.TextSize = size
-	t.TextStyle.Bold = bold
 	return t
-}
-
-// para returns a wrapping paragraph in body size.
-func para(s string, importance widget.Importance) *widget.Label {
-	l := widget.NewLabel(s)
-	l.Wrapping = fyne.TextWrapWord
-	l.Importance = importance
-	return l
 }
 
 // badge is a coloured disc with one glyph: the simple icon of a service. It keeps its square
@@ -37,7 +30,7 @@ func badge(glyph string, fill color.Color, d, size float32) fyne.CanvasObject {
 // inkBadge is a badge with its glyph in the given colour.
 func inkBadge(glyph string, fill, ink color.Color, d, size float32) fyne.CanvasObject {
 	circle := canvas.NewCircle(fill)
-	t := text(glyph, size, ink, true)
+	t := text(glyph, size, ink)
 	t.Alignment = fyne.TextAlignCenter
 	return container.NewCenter(withMin(d, d, circle, container.NewCenter(t)))
 }

@@ -24,8 +24,8 @@ var (
 	Ink        = color.NRGBA{R: 0x1a, G: 0x1f, B: 0x2b, A: 0xff} // body text
 	Muted      = color.NRGBA{R: 0x4a, G: 0x55, B: 0x68, A: 0xff} // secondary text, still high contrast
 	Alert      = color.NRGBA{R: 0xc6, G: 0x28, B: 0x28, A: 0xff}
-	Success    = color.NRGBA{R: 0x1b, G: 0x7f, B: 0x3b, A: 0xff}
-	Warning    = color.NRGBA{R: 0xb2, G: 0x6a, B: 0x00, A: 0xff}
+	Success    = color.NRGBA{R: 0x17, G: 0x6b, B: 0x33, A: 0xff} // ≥ 4.5:1 on white and on a pale green notice
+	Warning    = color.NRGBA{R: 0x99, G: 0x5a, B: 0x00, A: 0xff} // white text on it ≥ 4.5:1
 	Separator  = color.NRGBA{R: 0xd5, G: 0xdc, B: 0xe8, A: 0xff}
 	OnPrimary  = color.NRGBA{R: 0xff, G: 0xff, B: 0xff, A: 0xff}
 	Disabled   = color.NRGBA{R: 0x8a, G: 0x94, B: 0xa6, A: 0xff}
@@ -89,8 +89,8 @@ var _ fyne.Theme = (*Theme)(nil)
 // Kiosk is the kiosk's theme: body text of 28 units.
 func Kiosk() *Theme { return &Theme{Scale: 2} }
 
-// Elderly is the kiosk in elderly mode: everything a third larger again.
-func Elderly() *Theme { return &Theme{Scale: 2.6} }
+// Elderly is the kiosk in elderly mode at 1080p: everything 1.4 times larger.
+func Elderly() *Theme { return &Theme{Scale: 2.8} }
 
 // Staff is the theme of the window console.
 func Staff() *Theme { return &Theme{Scale: 1.15} }
@@ -110,8 +110,10 @@ func (t *Theme) Color(name fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color
 		return Card
 	case fynetheme.ColorNameDisabledButton:
 		return Separator
-	case fynetheme.ColorNameDisabled, fynetheme.ColorNamePlaceHolder:
+	case fynetheme.ColorNameDisabled:
 		return Disabled
+	case fynetheme.ColorNamePlaceHolder:
+		return Muted // a hint to read, not a disabled control: ≥ 4.5:1
 	case fynetheme.ColorNameInputBackground:
 		return InputField
 	case fynetheme.ColorNameInputBorder, fynetheme.ColorNameSeparator:
@@ -136,7 +138,8 @@ func (t *Theme) Color(name fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color
 	return fynetheme.DefaultTheme().Color(name, fynetheme.VariantLight)
 }
 
-// Font implements fyne.Theme: Font() for every style (it has no bold face; Fyne emboldens it).
+// Font implements fyne.Theme: the bundled CJK font for every style. It has no bold face and Fyne
+// does not embolden, so bold text is drawn regular: the kiosk uses no bold (docs/kiosk.md).
 func (t *Theme) Font(style fyne.TextStyle) fyne.Resource {
 	if style.Monospace || style.Symbol {
 		return fynetheme.DefaultTheme().Font(style)
