@@ -133,9 +133,6 @@ func New(ctx context.Context, opts Options) *Kiosk {
 	return k
 }
 
-// Flow returns the state machine (tests).
-func (k *Kiosk) Flow() *Flow { return k.flow }
-
 // Content is the kiosk's whole screen.
 func (k *Kiosk) Content() fyne.CanvasObject { return k.root }
 

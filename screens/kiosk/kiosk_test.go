@@ -103,11 +103,12 @@ func TestPrinterOutOfPaper(t *testing.T) {
 	if len(sim.Received()) > len(printer.StatusRequest) {
 		t.Fatal("printed with no paper")
 	}
-	e.waitFor("the staff alert", func() bool {
-		e.drain()
-		h, _ := e.store.OpenHelp(e.ctx)
-		return len(h) == 1 && strings.Contains(h[0].Source, "打印纸")
-	})
+	// Staff are alerted by the print queue, once per printer condition, not by the kiosk once per
+	// visitor (cli: TestKioskPrinterOutOfPaperAlertsStaffOnce).
+	e.drain()
+	if h, _ := e.store.OpenHelp(e.ctx); len(h) != 0 {
+		t.Errorf("the kiosk raised its own alert %+v", h)
+	}
 }
 
 func TestReaderUnplugged(t *testing.T) {

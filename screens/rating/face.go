@@ -84,8 +84,8 @@ func (f *face) refresh(c color.Color) {
 	}
 }
 
-// BigButton is a large coloured rating button: a face over the score in words, in white.
-type BigButton struct {
+// faceButton is a large coloured rating button: a face over the score in words, in white.
+type faceButton struct {
 	widget.BaseWidget
 	Label    string
 	score    app.Score
@@ -94,31 +94,31 @@ type BigButton struct {
 	disabled bool
 }
 
-// NewBigButton returns the button for score, in colour c.
-func NewBigButton(score app.Score, c color.NRGBA, tapped func()) *BigButton {
-	b := &BigButton{Label: score.Label(), score: score, colour: c, onTap: tapped}
+// newFaceButton returns the button for score, in colour c.
+func newFaceButton(score app.Score, c color.NRGBA, tapped func()) *faceButton {
+	b := &faceButton{Label: score.Label(), score: score, colour: c, onTap: tapped}
 	b.ExtendBaseWidget(b)
 	return b
 }
 
 // Tapped implements fyne.Tappable.
-func (b *BigButton) Tapped(*fyne.PointEvent) {
+func (b *faceButton) Tapped(*fyne.PointEvent) {
 	if !b.disabled && b.onTap != nil {
 		b.onTap()
 	}
 }
 
 // SetDisabled greys the button out and ignores taps.
-func (b *BigButton) SetDisabled(d bool) {
+func (b *faceButton) SetDisabled(d bool) {
 	b.disabled = d
 	b.Refresh()
 }
 
 // Disabled reports whether the button ignores taps.
-func (b *BigButton) Disabled() bool { return b.disabled }
+func (b *faceButton) Disabled() bool { return b.disabled }
 
 // CreateRenderer implements fyne.Widget.
-func (b *BigButton) CreateRenderer() fyne.WidgetRenderer {
+func (b *faceButton) CreateRenderer() fyne.WidgetRenderer {
 	r := &bigRenderer{b: b, bg: canvas.NewRectangle(b.colour), text: text(b.Label, theme.OnPrimary, 40, true),
 		face: newFace(b.score, theme.OnPrimary)}
 	r.bg.CornerRadius = 18
@@ -127,7 +127,7 @@ func (b *BigButton) CreateRenderer() fyne.WidgetRenderer {
 }
 
 type bigRenderer struct {
-	b    *BigButton
+	b    *faceButton
 	bg   *canvas.Rectangle
 	text *canvas.Text
 	face *face

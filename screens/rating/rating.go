@@ -62,7 +62,7 @@ type Pad struct {
 	message         *canvas.Text
 	staff           *canvas.Text    // who serves at the window, with their 工号
 	offline         *fyne.Container // the hub cannot be reached
-	buttons         []*BigButton
+	buttons         []*faceButton
 
 	// OnState, if set, is called on the UI thread after each state change.
 	OnState func(State)
@@ -121,7 +121,7 @@ func (p *Pad) build() {
 	row := container.NewGridWithColumns(len(app.Scores))
 	for _, sc := range app.Scores {
 		sc := sc
-		b := NewBigButton(sc, scoreColours[sc], func() { p.rate(sc) })
+		b := newFaceButton(sc, scoreColours[sc], func() { p.rate(sc) })
 		p.buttons = append(p.buttons, b)
 		row.Add(b)
 	}
@@ -146,9 +146,6 @@ func (p *Pad) State() State {
 	defer p.mu.Unlock()
 	return p.state
 }
-
-// Buttons returns the five rating buttons, best to worst (for tests).
-func (p *Pad) Buttons() []*BigButton { return p.buttons }
 
 // show switches to state s and arms its timer. Call it on the UI thread.
 func (p *Pad) show(s State) {

@@ -107,7 +107,7 @@ func TestRatePad(t *testing.T) {
 			}
 			p.Apply(app.Event{Kind: app.EventCompleted, Window: 2, Ticket: &app.Ticket{ID: 7, Label: "B007"}})
 			ui.wait(t, Asking)
-			b := p.Buttons()[tc.press]
+			b := p.buttons[tc.press]
 			test.Tap(b)
 			test.Tap(b) // a double press rates once
 			ui.wait(t, Thanks)
@@ -126,9 +126,9 @@ func TestRatePadFailureKeepsButtons(t *testing.T) {
 	p, ui := newPad(t, con, Options{})
 	p.Apply(app.Event{Kind: app.EventCompleted, Window: 2, Ticket: &app.Ticket{ID: 7, Label: "B007"}})
 	ui.wait(t, Asking)
-	test.Tap(p.Buttons()[1])
+	test.Tap(p.buttons[1])
 	ui.until(t, func() bool { return p.message.Text != "" })
-	if p.State() != Asking || p.message.Text == "" || p.Buttons()[1].Disabled() {
+	if p.State() != Asking || p.message.Text == "" || p.buttons[1].Disabled() {
 		t.Fatalf("state %v message %q", p.State(), p.message.Text)
 	}
 }
