@@ -17,24 +17,30 @@ import (
 
 // AdminOptions are the settings of the admin commands on users, sites and tokens.
 type AdminOptions struct {
-	IO            Streams
-	DB            string
-	Args          []string
-	Role          center.Role
-	Site          string
-	TTL           time.Duration
-	Overlap       time.Duration
-	PasswordStdin bool
+	IO      Streams
+	DB      string
+	Args    []string
+	Role    center.Role
+	Site    string
+	TTL     time.Duration
+	Overlap time.Duration
 }
 
-// adminCmd returns a command that opens the database and runs run with the options.
-func adminCmd(use, short string, args []string, run func(context.Context, *sqlstore.Store, *AdminOptions) error,
-	flags func(*cobra.Command, *AdminOptions)) *cobra.Command {
+// adminCmd returns a command that opens the database and runs run with the options. runF, when
+// not nil, replaces the work (tests).
+func adminCmd(use, short string, args []string, runF func(*AdminOptions) error,
+	run func(context.Context, *sqlstore.Store, *AdminOptions) error, flags func(*cobra.Command, *AdminOptions)) *cobra.Command {
 	opts := &AdminOptions{Role: center.RoleStaff, TTL: center.DefaultTokenTTL, Overlap: center.DefaultSiteOverlap}
 	cmd := &cobra.Command{
 		Use: use, Short: short, Args: exactArgs(args...),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			opts.IO, opts.Args = streamsOf(cmd), a
+			if err := opts.validate(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
 			st, err := sqlstore.Open(cmd.Context(), opts.DB)
 			if err != nil {
 				return err
@@ -50,9 +56,30 @@ func adminCmd(use, short string, args []string, run func(context.Context, *sqlst
 	return cmd
 }
 
-func newAdminUserCmds() []*cobra.Command {
+// Bounds of the admin commands' flags, the same as the dashboard's forms.
+const (
+	minTokenTTL = 24 * time.Hour
+	maxTokenTTL = 366 * 24 * time.Hour
+	maxOverlap  = 90 * 24 * time.Hour
+)
+
+// validate refuses flags out of bounds before the database is opened. Every default is valid,
+// so a command checks only the flags it defines.
+func (o *AdminOptions) validate() error {
+	switch {
+	case !o.Role.Valid():
+		return usageErrorf("--role must be readonly, staff, leader or admin, not %q", o.Role)
+	case o.TTL < minTokenTTL || o.TTL > maxTokenTTL:
+		return usageErrorf("--ttl must be %s to %s (1 to 366 days), not %s", minTokenTTL, maxTokenTTL, o.TTL)
+	case o.Overlap < 0 || o.Overlap > maxOverlap:
+		return usageErrorf("--overlap must be 0s to %s (90 days), not %s", maxOverlap, o.Overlap)
+	}
+	return nil
+}
+
+func newAdminUserCmds(runF func(*AdminOptions) error) []*cobra.Command {
 	return []*cobra.Command{
-		adminCmd("list", "List the centre's users", nil, func(ctx context.Context, st *sqlstore.Store, o *AdminOptions) error {
+		adminCmd("list", "List the centre's users", nil, runF, func(ctx context.Context, st *sqlstore.Store, o *AdminOptions) error {
 			users, err := st.Users(ctx)
 			tw := tabwriter.NewWriter(o.IO.Out, 0, 4, 2, ' ', 0)
 			for _, u := range users {
@@ -65,7 +92,7 @@ func newAdminUserCmds() []*cobra.Command {
 			tw.Flush()
 			return err
 		}, nil),
-		adminCmd("role NAME", "Change a user's role and site", []string{"NAME"}, func(ctx context.Context, st *sqlstore.Store, o *AdminOptions) error {
+		adminCmd("role NAME", "Change a user's role and site", []string{"NAME"}, runF, func(ctx context.Context, st *sqlstore.Store, o *AdminOptions) error {
 			site, err := siteID(ctx, st, o.Site)
 			if err != nil {
 				return err
@@ -76,7 +103,7 @@ func newAdminUserCmds() []*cobra.Command {
 			cmd.Flags().StringVar(&o.Site, "site", "", "the only `SITE` the user sees (default every site)")
 		}),
 		adminCmd("password NAME", "Reset a user's dashboard password from the first line of stdin", []string{"NAME"},
-			func(ctx context.Context, st *sqlstore.Store, o *AdminOptions) error {
+			runF, func(ctx context.Context, st *sqlstore.Store, o *AdminOptions) error {
 				line, _ := bufio.NewReader(o.IO.In).ReadString('\n')
 				hash, err := center.HashPassword(strings.TrimRight(line, "\r\n"))
 				if err != nil {
@@ -85,15 +112,15 @@ func newAdminUserCmds() []*cobra.Command {
 				return st.SetPassword(ctx, o.Args[0], hash)
 			}, nil),
 		adminCmd("disable NAME", "Disable a user: no sign-in, no token", []string{"NAME"},
-			func(ctx context.Context, st *sqlstore.Store, o *AdminOptions) error {
+			runF, func(ctx context.Context, st *sqlstore.Store, o *AdminOptions) error {
 				return st.DisableUser(ctx, o.Args[0], time.Now())
 			}, nil),
 	}
 }
 
-func newAdminSiteCmds() []*cobra.Command {
+func newAdminSiteCmds(runF func(*AdminOptions) error) []*cobra.Command {
 	return []*cobra.Command{
-		adminCmd("list", "List the halls", nil, func(ctx context.Context, st *sqlstore.Store, o *AdminOptions) error {
+		adminCmd("list", "List the halls", nil, runF, func(ctx context.Context, st *sqlstore.Store, o *AdminOptions) error {
 			sites, err := st.Sites(ctx)
 			tw := tabwriter.NewWriter(o.IO.Out, 0, 4, 2, ' ', 0)
 			for _, s := range sites {
@@ -103,7 +130,7 @@ func newAdminSiteCmds() []*cobra.Command {
 			return err
 		}, nil),
 		adminCmd("rename NAME NEW-NAME", "Rename a hall", []string{"NAME", "NEW-NAME"},
-			func(ctx context.Context, st *sqlstore.Store, o *AdminOptions) error {
+			runF, func(ctx context.Context, st *sqlstore.Store, o *AdminOptions) error {
 				id, err := siteID(ctx, st, o.Args[0])
 				if err != nil {
 					return err
@@ -111,7 +138,7 @@ func newAdminSiteCmds() []*cobra.Command {
 				return st.RenameSite(ctx, id, o.Args[1])
 			}, nil),
 		adminCmd("rotate NAME", "Give a hall a new token; the old one works for --overlap", []string{"NAME"},
-			func(ctx context.Context, st *sqlstore.Store, o *AdminOptions) error {
+			runF, func(ctx context.Context, st *sqlstore.Store, o *AdminOptions) error {
 				id, err := siteID(ctx, st, o.Args[0])
 				if err != nil {
 					return err
@@ -130,8 +157,9 @@ func newAdminSiteCmds() []*cobra.Command {
 	}
 }
 
-// NewCmdToken returns the token command group: users' API tokens.
-func NewCmdToken() *cobra.Command {
+// NewCmdToken returns the token command group: users' API tokens. runF, when not nil, replaces
+// the work of its commands (tests).
+func NewCmdToken(runF func(*AdminOptions) error) *cobra.Command {
 	cmd := &cobra.Command{Use: "token <command>", Short: "Manage the centre users' API tokens", Args: commandArgs, RunE: missingCommand}
 	ignoreFlags(cmd)
 	printNew := func(o *AdminOptions, user, tok string) {
@@ -146,7 +174,7 @@ func NewCmdToken() *cobra.Command {
 		return id, nil
 	}
 	cmd.AddCommand(
-		adminCmd("list", "List the API tokens", nil, func(ctx context.Context, st *sqlstore.Store, o *AdminOptions) error {
+		adminCmd("list", "List the API tokens", nil, runF, func(ctx context.Context, st *sqlstore.Store, o *AdminOptions) error {
 			toks, err := st.Tokens(ctx)
 			tw := tabwriter.NewWriter(o.IO.Out, 0, 4, 2, ' ', 0)
 			for _, t := range toks {
@@ -159,7 +187,7 @@ func NewCmdToken() *cobra.Command {
 			tw.Flush()
 			return err
 		}, nil),
-		adminCmd("add USER", "Give a user a new API token", []string{"USER"}, func(ctx context.Context, st *sqlstore.Store, o *AdminOptions) error {
+		adminCmd("add USER", "Give a user a new API token", []string{"USER"}, runF, func(ctx context.Context, st *sqlstore.Store, o *AdminOptions) error {
 			tok, hash := center.NewToken()
 			if _, err := st.AddToken(ctx, o.Args[0], hash, time.Now().Add(o.TTL)); err != nil {
 				return err
@@ -169,7 +197,7 @@ func NewCmdToken() *cobra.Command {
 		}, func(cmd *cobra.Command, o *AdminOptions) {
 			cmd.Flags().DurationVar(&o.TTL, "ttl", center.DefaultTokenTTL, "how long the token lives")
 		}),
-		adminCmd("revoke ID", "Revoke an API token", []string{"ID"}, func(ctx context.Context, st *sqlstore.Store, o *AdminOptions) error {
+		adminCmd("revoke ID", "Revoke an API token", []string{"ID"}, runF, func(ctx context.Context, st *sqlstore.Store, o *AdminOptions) error {
 			id, err := tokenID(o)
 			if err != nil {
 				return err
@@ -177,7 +205,7 @@ func NewCmdToken() *cobra.Command {
 			return st.RevokeToken(ctx, id, time.Now())
 		}, nil),
 		adminCmd("rotate ID", "Replace an API token by a new one with the same lifetime", []string{"ID"},
-			func(ctx context.Context, st *sqlstore.Store, o *AdminOptions) error {
+			runF, func(ctx context.Context, st *sqlstore.Store, o *AdminOptions) error {
 				id, err := tokenID(o)
 				if err != nil {
 					return err

@@ -138,6 +138,74 @@ func TestParseUser(t *testing.T) {
 	})
 }
 
+func TestParseAdmin(t *testing.T) {
+	// admin returns the options of an admin command run with the arguments, the flags' defaults
+	// changed by set.
+	admin := func(set func(*cli.AdminOptions), args ...string) *cli.AdminOptions {
+		o := &cli.AdminOptions{DB: "X", Args: append([]string{}, args...), Role: center.RoleStaff, TTL: center.DefaultTokenTTL,
+			Overlap: center.DefaultSiteOverlap}
+		if set != nil {
+			set(o)
+		}
+		return o
+	}
+	checkParse(t, []parseCase{
+		{name: "user list", args: "user list --db X", want: admin(nil)},
+		{name: "user list db from the environment", env: "X", args: "user list", want: admin(nil)},
+		{name: "user role flags after the name", args: "user role 李四 --role leader --site 枫源村 --db X",
+			want: admin(func(o *cli.AdminOptions) { o.Role, o.Site = center.RoleLeader, "枫源村" }, "李四")},
+		{name: "user role flags before the command", args: "user --db X role --role=admin 李四",
+			want: admin(func(o *cli.AdminOptions) { o.Role = center.RoleAdmin }, "李四")},
+		{name: "user password", args: "user password --db X 李四", want: admin(nil, "李四")},
+		{name: "user disable", args: "user disable 李四 -db X", want: admin(nil, "李四")},
+		{name: "site list", args: "site --db X list", want: admin(nil)},
+		{name: "site rename", args: "site rename 枫源村 --db X 枫源社区", want: admin(nil, "枫源村", "枫源社区")},
+		{name: "site rotate", args: "site rotate 枫源村 --overlap 0s --db X",
+			want: admin(func(o *cli.AdminOptions) { o.Overlap = 0 }, "枫源村")},
+		{name: "site rotate longest overlap", args: "site rotate -overlap=2160h -db X 枫源村",
+			want: admin(func(o *cli.AdminOptions) { o.Overlap = 90 * 24 * time.Hour }, "枫源村")},
+		{name: "token list", args: "token list -db X", want: admin(nil)},
+		{name: "token add", args: "token add --ttl 48h wangwu --db X",
+			want: admin(func(o *cli.AdminOptions) { o.TTL = 48 * time.Hour }, "wangwu")},
+		{name: "token add bounds", args: "token add --ttl 8784h --db X wangwu",
+			want: admin(func(o *cli.AdminOptions) { o.TTL = 366 * 24 * time.Hour }, "wangwu")},
+		{name: "token revoke", args: "token --db X revoke 3", want: admin(nil, "3")},
+		{name: "token rotate", args: "token rotate 3 --db X", want: admin(nil, "3")},
+
+		{name: "user list stray argument", args: "user list --db X all", wantErr: `unexpected argument "all"`},
+		{name: "user list no database", args: "user list", wantErr: "no database"},
+		{name: "user role no name", args: "user role --db X --role leader", wantErr: "missing NAME"},
+		{name: "user role stray argument", args: "user role A --db X B", wantErr: `unexpected argument "B"`},
+		{name: "user role bad role", args: "user role A --role boss --db X", wantErr: `--role must be readonly, staff, leader or admin, not "boss"`},
+		{name: "user role flag of another command", args: "user role A --db X --ttl 48h", wantErr: "unknown flag: --ttl"},
+		{name: "user password no name", args: "user password --db X", wantErr: "missing NAME"},
+		{name: "user password stray argument", args: "user password A B --db X", wantErr: `unexpected argument "B"`},
+		{name: "user password takes no password flag", args: "user password A --db X --password-stdin", wantErr: "unknown flag: --password-stdin"},
+		{name: "user disable no name", args: "user disable --db X", wantErr: "missing NAME"},
+		{name: "user disable stray argument", args: "user disable -db X A B", wantErr: `unexpected argument "B"`},
+		{name: "site list stray argument", args: "site list --db X 枫源村", wantErr: `unexpected argument "枫源村"`},
+		{name: "site rename no new name", args: "site rename 枫源村 --db X", wantErr: "missing NEW-NAME"},
+		{name: "site rename stray argument", args: "site rename A B C --db X", wantErr: `unexpected argument "C"`},
+		{name: "site rotate no name", args: "site rotate --db X --overlap 1h", wantErr: "missing NAME"},
+		{name: "site rotate stray argument", args: "site rotate A 1h --db X", wantErr: `unexpected argument "1h"`},
+		{name: "site rotate overlap in days", args: "site rotate A --db X --overlap 7", wantErr: `invalid argument "7" for "--overlap"`},
+		{name: "site rotate negative overlap", args: "site rotate A --db X --overlap=-1h", wantErr: "--overlap must be 0s to 2160h0m0s"},
+		{name: "site rotate overlap over 90 days", args: "site rotate A --db X --overlap 2161h", wantErr: "--overlap must be"},
+		{name: "token no command", args: "token --db X", wantErr: "missing command"},
+		{name: "token unknown command", args: "token delete 3 --db X", wantErr: `unknown command "delete"`},
+		{name: "token list stray argument", args: "token list --db X wangwu", wantErr: `unexpected argument "wangwu"`},
+		{name: "token add no user", args: "token add --db X --ttl 48h", wantErr: "missing USER"},
+		{name: "token add stray argument", args: "token add A 48h --db X", wantErr: `unexpected argument "48h"`},
+		{name: "token add ttl too short", args: "token add A --db X --ttl 23h", wantErr: "--ttl must be 24h0m0s to 8784h0m0s"},
+		{name: "token add ttl too long", args: "token add A --db X --ttl 8785h", wantErr: "--ttl must be"},
+		{name: "token add ttl in days", args: "token add A --db X --ttl 90", wantErr: `invalid argument "90" for "--ttl"`},
+		{name: "token revoke no id", args: "token revoke --db X", wantErr: "missing ID"},
+		{name: "token revoke stray argument", args: "token revoke 3 4 --db X", wantErr: `unexpected argument "4"`},
+		{name: "token rotate no id", args: "token rotate --db X", wantErr: "missing ID"},
+		{name: "token rotate flag of another command", args: "token rotate 3 --db X --ttl 48h", wantErr: "unknown flag: --ttl"},
+	})
+}
+
 func TestParseRetention(t *testing.T) {
 	checkParse(t, []parseCase{
 		// The old flag package stopped at "d": the rest was ignored and $FENGQIAO_CENTER_DB purged.

@@ -52,9 +52,9 @@ Tokens are shown once and stored only as hashes.`,
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	cmd.AddCommand(
 		NewCmdServe(hook[ServeOptions](runF)),
-		NewCmdSite(hook[SiteAddOptions](runF), hook[SitePhoneOptions](runF)),
-		NewCmdUser(hook[UserAddOptions](runF)),
-		NewCmdToken(),
+		NewCmdSite(hook[SiteAddOptions](runF), hook[SitePhoneOptions](runF), hook[AdminOptions](runF)),
+		NewCmdUser(hook[UserAddOptions](runF), hook[AdminOptions](runF)),
+		NewCmdToken(hook[AdminOptions](runF)),
 		NewCmdRetention(hook[RetentionOptions](runF)),
 		NewCmdDemo(hook[DemoOptions](runF)),
 		NewCmdBenchTracking(hook[BenchTrackingOptions](runF)),

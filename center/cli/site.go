@@ -10,9 +10,10 @@ import (
 	"fengqiao/center/sqlstore"
 )
 
-// NewCmdSite returns the site command group. addF and phoneF, when not nil, replace the work of
-// its commands (tests).
-func NewCmdSite(addF func(*SiteAddOptions) error, phoneF func(*SitePhoneOptions) error) *cobra.Command {
+// NewCmdSite returns the site command group. addF, phoneF and adminF, when not nil, replace the
+// work of its commands (tests).
+func NewCmdSite(addF func(*SiteAddOptions) error, phoneF func(*SitePhoneOptions) error,
+	adminF func(*AdminOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "site <command>",
 		Short: "Register the halls that sync with the centre",
@@ -21,7 +22,7 @@ func NewCmdSite(addF func(*SiteAddOptions) error, phoneF func(*SitePhoneOptions)
 	}
 	ignoreFlags(cmd)
 	cmd.AddCommand(NewCmdSiteAdd(addF), NewCmdSitePhone(phoneF))
-	cmd.AddCommand(newAdminSiteCmds()...)
+	cmd.AddCommand(newAdminSiteCmds(adminF)...)
 	return cmd
 }
 

@@ -18,9 +18,9 @@ import (
 // minPassword is the shortest dashboard password accepted.
 const minPassword = 10
 
-// NewCmdUser returns the user command group. addF, when not nil, replaces the work of user add
-// (tests).
-func NewCmdUser(addF func(*UserAddOptions) error) *cobra.Command {
+// NewCmdUser returns the user command group. addF and adminF, when not nil, replace the work of
+// its commands (tests).
+func NewCmdUser(addF func(*UserAddOptions) error, adminF func(*AdminOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "user <command>",
 		Short: "Register the centre's staff",
@@ -29,7 +29,7 @@ func NewCmdUser(addF func(*UserAddOptions) error) *cobra.Command {
 	}
 	ignoreFlags(cmd)
 	cmd.AddCommand(NewCmdUserAdd(addF))
-	cmd.AddCommand(newAdminUserCmds()...)
+	cmd.AddCommand(newAdminUserCmds(adminF)...)
 	return cmd
 }
 

@@ -67,6 +67,10 @@ func TestCheckInvocation(t *testing.T) {
 		{"retention --after 1095 d --db X", false},
 		{"retention --after DAYS --db X", false},
 		{"site add A B --db X", false},
+		{"token revoke --db X 3", true}, // an admin command parses without opening the database
+		{"site rotate --db X --overlap 168h A", true},
+		{"token add --db X --ttl 1h U", false},
+		{"user role --db X --role boss U", false},
 	}
 	for _, tt := range tests {
 		if err := checkInvocation(strings.Fields(tt.line)); (err == nil) != tt.ok {
