@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -41,12 +42,7 @@ func TestForeignEventsRefused(t *testing.T) {
 				{ID: n + 3, At: at, Kind: "ticket.issued", Body: ticket(3, ""), Private: bell},
 				{ID: n + 4, At: at, Kind: "ticket.issued", Body: ticket(4, ""), Private: phone},
 			}
-			body, _ := json.Marshal(wire.PushRequest{Events: evs})
-			status, raw, _ := f.call(t, f.principals[3], "POST", "/api/v1/sync/events", string(body))
-			var reply wire.PushReply
-			if status != 200 || json.Unmarshal([]byte(raw), &reply) != nil || reply.AppliedThrough != n+4 {
-				t.Fatalf("push: %d %s", status, raw)
-			}
+			pushAsSiteB(t, f, evs)
 			after, _ := f.st.Stats(ctx, f.siteB.ID)
 			if after.Refused-before.Refused != 4 || after.Tickets != before.Tickets {
 				t.Errorf("refused %d, tickets %d → %d; want 4 refused, no ticket", after.Refused-before.Refused, before.Tickets, after.Tickets)
@@ -67,6 +63,66 @@ func TestForeignEventsRefused(t *testing.T) {
 				t.Errorf("staff see the banner")
 			}
 		})
+	}
+}
+
+// TestForeignRatingRefused: site B's token rates a ticket of site A's case. The rating is stored
+// as refused, not counted in site A's or anyone's ratings, while B's ratings of its own case and
+// of a ticket without a case are applied.
+func TestForeignRatingRefused(t *testing.T) {
+	for _, be := range centertest.Backends() {
+		t.Run(be.Name, func(t *testing.T) {
+			f := newAuthFixture(t, be.DSN(t))
+			ctx := context.Background()
+			before, _ := f.st.Stats(ctx, f.siteB.ID)
+			at := time.Now().UTC()
+			rating := func(id int64, code string) json.RawMessage {
+				b, _ := json.Marshal(struct {
+					app.Event
+					Rating app.Rating `json:"rating"`
+				}{app.Event{Kind: center.EventRatingRecorded}, app.Rating{ID: 700 + id, Ticket: 900 + id,
+					Label: "Z9" + string(rune('0'+id)), Window: 1, Score: app.VeryDissatisfied, CaseCode: code, At: at}})
+				return b
+			}
+			n := before.AppliedThrough
+			evs := []wire.Event{
+				{ID: n + 1, At: at, Kind: center.EventRatingRecorded, Body: rating(1, f.codeA)},
+				{ID: n + 2, At: at, Kind: center.EventRatingRecorded, Body: rating(2, f.codeB)},
+				{ID: n + 3, At: at, Kind: center.EventRatingRecorded, Body: rating(3, "")},
+			}
+			pushAsSiteB(t, f, evs)
+			ratings, err := f.st.Ratings(ctx, center.Scope{}, at.Add(-time.Hour))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []int64
+			for _, r := range ratings {
+				if r.CaseCode == f.codeA {
+					t.Errorf("site B's rating of site A's case was stored: %+v", r)
+				}
+				got = append(got, r.ID)
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, []int64{702, 703}) {
+				t.Errorf("ratings %v; want B's own 702 and 703", got)
+			}
+			count, list, err := f.st.RefusedEvents(ctx, 10)
+			if err != nil || count != 1 || list[0].Site != f.siteB.ID || list[0].EventID != n+1 ||
+				list[0].Kind != center.EventRatingRecorded || !strings.Contains(list[0].Reason, "another site") {
+				t.Errorf("refused events %d %+v %v; want event %d of site B, naming another site", count, list, err, n+1)
+			}
+		})
+	}
+}
+
+// pushAsSiteB pushes the events with site B's token and fails unless the centre takes them all.
+func pushAsSiteB(t *testing.T, f *authFixture, evs []wire.Event) {
+	t.Helper()
+	body, _ := json.Marshal(wire.PushRequest{Events: evs})
+	status, raw, _ := f.call(t, f.principals[3], "POST", "/api/v1/sync/events", string(body))
+	var reply wire.PushReply
+	if status != 200 || json.Unmarshal([]byte(raw), &reply) != nil || reply.AppliedThrough != evs[len(evs)-1].ID {
+		t.Fatalf("push: %d %s", status, raw)
 	}
 }
 

@@ -16,6 +16,7 @@ type Decoded struct {
 	wire.Event
 	Body    app.Event
 	Visitor *app.Visitor // the private identity, if the event carries one
+	Rating  *app.Rating  // the rating of an EventRatingRecorded, if its body holds one
 }
 
 // Decode validates a batch and parses its events. Ids must be positive and strictly increasing;
@@ -64,6 +65,12 @@ func decode(e wire.Event) (Decoded, error) {
 		}
 	}
 	switch {
+	case e.Kind == EventRatingRecorded:
+		// A rating the centre cannot read refuses the event alone, in Projection.Apply.
+		var b ratingBody
+		if json.Unmarshal(e.Body, &b) == nil {
+			d.Rating = b.Rating
+		}
 	case strings.HasPrefix(e.Kind, "ticket."):
 		if d.Body.Ticket == nil || d.Body.Ticket.ID <= 0 {
 			return d, fmt.Errorf("a ticket event needs a ticket")
@@ -96,6 +103,9 @@ func CaseCodes(events []Decoded) []string {
 		}
 		if d.Body.Ticket != nil {
 			add(d.Body.Ticket.CaseCode) // to check the ticket names a case of its own site
+		}
+		if d.Rating != nil {
+			add(d.Rating.CaseCode) // likewise for the rating
 		}
 	}
 	return codes
@@ -183,11 +193,13 @@ func (p *Projection) Apply(d Decoded) (outcome, reason string) {
 		return OutcomeApplied, ""
 	}
 	if d.Kind == EventRatingRecorded {
-		var b ratingBody
-		if err := json.Unmarshal(d.Event.Body, &b); err != nil || b.Rating == nil || !b.Rating.Score.Valid() {
+		r := d.Rating
+		if r == nil || !r.Score.Valid() {
 			return OutcomeRefused, "a rating event needs a rating with a score of 1 to 5"
 		}
-		r := b.Rating
+		if cs := p.Cases[r.CaseCode]; r.CaseCode != "" && cs != nil && cs.Site != p.Site {
+			return OutcomeRefused, "the rating names a case of another site"
+		}
 		id := r.ID
 		if id == 0 {
 			id = d.ID // one rating per event
