@@ -61,6 +61,9 @@ func Target(root *cobra.Command, args []string) *cobra.Command {
 		case strings.HasPrefix(a, "-"):
 			name, _, inline := strings.Cut(strings.TrimLeft(a, "-"), "=")
 			f := lookup(cmd, name)
+			if f == nil {
+				f = lookupBelow(cmd, name) // a flag of a command further on the line
+			}
 			value = f != nil && !inline && f.NoOptDefVal == ""
 		default:
 			sub := subcommand(cmd, a)
@@ -77,6 +80,19 @@ func Target(root *cobra.Command, args []string) *cobra.Command {
 func lookup(cmd *cobra.Command, name string) *pflag.Flag {
 	for _, fs := range []*pflag.FlagSet{cmd.Flags(), cmd.PersistentFlags(), cmd.InheritedFlags()} {
 		if f := fs.Lookup(name); f != nil {
+			return f
+		}
+	}
+	return nil
+}
+
+// lookupBelow finds the flag name among the flags of cmd's subcommands, at any depth.
+func lookupBelow(cmd *cobra.Command, name string) *pflag.Flag {
+	for _, c := range cmd.Commands() {
+		if f := c.Flags().Lookup(name); f != nil {
+			return f
+		}
+		if f := lookupBelow(c, name); f != nil {
 			return f
 		}
 	}

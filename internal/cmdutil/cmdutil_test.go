@@ -39,7 +39,8 @@ func TestLongFlags(t *testing.T) {
 		{"hub -name -config", "hub --name -config"},      // the same, old style
 		{"hub -- -config", "hub -- -config"},             // after --, an argument
 		{"hub B.db -config F", "hub B.db --config F"},    // after a positional too
-		{"-config F hub", "-config F hub"},               // the root has no such flag
+		{"-config F hub", "--config F hub"},              // before its command, still its flag
+		{"-bogus F hub", "-bogus F hub"},                 // nobody's flag: cobra refuses it
 		{"sync -config F", "sync -config F"},             // the group has none either
 		{"hub - -config F", "hub - --config F"},          // "-" is an argument (stdin)
 	}
@@ -61,6 +62,7 @@ func TestTarget(t *testing.T) {
 		{"--db x sync status", "status"},
 		{"sync nosuch status", "sync"},
 		{"-- hub", "fq"},
+		{"sync --config F status", "status"}, // a flag of a command further on the line
 	}
 	for _, tt := range tests {
 		if got := Target(tree(), strings.Fields(tt.args)).Name(); got != tt.want {
