@@ -21,6 +21,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -56,6 +57,7 @@ type Queue struct {
 }
 
 const (
+	tmpPrefix  = ".tmp-" // then the writing process's id, the job's ID and a random part
 	pendingExt = ".json"
 	claimedExt = ".printing"
 )
@@ -133,7 +135,7 @@ func (q *Queue) write(j Job) error {
 	if err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(q.dir, ".tmp-"+j.ID+"-*")
+	f, err := os.CreateTemp(q.dir, tmpPrefix+strconv.Itoa(os.Getpid())+"-"+j.ID+"-*")
 	if err != nil {
 		return err
 	}
@@ -254,8 +256,9 @@ func (q *Queue) Discard(id string) error {
 }
 
 // Recover puts back the jobs a process was printing when it died, and removes the temporary
-// files of writes it did not finish (those over a minute old: a younger one may be a write
-// under way). Only the kiosk calls it, as it starts: it is the process that prints on its own.
+// files of writes it did not finish: those another process made (each temporary file names its
+// process; one of this process may be a write under way). Only the kiosk calls it, as it starts:
+// it is the one process that adds and prints jobs.
 func (q *Queue) Recover() error {
 	entries, err := os.ReadDir(q.dir)
 	if err != nil {
@@ -265,8 +268,9 @@ func (q *Queue) Recover() error {
 	for _, e := range entries {
 		name := e.Name()
 		switch {
-		case strings.HasPrefix(name, ".tmp-"):
-			if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > time.Minute {
+		case strings.HasPrefix(name, tmpPrefix):
+			pid, _, _ := strings.Cut(strings.TrimPrefix(name, tmpPrefix), "-")
+			if pid != strconv.Itoa(os.Getpid()) {
 				errs = append(errs, os.Remove(filepath.Join(q.dir, name)))
 			}
 		case filepath.Ext(name) == claimedExt:

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -299,5 +300,31 @@ func child() {
 		w.Wake()
 		fmt.Printf("queued %s\n", j.ID)
 		time.Sleep(3 * time.Millisecond)
+	}
+}
+
+// TestRecoverRemovesOnlyOtherProcessesTemporaryFiles: a write another process left unfinished is
+// removed; one of this process may be under way and stays.
+func TestRecoverRemovesOnlyOtherProcessesTemporaryFiles(t *testing.T) {
+	dir := t.TempDir()
+	q, err := spool.Open(dir, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := filepath.Join(dir, ".tmp-1-20261202-025647-T0001-3177419953")
+	mine := filepath.Join(dir, ".tmp-"+strconv.Itoa(os.Getpid())+"-20261202-025648-T0002-42")
+	for _, p := range []string{dead, mine} {
+		if err := os.WriteFile(p, []byte("{"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := q.Recover(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dead); !os.IsNotExist(err) {
+		t.Errorf("another process's unfinished write is still there (%v)", err)
+	}
+	if _, err := os.Stat(mine); err != nil {
+		t.Errorf("this process's write under way was removed: %v", err)
 	}
 }
