@@ -150,7 +150,7 @@ func (k *Kiosk) keypad(keys []string, cols int) fyne.CanvasObject {
 	grid := container.NewGridWithColumns(cols)
 	for _, key := range keys {
 		key := key
-		size, tap := b*1.35, func() { k.flow.Key(key[0]); k.render() }
+		size, tap := b*1.8, func() { k.flow.Key(key[0]); k.render() }
 		switch key {
 		case "删除":
 			size, tap = b*1.1, func() { k.flow.Delete(); k.render() }
