@@ -91,20 +91,7 @@ func scanToken(row scanner) (center.Token, error) {
 
 // Tokens implements center.WebStore.
 func (s *Store) Tokens(ctx context.Context) ([]center.Token, error) {
-	rows, err := s.db.QueryContext(ctx, tokenSelect+" ORDER BY t.id DESC")
-	if err != nil {
-		return nil, dbErr("read tokens", err)
-	}
-	defer rows.Close()
-	var out []center.Token
-	for rows.Next() {
-		t, err := scanToken(rows)
-		if err != nil {
-			return nil, dbErr("read tokens", err)
-		}
-		out = append(out, t)
-	}
-	return out, dbErr("read tokens", rows.Err())
+	return queryAll(ctx, s, "read tokens", tokenSelect+" ORDER BY t.id DESC", nil, scanToken)
 }
 
 // Token implements center.WebStore.
@@ -154,23 +141,14 @@ func (s *Store) Audit(ctx context.Context, e center.AuditEntry) error {
 
 // AuditLog implements center.WebStore.
 func (s *Store) AuditLog(ctx context.Context, limit int) ([]center.AuditEntry, error) {
-	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT at, principal, action, case_code, coalesce(site_id, 0), target, address
-		FROM audit ORDER BY id DESC LIMIT ?`), limit)
-	if err != nil {
-		return nil, dbErr("read audit", err)
-	}
-	defer rows.Close()
-	var out []center.AuditEntry
-	for rows.Next() {
+	return queryAll(ctx, s, "read audit", s.rebind(`SELECT at, principal, action, case_code, coalesce(site_id, 0), target, address
+		FROM audit ORDER BY id DESC LIMIT ?`), []any{limit}, func(row scanner) (center.AuditEntry, error) {
 		var e center.AuditEntry
 		var at int64
-		if err := rows.Scan(&at, &e.Principal, &e.Action, &e.Case, &e.Site, &e.Target, &e.Address); err != nil {
-			return nil, dbErr("read audit", err)
-		}
+		err := row.Scan(&at, &e.Principal, &e.Action, &e.Case, &e.Site, &e.Target, &e.Address)
 		e.At = time.UnixMicro(at).UTC()
-		out = append(out, e)
-	}
-	return out, dbErr("read audit", rows.Err())
+		return e, err
+	})
 }
 
 // RefusedEvents implements center.WebStore.
@@ -179,21 +157,13 @@ func (s *Store) RefusedEvents(ctx context.Context, limit int) (int, []center.Ref
 	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM refused_events").Scan(&n); err != nil || n == 0 {
 		return n, nil, dbErr("count refused events", err)
 	}
-	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT site_id, event_id, kind, reason, received_at FROM refused_events
-		ORDER BY received_at DESC, site_id, event_id LIMIT ?`), limit)
-	if err != nil {
-		return n, nil, dbErr("read refused events", err)
-	}
-	defer rows.Close()
-	var out []center.RefusedEvent
-	for rows.Next() {
+	out, err := queryAll(ctx, s, "read refused events", s.rebind(`SELECT site_id, event_id, kind, reason, received_at FROM refused_events
+		ORDER BY received_at DESC, site_id, event_id LIMIT ?`), []any{limit}, func(row scanner) (center.RefusedEvent, error) {
 		var e center.RefusedEvent
 		var at int64
-		if err := rows.Scan(&e.Site, &e.EventID, &e.Kind, &e.Reason, &at); err != nil {
-			return n, nil, dbErr("read refused events", err)
-		}
+		err := row.Scan(&e.Site, &e.EventID, &e.Kind, &e.Reason, &at)
 		e.ReceivedAt = time.UnixMicro(at).UTC()
-		out = append(out, e)
-	}
-	return n, out, dbErr("read refused events", rows.Err())
+		return e, err
+	})
+	return n, out, err
 }

@@ -276,3 +276,25 @@ func dbErr(step string, err error) error {
 	}
 	return fmt.Errorf("centre store: %s: %w", step, err)
 }
+
+// queryAll runs query on the store's pool and returns one T per row, read by scan; step names
+// the work in an error.
+func queryAll[T any](ctx context.Context, s *Store, step, query string, args []any, scan func(scanner) (T, error)) ([]T, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, dbErr(step, err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, dbErr(step, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, dbErr(step, err)
+	}
+	return out, nil
+}

@@ -60,20 +60,12 @@ func (s *Store) Track(ctx context.Context, code string) (center.Tracked, error) 
 
 // Sites implements center.WebStore.
 func (s *Store) Sites(ctx context.Context) ([]center.Site, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT id, name, applied_through, last_seq, phone FROM sites ORDER BY id")
-	if err != nil {
-		return nil, dbErr("read sites", err)
-	}
-	defer rows.Close()
-	var out []center.Site
-	for rows.Next() {
-		var site center.Site
-		if err := rows.Scan(&site.ID, &site.Name, &site.AppliedThrough, &site.LastSeq, &site.Phone); err != nil {
-			return nil, dbErr("read sites", err)
-		}
-		out = append(out, site)
-	}
-	return out, dbErr("read sites", rows.Err())
+	return queryAll(ctx, s, "read sites", "SELECT id, name, applied_through, last_seq, phone FROM sites ORDER BY id", nil,
+		func(row scanner) (center.Site, error) {
+			var site center.Site
+			err := row.Scan(&site.ID, &site.Name, &site.AppliedThrough, &site.LastSeq, &site.Phone)
+			return site, err
+		})
 }
 
 // SiteByName returns the site with the name.
@@ -151,20 +143,8 @@ func (s *Store) Credentials(ctx context.Context, name string) (center.User, []by
 
 // Users implements center.WebStore.
 func (s *Store) Users(ctx context.Context) ([]center.User, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT "+userColumns+userFrom+"ORDER BY u.name")
-	if err != nil {
-		return nil, dbErr("read users", err)
-	}
-	defer rows.Close()
-	var out []center.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, dbErr("read users", err)
-		}
-		out = append(out, u)
-	}
-	return out, dbErr("read users", rows.Err())
+	return queryAll(ctx, s, "read users", "SELECT "+userColumns+userFrom+"ORDER BY u.name", nil,
+		func(row scanner) (center.User, error) { return scanUser(row) })
 }
 
 // CreateSession implements center.WebStore. It also removes expired sessions.
