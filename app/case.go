@@ -168,8 +168,10 @@ type CaseChange struct {
 	Category   string     `json:"category,omitempty"`
 	Result     CaseResult `json:"result,omitempty"`
 	FollowUpOn string     `json:"follow_up_on,omitempty"`
-	Note       string     `json:"note,omitempty"`
-	By         string     `json:"by,omitempty"`
+	// Deadline is the date a referral (转办) is due back, YYYY-MM-DD; set with Handling "referral".
+	Deadline string `json:"deadline,omitempty"`
+	Note     string `json:"note,omitempty"`
+	By       string `json:"by,omitempty"`
 }
 
 // Apply checks change against the lifecycle and returns the case with it applied (without history

@@ -76,6 +76,13 @@ type PushReply struct {
 const (
 	ChangeStatus   = "status"   // a status change of a centre-owned case
 	ChangeFollowUp = "followup" // a follow-up note appended by the centre
+	// ChangeEscalationAccepted says the centre took on an escalated case (受理上报); By names who.
+	ChangeEscalationAccepted = "escalation_accepted"
+	// ChangeSession is a mediation session recorded at the centre (Session is set).
+	ChangeSession = "session"
+	// ChangeHandover hands a centre-owned case to the receiving site to work it (the town hall):
+	// Case carries the case as the centre holds it, visitor masked. See docs/sync.md.
+	ChangeHandover = "handover"
 )
 
 // Change is one change made at the centre to a case of a site, for the site to apply.
@@ -86,7 +93,10 @@ type Change struct {
 	Kind   string          `json:"kind"`
 	Change *app.CaseChange `json:"change,omitempty"` // for ChangeStatus
 	Note   string          `json:"note,omitempty"`   // for ChangeFollowUp
-	By     string          `json:"by,omitempty"`     // for ChangeFollowUp
+	By     string          `json:"by,omitempty"`     // for ChangeFollowUp, ChangeEscalationAccepted
+
+	Session *app.MediationSession `json:"session,omitempty"` // for ChangeSession
+	Case    *app.Case             `json:"case,omitempty"`    // for ChangeHandover
 }
 
 // ChangesReply is the body of the reply to GET /api/v1/sync/changes.
