@@ -17,13 +17,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
 	"fengqiao/app"
+	"fengqiao/internal/backoff"
 	"fengqiao/store"
 	"fengqiao/wire"
 )
@@ -143,13 +143,7 @@ func (w *Worker) watch(ctx context.Context) {
 // failure up to hi, of which a random part up to half is taken away ("equal jitter") so that
 // many halls do not retry in step.
 func Backoff(failures int, lo, hi time.Duration) time.Duration {
-	d := lo
-	for i := 1; i < failures && d < hi; i++ {
-		d *= 2
-	}
-	d = min(d, hi)
-	half := d / 2
-	return d - half + rand.N(half+1)
+	return backoff.Jitter(backoff.Delay(failures, lo, hi))
 }
 
 // Sync runs one round: push the whole outbox, then pull and apply the centre's changes.

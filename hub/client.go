@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"fengqiao/app"
+	"fengqiao/internal/backoff"
 )
 
 // Client is app.Hall over the hub's HTTP API. Every state change carries a fresh Idempotency-Key
@@ -329,21 +330,21 @@ func (c *Client) Subscribe(ctx context.Context, after int64) (<-chan app.Event, 
 		if after > 0 {
 			last = strconv.FormatInt(after, 10)
 		}
-		backoff := 200 * time.Millisecond
+		b := backoff.Backoff{Min: 200 * time.Millisecond, Max: 5 * time.Second}
 		for ctx.Err() == nil {
 			err := c.stream(ctx, &last, out)
 			if ctx.Err() != nil {
 				return
 			}
 			if err == nil {
-				backoff = 200 * time.Millisecond
+				b.Reset()
 			}
 			select {
-			case <-time.After(backoff):
+			case <-time.After(b.Wait()):
 			case <-ctx.Done():
 				return
 			}
-			backoff = min(backoff*2, 5*time.Second)
+			b.Fail()
 		}
 	}()
 	return out, nil

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"fengqiao/internal/backoff"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -175,21 +176,21 @@ func (w *Watcher) Run(ctx context.Context) error {
 		w.mu.Unlock()
 	}()
 	w.emit(Event{Kind: EventState, State: StateDisconnected})
-	backoff := w.cfg.ReopenMin
+	b := backoff.Backoff{Min: w.cfg.ReopenMin, Max: w.cfg.ReopenMax}
 	for ctx.Err() == nil {
 		r, err := w.connect(ctx)
 		if err == nil {
-			backoff = w.cfg.ReopenMin
+			b.Reset()
 			w.watch(ctx, r)
 			r.Close()
 		} else if ctx.Err() == nil {
-			w.log.Info("idcard: reader not available", "err", err, "retry_in", backoff)
+			w.log.Info("idcard: reader not available", "err", err, "retry_in", b.Wait())
 		}
-		if !sleep(ctx, backoff) {
+		if !sleep(ctx, b.Wait()) {
 			break
 		}
 		if err != nil {
-			backoff = min(2*backoff, w.cfg.ReopenMax)
+			b.Fail()
 		}
 	}
 	return nil

@@ -21,6 +21,7 @@ import (
 	"unicode/utf8"
 
 	"fengqiao/devices/serialport"
+	"fengqiao/internal/backoff"
 )
 
 // DefaultBaud is the usual line speed of serial scanners.
@@ -107,11 +108,11 @@ func (s *Scanner) Connected() bool {
 // Run reads the scanner until ctx ends, reopening the port whenever it goes away.
 func (s *Scanner) Run(ctx context.Context) error {
 	defer close(s.out)
-	backoff := s.cfg.ReopenMin
+	b := backoff.Backoff{Min: s.cfg.ReopenMin, Max: s.cfg.ReopenMax}
 	for ctx.Err() == nil {
 		port, err := s.cfg.Open(s.cfg.Port, s.cfg.Baud)
 		if err == nil {
-			backoff = s.cfg.ReopenMin
+			b.Reset()
 			s.setConnected(ctx, true, nil)
 			err = s.read(ctx, port)
 			port.Close()
@@ -122,9 +123,9 @@ func (s *Scanner) Run(ctx context.Context) error {
 			s.setConnected(ctx, false, err)
 		} else {
 			s.setConnected(ctx, false, err)
-			s.log.Info("scanner: not available", "err", err, "retry_in", backoff)
+			s.log.Info("scanner: not available", "err", err, "retry_in", b.Wait())
 		}
-		t := time.NewTimer(backoff)
+		t := time.NewTimer(b.Wait())
 		select {
 		case <-t.C:
 		case <-ctx.Done():
@@ -132,7 +133,7 @@ func (s *Scanner) Run(ctx context.Context) error {
 			return nil
 		}
 		if err != nil {
-			backoff = min(2*backoff, s.cfg.ReopenMax)
+			b.Fail()
 		}
 	}
 	return nil

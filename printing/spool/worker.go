@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fengqiao/devices/printer"
+	"fengqiao/internal/backoff"
 	"fengqiao/printing"
 )
 
@@ -186,14 +187,14 @@ func (w *Worker) Run(ctx context.Context) error {
 	if err := w.q.Recover(); err != nil {
 		return err
 	}
-	retry := w.opts.MinRetry
+	b := backoff.Backoff{Min: w.opts.MinRetry, Max: w.opts.MaxRetry}
 	for {
 		var wait <-chan time.Time // idle: only a wake
 		if err := w.drain(ctx); err != nil {
-			wait = time.After(retry)
-			retry = min(2*retry, w.opts.MaxRetry)
+			wait = time.After(b.Wait())
+			b.Fail()
 		} else {
-			retry = w.opts.MinRetry
+			b.Reset()
 		}
 		select {
 		case <-ctx.Done():
