@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"image/color"
-	"log/slog"
 	"strconv"
 	"sync"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/layout"
 
 	"fengqiao/app"
+	"fengqiao/screens/live"
 	"fengqiao/screens/theme"
 	"fengqiao/voice"
 )
@@ -25,6 +25,16 @@ type Options struct {
 	Highlight time.Duration // how long a new call stays highlighted; default 6 s
 	Voice     *voice.Queue  // speaks each call; nil for a silent board
 	Now       func() time.Time
+	// Post runs f on Fyne's thread; fyne.Do by default. Tests queue posted functions and run them
+	// on the test's goroutine, as the real driver runs them on its one UI thread.
+	Post func(f func())
+}
+
+// Feed is what the board reads of the hall: its events, and the queue for the waiting counts.
+// app.Hall and hub.Client implement it.
+type Feed interface {
+	live.Subscriber
+	Queue(ctx context.Context) (app.QueueStatus, error)
 }
 
 // Screen is the display board's widgets around a Model.
@@ -42,7 +52,6 @@ type Screen struct {
 	mu                  sync.Mutex
 	highlightUntil      time.Time
 	loc                 *time.Location // the hall's time zone, for the clock
-	refresh             chan struct{}
 
 	// OnShown, if set, is called (on the UI thread) after a call is on the board.
 	OnShown func(Call)
@@ -65,7 +74,10 @@ func New(info app.Info, opt Options) *Screen {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	s := &Screen{opt: opt, loc: info.Location(), model: NewModel(info, opt.History), refresh: make(chan struct{}, 1)}
+	if opt.Post == nil {
+		opt.Post = fyne.Do
+	}
+	s := &Screen{opt: opt, loc: info.Location(), model: NewModel(info, opt.History)}
 	s.build()
 	return s
 }
@@ -242,7 +254,7 @@ func (s *Screen) Show(c Call) {
 // highlighted and spoken, unless the event was replayed to catch up: that call is old news, and is
 // only listed.
 func (s *Screen) Apply(ev app.Event) {
-	fyne.Do(func() {
+	s.opt.Post(func() {
 		c, isCall := s.model.Apply(ev)
 		if isCall && !ev.Replayed {
 			s.Show(c)
@@ -255,71 +267,53 @@ func (s *Screen) Apply(ev app.Event) {
 			s.render()
 		}
 	})
-	if ev.Ticket != nil && ev.Kind != app.EventCalled && ev.Kind != app.EventRecalled {
-		select {
-		case s.refresh <- struct{}{}:
-		default:
-		}
-	}
 }
 
-// SetConnected shows or clears the board's notice that the hub cannot be reached.
+// SetConnected shows or clears the board's notice that the hub cannot be reached. Call it on the
+// UI thread.
 func (s *Screen) SetConnected(ok bool) {
-	fyne.Do(func() {
-		s.status.Text = "与叫号服务器的连接中断，正在重新连接…"
-		s.status.Hidden = ok
-		s.status.Refresh()
-	})
+	s.status.Text = "与叫号服务器的连接中断，正在重新连接…"
+	s.status.Hidden = ok
+	s.status.Refresh()
 }
 
 // Run keeps the board current from hall until ctx ends: it follows the hub's events (the client
 // reconnects by itself), takes a queue snapshot every few seconds, after queue changes and when
 // the hub resets the stream, and ticks the clock.
-func (s *Screen) Run(ctx context.Context, hall app.Hall) {
-	events, err := hall.Subscribe(ctx, 0)
-	if err != nil {
-		slog.Warn("display: subscribe failed", "err", err)
-	}
-	snapshot := func() {
+func (s *Screen) Run(ctx context.Context, hall Feed) {
+	l := &live.Loop{Name: "display", Events: hall, Post: s.opt.Post, Poll: 10 * time.Second, Online: s.SetConnected}
+	l.Load = func(ctx context.Context, _ live.Reason) error {
 		q, err := hall.Queue(ctx)
 		if err != nil {
-			if ctx.Err() == nil {
-				s.SetConnected(false)
-			}
-			return
+			return err
 		}
-		s.SetConnected(true)
-		fyne.Do(func() {
+		s.opt.Post(func() {
 			s.model.SetQueue(q)
 			s.render()
 		})
+		return nil
 	}
-	snapshot()
-	clock := time.NewTicker(time.Second)
-	defer clock.Stop()
-	poll := time.NewTicker(10 * time.Second)
-	defer poll.Stop()
+	l.Event = func(_ context.Context, ev app.Event) {
+		s.Apply(ev)
+		// A ticket that left the queue some other way than a call changes the waiting counts.
+		if ev.Ticket != nil && ev.Kind != app.EventCalled && ev.Kind != app.EventRecalled {
+			l.Kick()
+		}
+	}
+	go s.runClock(ctx)
+	l.Run(ctx)
+}
+
+// runClock ticks the clock every second until ctx ends.
+func (s *Screen) runClock(ctx context.Context) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case ev, ok := <-events:
-			if !ok {
-				events = nil
-				continue
-			}
-			if ev.Kind == app.EventStreamReset {
-				// What was missed is unknown: reload the waiting counts.
-				snapshot()
-				continue
-			}
-			s.Apply(ev)
-		case <-s.refresh:
-			snapshot()
-		case <-poll.C:
-			snapshot()
-		case <-clock.C:
-			fyne.Do(s.tick)
+		case <-t.C:
+			s.opt.Post(s.tick)
 		}
 	}
 }
