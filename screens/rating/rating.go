@@ -21,6 +21,7 @@ import (
 
 	"fengqiao/app"
 	"fengqiao/hub"
+	"fengqiao/screens/live"
 	"fengqiao/screens/theme"
 )
 
@@ -43,12 +44,24 @@ type Options struct {
 	Post func(f func())
 }
 
+// Rater stores a visitor's rating: app.Console, and hub.Client for the rating pad's token.
+type Rater interface {
+	Rate(ctx context.Context, req app.RateRequest) (app.Rating, error)
+}
+
+// Feed is what the pad follows of the hall: its events, and the queue for who serves at the
+// window. app.Hall and hub.Client implement it.
+type Feed interface {
+	live.Subscriber
+	Queue(ctx context.Context) (app.QueueStatus, error)
+}
+
 // Pad is the rating screen of one window.
 type Pad struct {
 	window int
 	name   string // the window's name, e.g. 2号窗口
 	info   app.Info
-	con    app.Console
+	con    Rater
 	opt    Options
 
 	mu     sync.Mutex
@@ -78,7 +91,7 @@ var scoreColours = map[app.Score]color.NRGBA{
 }
 
 // New returns the pad of window in hall info, storing ratings through con.
-func New(window int, info app.Info, con app.Console, opt Options) *Pad {
+func New(window int, info app.Info, con Rater, opt Options) *Pad {
 	if opt.AskFor <= 0 {
 		opt.AskFor = 60 * time.Second
 	}
@@ -214,11 +227,9 @@ func (p *Pad) rate(sc app.Score) {
 	for _, b := range p.buttons {
 		b.SetDisabled(true)
 	}
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-		defer cancel()
+	live.Worker{Post: p.opt.Post, Timeout: 15 * time.Second}.Go(context.Background(), func(ctx context.Context) func() {
 		_, err := p.con.Rate(ctx, app.RateRequest{Window: p.window, Ticket: tk.ID, Score: sc})
-		p.opt.Post(func() {
+		return func() {
 			p.mu.Lock()
 			stale := p.gen != gen
 			p.mu.Unlock()
@@ -239,8 +250,8 @@ func (p *Pad) rate(sc app.Score) {
 					b.SetDisabled(false)
 				}
 			}
-		})
-	}()
+		}
+	})
 }
 
 // SetStaff shows who serves at the window ("" for nobody signed in), with their 工号. Call it on
@@ -274,57 +285,39 @@ const pollEvery = 5 * time.Second
 // hub resets the stream. Replayed events never prompt, and the first live event after a replay or
 // a reset waits for a fresh look at the queue, so a pad back after an outage asks nobody about a
 // visitor long gone.
-func (p *Pad) Run(ctx context.Context, hall app.Hall) {
-	events, err := hall.Subscribe(ctx, 0)
-	if err != nil {
-		slog.Warn("rating pad: subscribe failed", "err", err)
-	}
-	snapshot := func() {
+func (p *Pad) Run(ctx context.Context, hall Feed) {
+	l := &live.Loop{Name: "rating pad", Events: hall, Post: p.opt.Post, Poll: pollEvery, Online: p.SetOnline,
+		Outage: func(err error) bool { return errors.Is(err, hub.ErrUnreachable) }}
+	l.Load = func(ctx context.Context, why live.Reason) error {
 		c, cancel := context.WithTimeout(ctx, 10*time.Second)
 		defer cancel()
 		q, err := hall.Queue(c)
-		if ctx.Err() != nil {
-			return
-		}
-		p.opt.Post(func() {
-			p.SetOnline(!errors.Is(err, hub.ErrUnreachable))
-			if err != nil {
-				return
-			}
-			for _, w := range q.Windows {
-				if w.ID == p.window {
-					p.SetStaff(w.Staff)
+		if err == nil && ctx.Err() == nil {
+			p.opt.Post(func() {
+				for _, w := range q.Windows {
+					if w.ID == p.window {
+						p.SetStaff(w.Staff)
+					}
 				}
-			}
-		})
+			})
+		}
+		if why == live.Reset {
+			// What happened meanwhile is unknown: ask about nothing from before.
+			p.opt.Post(func() { p.show(Idle) })
+		}
+		return err
 	}
-	snapshot()
-	poll := time.NewTicker(pollEvery)
-	defer poll.Stop()
 	stale := false
-	for {
-		select {
-		case <-ctx.Done():
+	l.Event = func(ctx context.Context, ev app.Event) {
+		if ev.Replayed {
+			stale = true
 			return
-		case <-poll.C:
-			snapshot()
-		case ev, ok := <-events:
-			switch {
-			case !ok:
-				events = nil
-			case ev.Kind == app.EventStreamReset:
-				// What happened meanwhile is unknown: ask about nothing from before.
-				snapshot()
-				p.opt.Post(func() { p.show(Idle) })
-			case ev.Replayed:
-				stale = true
-			default:
-				if stale || ev.Window == p.window && ev.Ticket != nil {
-					snapshot()
-					stale = false
-				}
-				p.Apply(ev)
-			}
 		}
+		if stale || ev.Window == p.window && ev.Ticket != nil {
+			l.Reload(ctx, live.Kick)
+			stale = false
+		}
+		p.Apply(ev)
 	}
+	l.Run(ctx)
 }

@@ -12,9 +12,8 @@ import (
 	"fengqiao/app"
 )
 
-// fakeConsole records ratings.
+// fakeConsole is a Rater that records ratings.
 type fakeConsole struct {
-	app.Console
 	mu    sync.Mutex
 	rates []app.RateRequest
 	err   error
@@ -75,7 +74,7 @@ func (u *uiThread) wait(t *testing.T, want State) {
 	})
 }
 
-func newPad(t *testing.T, con app.Console, opt Options) (*Pad, *uiThread) {
+func newPad(t *testing.T, con Rater, opt Options) (*Pad, *uiThread) {
 	test.NewTempApp(t)
 	u := &uiThread{posted: make(chan func(), 64), states: make(chan State, 16)}
 	opt.Post = u.post

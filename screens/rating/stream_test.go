@@ -9,10 +9,9 @@ import (
 	"fengqiao/hub"
 )
 
-// streamHall is a hall whose event stream the test writes and whose queue it sets; it counts the
+// streamHall is a Feed whose event stream the test writes and whose queue it sets; it counts the
 // pad's looks at the queue.
 type streamHall struct {
-	app.Hall
 	events chan app.Event
 
 	mu      sync.Mutex
