@@ -20,6 +20,7 @@ import (
 	"fengqiao/app"
 	"fengqiao/hub"
 	"fengqiao/printing"
+	"fengqiao/screens/live"
 	"fengqiao/screens/theme"
 )
 
@@ -61,7 +62,6 @@ type Screen struct {
 
 	// buttons holds each action's button; render enables those the window's state allows.
 	buttons map[Action]*widget.Button
-	refresh chan struct{}
 
 	// onDone, if set, is called on the UI thread when an action's call has returned.
 	onDone func(a Action, err error)
@@ -78,7 +78,7 @@ func New(s *Session, opt Options) *Screen {
 	if opt.Post == nil {
 		opt.Post = fyne.Do
 	}
-	sc := &Screen{s: s, opt: opt, buttons: map[Action]*widget.Button{}, refresh: make(chan struct{}, 1)}
+	sc := &Screen{s: s, opt: opt, buttons: map[Action]*widget.Button{}}
 	sc.buildSignIn()
 	right := container.NewVBox(sc.buildVisitor(), widget.NewSeparator(), sc.buildCaseForm())
 	body := container.New(&split{ratio: 0.42, gap: 16},
@@ -143,11 +143,9 @@ func (sc *Screen) run(a Action, btn *widget.Button, fn func(ctx context.Context)
 	if btn != nil {
 		btn.Disable()
 	}
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), sc.opt.Timeout)
-		defer cancel()
+	sc.background(func(ctx context.Context) func() {
 		err := fn(ctx)
-		sc.opt.Post(func() {
+		return func() {
 			sc.s.End(a)
 			if btn != nil {
 				btn.Enable()
@@ -159,8 +157,14 @@ func (sc *Screen) run(a Action, btn *widget.Button, fn func(ctx context.Context)
 			if sc.onDone != nil {
 				sc.onDone(a, err)
 			}
-		})
-	}()
+		}
+	})
+}
+
+// background runs work off the UI thread, bounded by Options.Timeout, and posts the function it
+// returns, if any, to the UI thread.
+func (sc *Screen) background(work func(ctx context.Context) func()) {
+	live.Worker{Post: sc.opt.Post, Timeout: sc.opt.Timeout}.Go(context.Background(), work)
 }
 
 // errText says in Chinese why an action failed.

@@ -284,15 +284,13 @@ func (sc *Screen) reprint() {
 
 // loadStats fetches the window's counts for the day in the background and shows them.
 func (sc *Screen) loadStats() {
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), sc.opt.Timeout)
-		defer cancel()
+	sc.background(func(ctx context.Context) func() {
 		st, err := sc.s.Stats(ctx)
 		if err != nil {
-			return
+			return nil
 		}
-		sc.opt.Post(func() { sc.showStats(st) })
-	}()
+		return func() { sc.showStats(st) }
+	})
 }
 
 func (sc *Screen) showStats(st app.WindowStats) {

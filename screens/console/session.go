@@ -9,15 +9,57 @@ import (
 
 	"fengqiao/app"
 	"fengqiao/hub"
+	"fengqiao/screens/live"
 )
 
-// Client is what the console needs of the hub: hub.Client implements it.
+// Client is what the whole console needs of the hub, part by part; hub.Client implements it.
+// Session uses all of it; each part is as small as what uses it.
 type Client interface {
-	app.Hall
-	app.Console
+	Staffing
+	Desk
+	Casework
+	Monitor
+}
+
+// Staffing signs staff in and out at the window (the sign-in card and 退出).
+type Staffing interface {
+	SignIn(ctx context.Context, req app.SignInRequest) (app.StaffSession, error)
+	SignOut(ctx context.Context, session string) error
+}
+
+// Desk is the window's queue actions, the function keys F1 … F9 and the queue panel's buttons.
+type Desk interface {
+	CallNext(ctx context.Context, session string) (app.Ticket, error)
+	CallNumber(ctx context.Context, window int, label string) (app.Ticket, error)
+	Recall(ctx context.Context, window int) (app.Ticket, error)
+	Skip(ctx context.Context, window int) (app.Ticket, error)
+	Transfer(ctx context.Context, window int, service string) (app.Ticket, error)
+	Hold(ctx context.Context, window int) (app.Ticket, error)
+	Resume(ctx context.Context, window int, label string) (app.Ticket, error)
+	Start(ctx context.Context, window int) (app.Ticket, error)
+	Complete(ctx context.Context, window int) (app.Ticket, error)
+	SetPaused(ctx context.Context, window int, paused bool) (app.WindowState, error)
 	// ConfirmPriority records that the window's staff checked the priority of its current ticket
 	// (the card of a typed ID number, a declaration) and returns the ticket.
 	ConfirmPriority(ctx context.Context, window int) (app.Ticket, error)
+}
+
+// Casework is the current visitor and their case: the history, the audited full identity and the
+// case form's changes.
+type Casework interface {
+	History(ctx context.Context, session string) (app.VisitorHistory, error)
+	Reveal(ctx context.Context, session string) (app.Visitor, error)
+	ChangeCase(ctx context.Context, code string, change app.CaseChange) (app.Case, error)
+}
+
+// Monitor is what the console follows of the hall (Screen.Run): the events, the queue, the help
+// alerts and the window's counts for the day.
+type Monitor interface {
+	live.Subscriber
+	Queue(ctx context.Context) (app.QueueStatus, error)
+	OpenHelp(ctx context.Context) ([]app.HelpAlert, error)
+	TakeHelp(ctx context.Context, id int64, by string) (app.HelpAlert, error)
+	WindowStats(ctx context.Context, window int) (app.WindowStats, error)
 }
 
 // Action is one queue action of the console.

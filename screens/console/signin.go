@@ -187,17 +187,15 @@ func (sc *Screen) doSignIn() {
 
 // signOut ends the staff session and goes back to the sign-in card.
 func (sc *Screen) signOut() {
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), sc.opt.Timeout)
-		defer cancel()
+	sc.background(func(ctx context.Context) func() {
 		if err := sc.s.SignOut(ctx); err != nil {
 			slog.Warn("sign-out failed", "err", err)
 		}
-		sc.opt.Post(func() {
+		return func() {
 			sc.main.Hide()
 			sc.signIn.box.Show()
 			sc.clearVisitor()
 			sc.root.Refresh()
-		})
-	}()
+		}
+	})
 }

@@ -63,11 +63,9 @@ func (sc *Screen) afterTicketChange() {
 		return
 	}
 	id := cur.ID
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), sc.opt.Timeout)
-		defer cancel()
+	sc.background(func(ctx context.Context) func() {
 		h, err := sc.s.History(ctx)
-		sc.opt.Post(func() {
+		return func() {
 			if err != nil {
 				if !errors.Is(err, hub.ErrUnreachable) {
 					slog.Warn("visitor history failed", "err", err)
@@ -79,8 +77,8 @@ func (sc *Screen) afterTicketChange() {
 				return
 			}
 			sc.showVisitor(h)
-		})
-	}()
+		}
+	})
 }
 
 // clearVisitor empties the visitor panel and the case form.
