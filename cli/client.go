@@ -140,17 +140,17 @@ func (cw clientWindow) run(ctx context.Context, client *hub.Client, ready func(c
 			msg.Refresh()
 		})
 	}
-	go func() {
+	offMain(ctx, func(ctx context.Context) func() {
 		info, err := waitInfo(ctx, client, func(error) { say("无法连接叫号服务器，正在重试…") })
 		if err != nil {
 			if ctx.Err() == nil {
 				slog.Error(cw.role+": hub refused", "err", err)
 				say("叫号服务器拒绝连接：请检查令牌（--token）")
 			}
-			return
+			return nil
 		}
-		fyne.Do(func() { ready(ctx, w, info) })
-	}()
+		return func() { ready(ctx, w, info) }
+	})
 	quitWhenDone(ctx, a)
 	w.ShowAndRun()
 }

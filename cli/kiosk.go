@@ -14,6 +14,7 @@ import (
 	"fengqiao/app"
 	"fengqiao/config"
 	"fengqiao/screens/kiosk"
+	"fengqiao/screens/live"
 	"fengqiao/voice"
 )
 
@@ -155,23 +156,29 @@ var processStart = time.Now()
 // to (the cold-start measurement in docs/performance.md).
 func reportStart(a fyne.App, stdout io.Writer, quit bool) {
 	a.Lifecycle().SetOnStarted(func() {
-		go func() {
+		offMain(context.Background(), func(context.Context) func() {
 			// The first frame is painted right after the run loop starts.
 			time.Sleep(50 * time.Millisecond)
-			fyne.Do(func() {
+			return func() {
 				fmt.Fprintf(stdout, "kiosk: home screen up %v after start\n", time.Since(processStart).Round(time.Millisecond))
 				if quit {
 					a.Quit()
 				}
-			})
-		}()
+			}
+		})
 	})
 }
 
 // quitWhenDone quits the app when ctx ends (an interrupt, or the command's end).
 func quitWhenDone(ctx context.Context, a fyne.App) {
-	go func() {
+	offMain(ctx, func(ctx context.Context) func() {
 		<-ctx.Done()
-		fyne.Do(a.Quit)
-	}()
+		return a.Quit
+	})
+}
+
+// offMain runs work off Fyne's UI thread and then runs the function it returns, if any, on it:
+// the screens' one off-main runner (live.Worker) posting with fyne.Do.
+func offMain(ctx context.Context, work func(ctx context.Context) func()) {
+	live.Worker{Post: fyne.Do}.Go(ctx, work)
 }

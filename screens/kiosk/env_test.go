@@ -27,7 +27,7 @@ import (
 
 // countingHall records which hall calls the kiosk makes.
 type countingHall struct {
-	app.Hall
+	Hall
 	openCases atomic.Int32
 }
 
@@ -57,7 +57,7 @@ type envOpts struct {
 	http    bool
 	rules   *app.Rules
 	printer Printer
-	hall    app.Hall // overrides the store (e.g. an unreachable hub)
+	hall    Hall // overrides the store (e.g. an unreachable hub)
 }
 
 func quiet() *slog.Logger {
@@ -84,7 +84,7 @@ func newEnv(t *testing.T, o envOpts) *env {
 		rules = *o.rules
 	}
 	e.store = store.NewHall(db, cfg.Info(), rules, clock)
-	var h app.Hall = e.store
+	var h Hall = e.store
 	if o.http {
 		srv := httptest.NewServer(hub.NewServer(e.store, map[string]string{"kiosk-token-0000001": "kiosk"}, quiet()))
 		t.Cleanup(srv.Close)

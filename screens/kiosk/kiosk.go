@@ -15,15 +15,29 @@ import (
 	"fengqiao/app"
 	"fengqiao/devices/idcard"
 	"fengqiao/printing"
+	"fengqiao/screens/live"
 	kt "fengqiao/screens/theme"
 )
 
 // Speaker speaks prompts (package voice); Say must not block.
 type Speaker interface{ Say(text string) }
 
+// Hall is what the kiosk asks of the hall: who it is, the waiting counts and their changes, a
+// ticket, a case by its receipt, a card holder's open cases, and staff help. app.Hall and
+// hub.Client implement it.
+type Hall interface {
+	live.Subscriber
+	Info(ctx context.Context) (app.Info, error)
+	Queue(ctx context.Context) (app.QueueStatus, error)
+	Issue(ctx context.Context, req app.IssueRequest) (app.Ticket, error)
+	Case(ctx context.Context, code string) (app.Case, error)
+	OpenCases(ctx context.Context, idNumber string) ([]app.Case, error)
+	RequestHelp(ctx context.Context, source string) (app.HelpAlert, error)
+}
+
 // Options configure a Kiosk.
 type Options struct {
-	Hall        app.Hall
+	Hall        Hall
 	Info        app.Info // the hall; fetched from Hall if Name is empty
 	Printer     Printer  // nil: no printer (the number and QR are shown on screen)
 	Speaker     Speaker  // nil: silent
@@ -164,39 +178,37 @@ func (k *Kiosk) Resize(size fyne.Size) {
 // Run ticks the clock, the idle timer and the queue counts until ctx ends.
 func (k *Kiosk) Run(ctx context.Context) {
 	if k.opts.Hall != nil {
-		go k.subscribe(ctx)
+		go k.follow(ctx)
 	}
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
-	n := 0
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			n++
-			refresh := n%30 == 0
-			k.opts.Post(func() {
-				k.Tick()
-				if refresh {
-					k.refreshQueue()
-				}
-			})
+			k.opts.Post(k.Tick)
 		}
 	}
 }
 
-func (k *Kiosk) subscribe(ctx context.Context) {
-	ch, err := k.opts.Hall.Subscribe(ctx, 0)
-	if err != nil {
-		k.log.Warn("kiosk: subscribe", "err", err)
-		return
+// follow keeps the waiting counts current until ctx ends: on every ticket event, after a stream
+// reset and every 30 s.
+func (k *Kiosk) follow(ctx context.Context) {
+	l := &live.Loop{Name: "kiosk", Events: k.opts.Hall, Post: k.opts.Post, Poll: 30 * time.Second}
+	l.Load = func(ctx context.Context, _ live.Reason) error {
+		c, cancel := context.WithTimeout(ctx, 20*time.Second)
+		defer cancel()
+		q, err := k.opts.Hall.Queue(c)
+		k.opts.Post(func() { k.showQueue(q, err) })
+		return err
 	}
-	for ev := range ch {
+	l.Event = func(_ context.Context, ev app.Event) {
 		if strings.HasPrefix(ev.Kind, "ticket.") {
-			k.opts.Post(k.refreshQueue)
+			l.Kick()
 		}
 	}
+	l.Run(ctx)
 }
 
 // Tick advances the clock and the timers.
@@ -229,19 +241,7 @@ func (k *Kiosk) Tick() {
 
 // async runs work off the UI thread (unless Sync) and applies its result on it.
 func (k *Kiosk) async(work func(ctx context.Context) func()) {
-	run := func() func() {
-		ctx, cancel := context.WithTimeout(k.ctx, 20*time.Second)
-		defer cancel()
-		return work(ctx)
-	}
-	if k.opts.Sync {
-		run()()
-		return
-	}
-	go func() {
-		apply := run()
-		k.opts.Post(apply)
-	}()
+	live.Worker{Post: k.opts.Post, Timeout: 20 * time.Second, Inline: k.opts.Sync}.Go(k.ctx, work)
 }
 
 func (k *Kiosk) refreshQueue() {
@@ -253,23 +253,29 @@ func (k *Kiosk) refreshQueue() {
 		q, err := k.opts.Hall.Queue(ctx)
 		return func() {
 			k.refresh = false
-			if err != nil {
-				k.queueOK = false
-				k.log.Warn("kiosk: queue", "err", err)
-				if k.flow.Step == StepHome {
-					k.render()
-				}
-				return
-			}
-			k.queueOK = true
-			for _, s := range q.Services {
-				k.waiting[s.Service] = s.Waiting
-			}
-			if k.flow.Step == StepHome || k.flow.Step == StepService {
-				k.render()
-			}
+			k.showQueue(q, err)
 		}
 	})
+}
+
+// showQueue takes a read of the queue (or its error): the waiting counts on the home and service
+// screens. Call it on the UI thread.
+func (k *Kiosk) showQueue(q app.QueueStatus, err error) {
+	if err != nil {
+		k.queueOK = false
+		k.log.Warn("kiosk: queue", "err", err)
+		if k.flow.Step == StepHome {
+			k.render()
+		}
+		return
+	}
+	k.queueOK = true
+	for _, s := range q.Services {
+		k.waiting[s.Service] = s.Waiting
+	}
+	if k.flow.Step == StepHome || k.flow.Step == StepService {
+		k.render()
+	}
 }
 
 // act carries out what a Flow call asks of the hub.

@@ -20,7 +20,7 @@ type SimDevices struct {
 	Reader  *idcardsim.Simulator
 	Scanner *scannersim.Simulator
 	Printer *PDFFolder
-	Hall    app.Hall // to learn the last issued case code (for 扫描最近的回执)
+	Hall    Hall // to learn the last issued case code (for 扫描最近的回执)
 }
 
 // DemoCards are the made-up residents of the demo: a working-age man, an elderly woman, a young
