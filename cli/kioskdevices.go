@@ -47,7 +47,7 @@ type kioskDevices struct {
 // openKioskDevices opens the kiosk's devices, starts its print queue, which raises a help alert
 // through hall when the printer fails or runs low, and answers other processes about the
 // devices on the device state socket (`fengqiao doctor`, `fengqiao devices`), until ctx ends.
-func openKioskDevices(ctx context.Context, cfg config.Config, hall app.Hall) (kioskDevices, error) {
+func openKioskDevices(ctx context.Context, cfg config.Config, hall helpRequester) (kioskDevices, error) {
 	d := cfg.Devices
 	devs := kioskDevices{cfg: d}
 	if d.IDCardPort != "" {
@@ -85,10 +85,15 @@ func openKioskDevices(ctx context.Context, cfg config.Config, hall app.Hall) (ki
 	return devs, nil
 }
 
+// helpRequester raises a help alert for staff (app.Hall does).
+type helpRequester interface {
+	RequestHelp(ctx context.Context, source string) (app.HelpAlert, error)
+}
+
 // alertPrinter raises a help alert for staff when the printer's condition calls for one:
 // 打印机缺纸, 打印机无响应, 纸将用尽 or 打印失败. The print queue reports changes only, so a
 // printer that stays out of paper raises one alert.
-func alertPrinter(ctx context.Context, hall app.Hall, source string, c spool.Condition) {
+func alertPrinter(ctx context.Context, hall helpRequester, source string, c spool.Condition) {
 	reason := c.Alert()
 	if reason == "" || hall == nil {
 		return
