@@ -145,11 +145,11 @@ func (s *Server) route(pattern string, rule Rule, h func(w http.ResponseWriter, 
 func (s *Server) admit(r *http.Request, rule Rule) (p principal, status int, code, msg string) {
 	role, ok := s.authenticate(r)
 	if !ok {
-		return p, http.StatusUnauthorized, "unauthorized", "a valid bearer token is required"
+		return p, http.StatusUnauthorized, app.EUNAUTHORIZED, "a valid bearer token is required"
 	}
 	p.role = role
 	if !rule.Allows(role) {
-		return p, http.StatusForbidden, "forbidden", fmt.Sprintf("the %s role may not make this call", role)
+		return p, http.StatusForbidden, app.EFORBIDDEN, fmt.Sprintf("the %s role may not make this call", role)
 	}
 	tok := r.Header.Get(SessionHeader)
 	if role != RoleWindow || (!rule.Session && tok == "") {
@@ -157,7 +157,7 @@ func (s *Server) admit(r *http.Request, rule Rule) (p principal, status int, cod
 	}
 	ss, ok := s.hall.(sessions)
 	if !ok {
-		return p, http.StatusNotImplemented, "not_implemented", "this hub has no staff sessions"
+		return p, http.StatusNotImplemented, app.ENOTIMPLEMENTED, "this hub has no staff sessions"
 	}
 	sess, err := ss.Session(r.Context(), tok)
 	if err != nil {
@@ -176,19 +176,19 @@ func (s *Server) admit(r *http.Request, rule Rule) (p principal, status int, cod
 	switch rule.Scope {
 	case ScopeWindow:
 		if id, err := strconv.Atoi(r.PathValue("id")); err == nil && id != sess.Window {
-			return p, http.StatusForbidden, "forbidden", fmt.Sprintf("the session is for window %d, not window %d", sess.Window, id)
+			return p, http.StatusForbidden, app.EFORBIDDEN, fmt.Sprintf("the session is for window %d, not window %d", sess.Window, id)
 		}
 	case ScopeCase:
 		cw, ok := s.hall.(caseWindows)
 		if !ok {
-			return p, http.StatusNotImplemented, "not_implemented", "this hub cannot tell which window holds a case"
+			return p, http.StatusNotImplemented, app.ENOTIMPLEMENTED, "this hub cannot tell which window holds a case"
 		}
 		at, err := cw.CaseAtWindow(r.Context(), sess.Window, r.PathValue("code"))
 		if err != nil && app.ErrorCode(err) != app.EINVALID {
 			return p, statusOf(err), app.ErrorCode(err), "internal error"
 		}
 		if !at {
-			return p, http.StatusForbidden, "forbidden", fmt.Sprintf("the case is not at window %d", sess.Window)
+			return p, http.StatusForbidden, app.EFORBIDDEN, fmt.Sprintf("the case is not at window %d", sess.Window)
 		}
 	}
 	return p, 0, "", ""

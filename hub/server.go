@@ -182,7 +182,7 @@ func windowID(r *http.Request) (int, error) {
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		writeError(w, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("the request body is larger than %d bytes", tooBig.Limit))
+		writeError(w, http.StatusRequestEntityTooLarge, app.ETOOLARGE, fmt.Sprintf("the request body is larger than %d bytes", tooBig.Limit))
 		return
 	}
 	status := statusOf(err)
@@ -217,25 +217,12 @@ func (s *Server) authenticate(r *http.Request) (string, bool) {
 	return role, ok
 }
 
+// statusOf is the HTTP status of err: app.HTTPStatus of its code, 499 for a client that went away.
 func statusOf(err error) int {
-	switch app.ErrorCode(err) {
-	case app.EINVALID:
-		return http.StatusBadRequest
-	case app.ENOTFOUND:
-		return http.StatusNotFound
-	case app.ENOTOWNER:
-		return http.StatusForbidden
-	case app.ECONFLICT, app.ECLOSED, app.ETRANSITION, app.EPAUSED, app.ELIMIT:
-		return http.StatusConflict
-	case app.EIDEMPOTENCY:
-		return http.StatusUnprocessableEntity
-	case app.EUNAVAILABLE:
-		return http.StatusServiceUnavailable
-	}
 	if errors.Is(err, context.Canceled) {
 		return 499
 	}
-	return http.StatusInternalServerError
+	return app.HTTPStatus(app.ErrorCode(err))
 }
 
 func readJSON(r *http.Request, v any) error {
