@@ -14,6 +14,7 @@ import (
 
 	"fengqiao/app"
 	"fengqiao/devices/printer"
+	"fengqiao/printing/receiptprint"
 )
 
 // Config is the whole configuration of one hall.
@@ -115,6 +116,33 @@ type Devices struct {
 // PrinterSettings returns the printer settings for printer.Open(d.Printer, …).
 func (d Devices) PrinterSettings() printer.Settings {
 	return printer.Settings{Baud: d.PrinterBaud, Format: d.PrinterFormat, Stall: time.Duration(d.PrinterStall)}
+}
+
+// ReceiptOptions returns how receipts are rendered: paper, qr and cut, read by
+// receiptprint.ParseOptions.
+func (d Devices) ReceiptOptions() (receiptprint.Options, error) {
+	o, err := receiptprint.ParseOptions(d.Paper, d.QR, d.Cut)
+	if err != nil {
+		return o, fmt.Errorf("devices: %w", err)
+	}
+	return o, nil
+}
+
+// ReceiptPrinter returns the printer spec names (cups:QUEUE, device:PATH, serial:PORT,
+// tcp:HOST:PORT or pdf:FOLDER), set up with PrinterSettings, and how receipts are rendered for it
+// (ReceiptOptions). It is the one reading of the printer settings: the kiosk, the console's
+// reprint, `fengqiao print-queue`, `print-test` and `doctor` all open their printer through it,
+// and print with receiptprint.Print (the format by printer.Accepts, the paper checked first).
+func (d Devices) ReceiptPrinter(spec string) (printer.Printer, receiptprint.Options, error) {
+	o, err := d.ReceiptOptions()
+	if err != nil {
+		return nil, o, err
+	}
+	p, err := printer.Open(spec, d.PrinterSettings())
+	if err != nil {
+		return nil, o, fmt.Errorf("devices: %w", err)
+	}
+	return p, o, nil
 }
 
 // Duration is a time.Duration written as text in TOML: "3s", "500ms".
@@ -374,10 +402,8 @@ func (c Config) Validate() error {
 	if c.Kiosk.ReceiptMaxAge <= 0 {
 		bad("kiosk.receipt_max_age must be positive, e.g. \"10m\"")
 	}
-	switch c.Devices.Paper {
-	case 0, 58, 80:
-	default:
-		bad("devices.paper must be 80 or 58")
+	if _, err := c.Devices.ReceiptOptions(); err != nil {
+		bad("%v", err)
 	}
 	return errors.Join(errs...)
 }

@@ -18,6 +18,7 @@ import (
 	"fengqiao/devices/devstate"
 	"fengqiao/devices/idcard"
 	"fengqiao/devices/printer"
+	"fengqiao/devices/scanner"
 	"fengqiao/devices/serialport"
 	"fengqiao/hallsync"
 	"fengqiao/store"
@@ -158,7 +159,7 @@ func (d *Doctor) checkScanner(ctx context.Context, dev config.Devices) Result {
 	if dev.ScannerPort == "" {
 		return skipped(CheckScanner, "not configured (devices.scanner_port; keyboard-mode scanners need none)")
 	}
-	p, err := serialport.Open(dev.ScannerPort, serialport.Config{Baud: orDefault(dev.ScannerBaud, 9600), ReadTimeout: 100 * time.Millisecond})
+	p, err := serialport.Open(dev.ScannerPort, serialport.Config{Baud: orDefault(dev.ScannerBaud, scanner.DefaultBaud), ReadTimeout: 100 * time.Millisecond})
 	if res, held := d.heldByKiosk(ctx, CheckScanner, dev.ScannerPort, err); held {
 		return res
 	}
@@ -200,7 +201,7 @@ func (d *Doctor) checkPrinter(ctx context.Context, dev config.Devices) Result {
 	if dev.Printer == "" {
 		return skipped(CheckPrinter, "not configured (devices.printer)")
 	}
-	p, err := printer.Open(dev.Printer, dev.PrinterSettings())
+	p, _, err := dev.ReceiptPrinter(dev.Printer)
 	if err != nil {
 		return fail(CheckPrinter, err.Error(), "改正配置中的 devices.printer。", "Correct devices.printer in the configuration.")
 	}
