@@ -237,7 +237,7 @@ type AuditEntry struct {
 type RefusedEvent struct {
 	Site       int64
 	EventID    int64
-	Kind       string
+	Kind       app.EventKind
 	Reason     string
 	ReceivedAt time.Time
 }

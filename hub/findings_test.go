@@ -116,7 +116,7 @@ func TestProjectionPerRole(t *testing.T) {
 	kase := &app.Case{Code: "5CD5-S8E1", Summary: "邻居噪音", Visitor: visitor,
 		History: []app.CaseEntry{{Note: "已调解", By: "王芳"}}}
 	badge := &app.StaffBadge{Name: "王芳", ID: "001"}
-	kinds := []string{app.EventIssued, app.EventCalled, app.EventRecalled, app.EventSkipped, app.EventTransferred,
+	kinds := []app.EventKind{app.EventIssued, app.EventCalled, app.EventRecalled, app.EventSkipped, app.EventTransferred,
 		app.EventHeld, app.EventResumed, app.EventStarted, app.EventCompleted, app.EventPriorityConfirmed,
 		app.EventPaused, app.EventUnpaused, app.EventCaseOpened, app.EventCaseChanged, app.EventCaseNote,
 		app.EventEscalated, app.EventHelp, app.EventHelpTaken, app.EventRated}
@@ -135,7 +135,7 @@ func TestProjectionPerRole(t *testing.T) {
 					t.Errorf("%s to %s leaks %q: %s", kind, role, secret, s)
 				}
 			}
-			for _, shown := range []string{`"label":"B001"`, `"window":2`, `"kind":"` + kind + `"`, `"staff":{"name":"王芳","id":"001"}`} {
+			for _, shown := range []string{`"label":"B001"`, `"window":2`, `"kind":"` + string(kind) + `"`, `"staff":{"name":"王芳","id":"001"}`} {
 				if !strings.Contains(s, shown) {
 					t.Errorf("%s to %s lacks %s: %s", kind, role, shown, s)
 				}

@@ -12,7 +12,7 @@ type windowStaff interface {
 }
 
 // badgeKinds are the events that carry the serving staff member's badge.
-var badgeKinds = map[string]bool{app.EventCalled: true, app.EventRecalled: true, app.EventStarted: true, app.EventCompleted: true}
+var badgeKinds = map[app.EventKind]bool{app.EventCalled: true, app.EventRecalled: true, app.EventStarted: true, app.EventCompleted: true}
 
 // project returns ev as the role may see it, with the serving staff member's badge added to calls
 // and completions.

@@ -21,7 +21,7 @@ const MaxBatch = 1000
 type Event struct {
 	ID      int64           `json:"id"` // the hall's event id: strictly increasing, gap-free in commit order
 	At      time.Time       `json:"at"`
-	Kind    string          `json:"kind"`
+	Kind    app.EventKind   `json:"kind"`
 	Body    json.RawMessage `json:"body"`              // app.Event with public data only
 	Private json.RawMessage `json:"private,omitempty"` // app.Visitor: the full identity, on a case's first event
 }

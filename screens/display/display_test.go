@@ -23,7 +23,7 @@ func testInfo() app.Info {
 			{ID: 3, Name: "3号窗口", Services: []string{"petition", "legal", "hotline", "mediation"}}}}
 }
 
-func called(kind, label string, window int, service string) app.Event {
+func called(kind app.EventKind, label string, window int, service string) app.Event {
 	return app.Event{Kind: kind, Window: window, Ticket: &app.Ticket{Label: label, Window: window, Service: service}}
 }
 

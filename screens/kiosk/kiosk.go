@@ -193,7 +193,7 @@ func (k *Kiosk) subscribe(ctx context.Context) {
 		return
 	}
 	for ev := range ch {
-		if strings.HasPrefix(ev.Kind, "ticket.") {
+		if ev.Kind.OfTicket() {
 			k.opts.Post(k.refreshQueue)
 		}
 	}
