@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"fengqiao/app"
 	"fengqiao/config"
 	"fengqiao/devices/devstate"
 	"fengqiao/devices/idcard"
@@ -304,8 +305,8 @@ func (d *Doctor) checkHub(ctx context.Context, cfg config.Config) Result {
 			"启动服务：sudo systemctl enable --now fengqiao-hub；失败原因见 journalctl -u fengqiao-hub。",
 			"Start it: sudo systemctl enable --now fengqiao-hub; see why it fails with journalctl -u fengqiao-hub.")
 	}
-	token := cfg.RoleToken(config.RoleKiosk)
-	for _, role := range []string{config.RoleWindow, config.RoleDisplay, config.RoleRating} {
+	token := cfg.RoleToken(app.RoleKiosk)
+	for _, role := range []app.Role{app.RoleWindow, app.RoleDisplay, app.RoleRating} {
 		token = orDefault(token, cfg.RoleToken(role))
 	}
 	if token == "" {

@@ -116,7 +116,7 @@ func (s *Server) consoleRoutes() {
 		}
 		return writeJSON(w, http.StatusOK, st)
 	})
-	h("POST /api/v1/ratings", Rule{Roles: []string{RoleRating}}, func(con app.Console, w http.ResponseWriter, r *http.Request) error {
+	h("POST /api/v1/ratings", Rule{Roles: []app.Role{app.RoleRating}}, func(con app.Console, w http.ResponseWriter, r *http.Request) error {
 		var req app.RateRequest
 		if err := readJSON(r, &req); err != nil {
 			return err

@@ -124,10 +124,10 @@ func TestProjectionPerRole(t *testing.T) {
 		ev := app.Event{ID: 1, At: now, Kind: kind, Window: 2, Ticket: tk, Case: kase, Staff: badge,
 			Help:   &app.HelpAlert{ID: 1, Source: "大厅自助机", TakenBy: "王芳"},
 			Rating: &app.Rating{ID: 1, Ticket: 7, Window: 2, Staff: "王芳", Score: 1, CaseCode: "5CD5-S8E1"}}
-		if full, _ := json.Marshal(hub.Project(hub.RoleWindow, ev)); !strings.Contains(string(full), "邻居噪音") {
+		if full, _ := json.Marshal(hub.Project(app.RoleWindow, ev)); !strings.Contains(string(full), "邻居噪音") {
 			t.Errorf("%s: the window lost the case", kind)
 		}
-		for _, role := range []string{hub.RoleKiosk, hub.RoleDisplay, hub.RoleRating} {
+		for _, role := range []app.Role{app.RoleKiosk, app.RoleDisplay, app.RoleRating} {
 			b, _ := json.Marshal(hub.Project(role, ev))
 			s := string(b)
 			for _, secret := range []string{"张*丰", "3306", "邻居噪音", "已调解", "5CD5", "邻里纠纷", "id_typed"} {

@@ -19,11 +19,11 @@ import (
 	"fengqiao/store"
 )
 
-var tokens = map[string]string{
-	"kiosk-token-000000": hub.RoleKiosk,
-	"window-token-00000": hub.RoleWindow,
-	"display-token-0000": hub.RoleDisplay,
-	"rating-token-00000": hub.RoleRating,
+var tokens = map[string]app.Role{
+	"kiosk-token-000000": app.RoleKiosk,
+	"window-token-00000": app.RoleWindow,
+	"display-token-0000": app.RoleDisplay,
+	"rating-token-00000": app.RoleRating,
 }
 
 func testInfo() app.Info {
