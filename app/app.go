@@ -8,7 +8,8 @@ import (
 	"fmt"
 )
 
-// Error codes carried by *Error. The hub maps them to HTTP statuses; screens map them to Chinese text.
+// Error codes carried by *Error. HTTPStatus maps them to HTTP statuses for the hub and the centre;
+// screens map them to Chinese text.
 const (
 	ECONFLICT    = "conflict"     // the request clashes with the current state (e.g. window busy)
 	EINVALID     = "invalid"      // the request itself is malformed or names unknown things
@@ -23,6 +24,16 @@ const (
 	EINTERNAL    = "internal"
 	// EIDEMPOTENCY: an Idempotency-Key already used for a different request.
 	EIDEMPOTENCY = "idempotency_mismatch"
+
+	EUNAUTHORIZED   = "unauthorized"    // no or an unknown bearer token
+	EFORBIDDEN      = "forbidden"       // a valid token or session that may not make the call
+	ETOOLARGE       = "too_large"       // a request body over the call's limit
+	ENOTIMPLEMENTED = "not_implemented" // the server has no part that answers the call
+	// EEPOCHBEHIND refuses a hall's push whose events overlap ids the centre applied under another
+	// epoch of the same site: the hall was restored and must first recover what it lacks.
+	EEPOCHBEHIND = "epoch_behind"
+	// EBYNOTALLOWED refuses a centre API body that names its author: the author is the token's user.
+	EBYNOTALLOWED = "by_not_allowed"
 )
 
 // Error is a domain error: a machine-readable code and an English message safe for logs and APIs

@@ -111,10 +111,14 @@ const (
 	HandlingReferral  = "referral"  // 转办 to a department
 )
 
-// Owners of a case. Only the owner changes a case's status; anyone appends follow-ups.
+// Owner is who owns a case: the hall, or the centre once the case is escalated. Only the owner
+// changes a case's status; anyone appends follow-ups.
+type Owner string
+
+// Owners of a case.
 const (
-	OwnerHall   = "hall"
-	OwnerCentre = "centre"
+	OwnerHall   Owner = "hall"
+	OwnerCentre Owner = "centre"
 )
 
 // Case is one matter a visitor brought, tracked by its case code from check-in to closure.
@@ -123,7 +127,7 @@ type Case struct {
 	Service    string     `json:"service"`
 	Category   string     `json:"category"`
 	Status     CaseStatus `json:"status"`
-	Owner      string     `json:"owner"`
+	Owner      Owner      `json:"owner"`
 	Unit       string     `json:"unit,omitempty"`       // handling unit, e.g. 司法所
 	Level      string     `json:"level,omitempty"`      // mediation level
 	Handling   string     `json:"handling,omitempty"`   // mediation or referral
@@ -176,7 +180,7 @@ type CaseChange struct {
 
 // Apply checks change against the lifecycle and returns the case with it applied (without history
 // or times, which the store adds). actor is OwnerHall or OwnerCentre.
-func (c Case) Apply(change CaseChange, actor string) (Case, error) {
+func (c Case) Apply(change CaseChange, actor Owner) (Case, error) {
 	if c.Owner != actor {
 		return c, Errorf(ENOTOWNER, "case is owned by the %s; only its owner changes its status", c.Owner)
 	}

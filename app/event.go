@@ -1,45 +1,57 @@
 package app
 
 import (
+	"strings"
 	"sync"
 	"time"
 )
 
+// EventKind names what an event records: its subject, a dot and what happened, as in
+// "ticket.called". The hall's log, the hub's event stream and the sync with the centre all carry
+// these values.
+type EventKind string
+
 // Event kinds. Every change to the queue or a case is one durable event.
 const (
-	EventIssued            = "ticket.issued"
-	EventCalled            = "ticket.called"
-	EventRecalled          = "ticket.recalled"
-	EventSkipped           = "ticket.skipped"
-	EventTransferred       = "ticket.transferred"
-	EventHeld              = "ticket.held"
-	EventResumed           = "ticket.resumed"
-	EventStarted           = "ticket.started"
-	EventCompleted         = "ticket.completed"
-	EventPriorityConfirmed = "ticket.priority_confirmed"
-	EventPaused            = "window.paused"
-	EventUnpaused          = "window.resumed"
-	EventCaseOpened        = "case.opened"
-	EventCaseChanged       = "case.changed"
-	EventCaseNote          = "case.followup"
-	EventEscalated         = "case.escalated"
-	EventHelp              = "help.requested"
-	EventHelpTaken         = "help.taken"
-	EventRated             = "rating.recorded"
+	EventIssued            EventKind = "ticket.issued"
+	EventCalled            EventKind = "ticket.called"
+	EventRecalled          EventKind = "ticket.recalled"
+	EventSkipped           EventKind = "ticket.skipped"
+	EventTransferred       EventKind = "ticket.transferred"
+	EventHeld              EventKind = "ticket.held"
+	EventResumed           EventKind = "ticket.resumed"
+	EventStarted           EventKind = "ticket.started"
+	EventCompleted         EventKind = "ticket.completed"
+	EventPriorityConfirmed EventKind = "ticket.priority_confirmed"
+	EventPaused            EventKind = "window.paused"
+	EventUnpaused          EventKind = "window.resumed"
+	EventCaseOpened        EventKind = "case.opened"
+	EventCaseChanged       EventKind = "case.changed"
+	EventCaseNote          EventKind = "case.followup"
+	EventEscalated         EventKind = "case.escalated"
+	EventHelp              EventKind = "help.requested"
+	EventHelpTaken         EventKind = "help.taken"
+	EventRated             EventKind = "rating.recorded"
 
 	// EventStreamReset is not a change: the hub's event stream sends it (SSE event "reset") when it
 	// cannot resume where the client left off (its Last-Event-ID is from another epoch of the
 	// hall's log, unreadable, or beyond the newest event). The client's state may be stale: it
 	// reloads everything (hall, queue, open help alerts …) and carries on with the events after it.
-	EventStreamReset = "stream.reset"
+	EventStreamReset EventKind = "stream.reset"
 )
+
+// OfTicket reports whether the kind is a change to a ticket ("ticket.…").
+func (k EventKind) OfTicket() bool { return strings.HasPrefix(string(k), "ticket.") }
+
+// OfCase reports whether the kind is a change to a case ("case.…").
+func (k EventKind) OfCase() bool { return strings.HasPrefix(string(k), "case.") }
 
 // Event is one committed change, as subscribers (display, consoles, kiosk) see it. It carries no
 // personal data: the ticket has none and the case's visitor is masked.
 type Event struct {
 	ID     int64      `json:"id"`
 	At     time.Time  `json:"at"`
-	Kind   string     `json:"kind"`
+	Kind   EventKind  `json:"kind"`
 	Window int        `json:"window,omitempty"`
 	Ticket *Ticket    `json:"ticket,omitempty"`
 	Case   *Case      `json:"case,omitempty"`

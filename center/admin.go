@@ -90,7 +90,7 @@ func (s *Server) adminDone(w http.ResponseWriter, r *http.Request, v visit, tab 
 	e AuditEntry, secret string) {
 	if err != nil {
 		code := app.ErrorCode(err)
-		status := StatusOf(code)
+		status := app.HTTPStatus(code)
 		if code == app.EINTERNAL {
 			s.pageFail(w, r, err)
 			return

@@ -157,9 +157,6 @@ func (s *Server) getCase(w http.ResponseWriter, r *http.Request, v visit) {
 	s.reply(w, r, c, err)
 }
 
-// EBYNOTALLOWED refuses a body that names its author: the author is the token's user.
-const EBYNOTALLOWED = "by_not_allowed"
-
 func (s *Server) changeCase(w http.ResponseWriter, r *http.Request, v visit) {
 	var ch app.CaseChange
 	if err := decodeBody(r, &ch); err != nil {
@@ -167,7 +164,7 @@ func (s *Server) changeCase(w http.ResponseWriter, r *http.Request, v visit) {
 		return
 	}
 	if ch.By != "" {
-		s.fail(w, r, app.Errorf(EBYNOTALLOWED, "by is taken from the token, not the body"))
+		s.fail(w, r, app.Errorf(app.EBYNOTALLOWED, "by is taken from the token, not the body"))
 		return
 	}
 	if err := ValidChange(ch); err != nil {
@@ -200,7 +197,7 @@ func (s *Server) addFollowUp(w http.ResponseWriter, r *http.Request, v visit) {
 		return
 	}
 	if req.By != "" {
-		s.fail(w, r, app.Errorf(EBYNOTALLOWED, "by is taken from the token, not the body"))
+		s.fail(w, r, app.Errorf(app.EBYNOTALLOWED, "by is taken from the token, not the body"))
 		return
 	}
 	if err := ValidText("note", req.Note, MaxNote); err != nil {
@@ -243,7 +240,7 @@ func decodeBody(r *http.Request, v any) error {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			return app.Errorf(ETOOLARGE, "request body: too large")
+			return app.Errorf(app.ETOOLARGE, "request body: too large")
 		}
 		return app.Errorf(app.EINVALID, "request body: %v", err)
 	}
@@ -251,27 +248,6 @@ func decodeBody(r *http.Request, v any) error {
 		return app.Errorf(app.EINVALID, "request body: more than one JSON value")
 	}
 	return nil
-}
-
-// StatusOf maps an error code to an HTTP status.
-func StatusOf(code string) int {
-	switch code {
-	case app.EINVALID, EBYNOTALLOWED:
-		return http.StatusBadRequest
-	case EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case EFORBIDDEN:
-		return http.StatusForbidden
-	case ETOOLARGE:
-		return http.StatusRequestEntityTooLarge
-	case app.ENOTFOUND:
-		return http.StatusNotFound
-	case app.ECONFLICT, app.ETRANSITION, app.ENOTOWNER, wire.EpochBehind:
-		return http.StatusConflict
-	case app.EUNAVAILABLE:
-		return http.StatusServiceUnavailable
-	}
-	return http.StatusInternalServerError
 }
 
 // fail writes err as a wire.ErrorReply. Internal errors are logged and not shown to the client.
@@ -285,10 +261,10 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		msg = "internal error"
 	}
-	if code == EUNAUTHORIZED {
+	if code == app.EUNAUTHORIZED {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="fengqiao-center"`)
 	}
-	writeJSON(w, StatusOf(code), wire.ErrorReply{Error: msg, Code: code})
+	writeJSON(w, app.HTTPStatus(code), wire.ErrorReply{Error: msg, Code: code})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

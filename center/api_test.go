@@ -53,10 +53,10 @@ func TestAPIRefusesBadRequestsWhole(t *testing.T) {
 				status                          int
 				code                            string
 			}{
-				{"no token", "POST", "/api/v1/sync/events", "", string(good), 401, center.EUNAUTHORIZED},
-				{"unknown token", "POST", "/api/v1/sync/events", "nope", string(good), 401, center.EUNAUTHORIZED},
-				{"user token on sync", "POST", "/api/v1/sync/events", userToken, string(good), 403, center.EFORBIDDEN},
-				{"site token on cases", "GET", "/api/v1/cases/" + tk.CaseCode, siteToken, "", 403, center.EFORBIDDEN},
+				{"no token", "POST", "/api/v1/sync/events", "", string(good), 401, app.EUNAUTHORIZED},
+				{"unknown token", "POST", "/api/v1/sync/events", "nope", string(good), 401, app.EUNAUTHORIZED},
+				{"user token on sync", "POST", "/api/v1/sync/events", userToken, string(good), 403, app.EFORBIDDEN},
+				{"site token on cases", "GET", "/api/v1/cases/" + tk.CaseCode, siteToken, "", 403, app.EFORBIDDEN},
 				{"malformed batch", "POST", "/api/v1/sync/events", siteToken, string(bad), 400, app.EINVALID},
 				{"not JSON", "POST", "/api/v1/sync/events", siteToken, `{"events": [`, 400, app.EINVALID},
 				{"unknown field", "POST", "/api/v1/sync/events", siteToken, `{"evnts": []}`, 400, app.EINVALID},

@@ -22,13 +22,6 @@ import (
 	"fengqiao/wire"
 )
 
-// Error codes that the centre adds to those of package app.
-const (
-	EUNAUTHORIZED = "unauthorized" // no or an unknown bearer token
-	EFORBIDDEN    = "forbidden"    // a valid token that may not use this endpoint
-	ETOOLARGE     = "too_large"    // a request body over the endpoint's limit
-)
-
 // Case is a case as the centre holds it.
 type Case struct {
 	app.Case
@@ -66,7 +59,7 @@ type Store interface {
 	// AddUser registers a centre user (role staff, every site) with the hash of their first API
 	// token, which expires at expires (zero: DefaultTokenTTL from now).
 	AddUser(ctx context.Context, name string, tokenHash []byte, expires time.Time) error
-	// Authenticate returns the owner of a token hash, or an EUNAUTHORIZED error: a site's current
+	// Authenticate returns the owner of a token hash, or an app.EUNAUTHORIZED error: a site's current
 	// token or its previous one within the overlap, or a user's token that is neither expired nor
 	// revoked, of a user who is not disabled.
 	Authenticate(ctx context.Context, tokenHash []byte, now time.Time) (Principal, error)
@@ -78,7 +71,7 @@ type Store interface {
 	// ApplyBatch applies the events of a site that continue its high-water mark, each exactly
 	// once, in one transaction with the new mark. Duplicates and events past a gap are ignored.
 	// A malformed batch is refused whole (EINVALID) and nothing of it is applied; so is a batch
-	// overlapping ids applied under another epoch of the site (wire.EpochBehind).
+	// overlapping ids applied under another epoch of the site (app.EEPOCHBEHIND).
 	ApplyBatch(ctx context.Context, siteID int64, req wire.PushRequest) (wire.PushReply, error)
 	// Recover returns the site's events after an id as the centre holds them, for a restored or
 	// rebuilt hall of the given epoch to take back, and records how far that epoch recovered.

@@ -28,7 +28,7 @@ func TestForeignEventsRefused(t *testing.T) {
 			before, _ := f.st.Stats(ctx, f.siteB.ID)
 			at := time.Now().UTC()
 			ticket := func(id int64, code string) json.RawMessage {
-				b, _ := json.Marshal(app.Event{Kind: "ticket.issued", Ticket: &app.Ticket{ID: 900 + id, Day: "2025-01-02",
+				b, _ := json.Marshal(app.Event{Kind: app.EventIssued, Ticket: &app.Ticket{ID: 900 + id, Day: "2025-01-02",
 					Label: "Z9" + string(rune('0'+id)), Service: "legal", Status: app.TicketWaiting, CaseCode: code, IssuedAt: at}})
 				return b
 			}
@@ -37,10 +37,10 @@ func TestForeignEventsRefused(t *testing.T) {
 			phone, _ := json.Marshal(app.Visitor{IDNumber: centertest.IDNumber(9), Name: "王五", Phone: strings.Repeat("1", 60000)})
 			n := before.AppliedThrough
 			evs := []wire.Event{
-				{ID: n + 1, At: at, Kind: "ticket.issued", Body: ticket(1, f.codeA)},
-				{ID: n + 2, At: at, Kind: "ticket.issued", Body: ticket(2, ""), Private: long},
-				{ID: n + 3, At: at, Kind: "ticket.issued", Body: ticket(3, ""), Private: bell},
-				{ID: n + 4, At: at, Kind: "ticket.issued", Body: ticket(4, ""), Private: phone},
+				{ID: n + 1, At: at, Kind: app.EventIssued, Body: ticket(1, f.codeA)},
+				{ID: n + 2, At: at, Kind: app.EventIssued, Body: ticket(2, ""), Private: long},
+				{ID: n + 3, At: at, Kind: app.EventIssued, Body: ticket(3, ""), Private: bell},
+				{ID: n + 4, At: at, Kind: app.EventIssued, Body: ticket(4, ""), Private: phone},
 			}
 			pushAsSiteB(t, f, evs)
 			after, _ := f.st.Stats(ctx, f.siteB.ID)
@@ -80,15 +80,15 @@ func TestForeignRatingRefused(t *testing.T) {
 				b, _ := json.Marshal(struct {
 					app.Event
 					Rating app.Rating `json:"rating"`
-				}{app.Event{Kind: center.EventRatingRecorded}, app.Rating{ID: 700 + id, Ticket: 900 + id,
+				}{app.Event{Kind: app.EventRated}, app.Rating{ID: 700 + id, Ticket: 900 + id,
 					Label: "Z9" + string(rune('0'+id)), Window: 1, Score: app.VeryDissatisfied, CaseCode: code, At: at}})
 				return b
 			}
 			n := before.AppliedThrough
 			evs := []wire.Event{
-				{ID: n + 1, At: at, Kind: center.EventRatingRecorded, Body: rating(1, f.codeA)},
-				{ID: n + 2, At: at, Kind: center.EventRatingRecorded, Body: rating(2, f.codeB)},
-				{ID: n + 3, At: at, Kind: center.EventRatingRecorded, Body: rating(3, "")},
+				{ID: n + 1, At: at, Kind: app.EventRated, Body: rating(1, f.codeA)},
+				{ID: n + 2, At: at, Kind: app.EventRated, Body: rating(2, f.codeB)},
+				{ID: n + 3, At: at, Kind: app.EventRated, Body: rating(3, "")},
 			}
 			pushAsSiteB(t, f, evs)
 			ratings, err := f.st.Ratings(ctx, center.Scope{}, at.Add(-time.Hour))
@@ -108,7 +108,7 @@ func TestForeignRatingRefused(t *testing.T) {
 			}
 			count, list, err := f.st.RefusedEvents(ctx, 10)
 			if err != nil || count != 1 || list[0].Site != f.siteB.ID || list[0].EventID != n+1 ||
-				list[0].Kind != center.EventRatingRecorded || !strings.Contains(list[0].Reason, "another site") {
+				list[0].Kind != app.EventRated || !strings.Contains(list[0].Reason, "another site") {
 				t.Errorf("refused events %d %+v %v; want event %d of site B, naming another site", count, list, err, n+1)
 			}
 		})

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"fengqiao/app"
@@ -16,7 +15,7 @@ type Decoded struct {
 	wire.Event
 	Body    app.Event
 	Visitor *app.Visitor // the private identity, if the event carries one
-	Rating  *app.Rating  // the rating of an EventRatingRecorded, if its body holds one
+	Rating  *app.Rating  // the rating of an app.EventRated, if its body holds one
 }
 
 // Decode validates a batch and parses its events. Ids must be positive and strictly increasing;
@@ -65,17 +64,17 @@ func decode(e wire.Event) (Decoded, error) {
 		}
 	}
 	switch {
-	case e.Kind == EventRatingRecorded:
+	case e.Kind == app.EventRated:
 		// A rating the centre cannot read refuses the event alone, in Projection.Apply.
 		var b ratingBody
 		if json.Unmarshal(e.Body, &b) == nil {
 			d.Rating = b.Rating
 		}
-	case strings.HasPrefix(e.Kind, "ticket."):
+	case e.Kind.OfTicket():
 		if d.Body.Ticket == nil || d.Body.Ticket.ID <= 0 {
 			return d, fmt.Errorf("a ticket event needs a ticket")
 		}
-	case strings.HasPrefix(e.Kind, "case."):
+	case e.Kind.OfCase():
 		if d.Body.Case == nil {
 			return d, fmt.Errorf("a case event needs a case")
 		}
@@ -127,9 +126,9 @@ type Entry struct {
 	Status  app.CaseStatus
 	Note    string
 	By      string
-	Origin  string // app.OwnerHall or app.OwnerCentre: who wrote it
-	EventID int64  // the hall event it came from, for hall entries
-	Seq     int64  // the centre change, for centre entries
+	Origin  app.Owner // who wrote it
+	EventID int64     // the hall event it came from, for hall entries
+	Seq     int64     // the centre change, for centre entries
 }
 
 // Pending is a change the centre sent to a hall whose echo (the hall's event recording it) has
@@ -153,15 +152,12 @@ type Projection struct {
 	Tickets map[int64]*app.Ticket // final snapshot by hall ticket id
 	Entries []Entry               // new history lines, in order
 	Pending []*Pending            // centre changes awaiting their echo, in seq order
-	Ratings []RatingRow           // visitor ratings (好差评), from EventRatingRecorded
+	Ratings []RatingRow           // visitor ratings (好差评), from app.EventRated
 }
 
-// EventRatingRecorded is the kind of the hall event that records a visitor's rating of a
-// completed ticket. Its body is an app.Event with the rating in the field "rating". Halls that
-// do not send it yet leave the centre's rating statistics empty.
-const EventRatingRecorded = "rating.recorded"
-
-// ratingBody is the part of a rating event's body the centre reads.
+// ratingBody is the part of a rating event's body the centre reads. The hall's app.EventRated
+// records a visitor's rating of a completed ticket; its body is an app.Event with the rating in
+// the field "rating". Halls that do not send it yet leave the centre's rating statistics empty.
 type ratingBody struct {
 	Rating *app.Rating `json:"rating"`
 }
@@ -179,7 +175,7 @@ func (p *Projection) Apply(d Decoded) (outcome, reason string) {
 		return OutcomeRefused, "invalid input: " + err.Error()
 	}
 	ev := d.Body
-	if t := ev.Ticket; t != nil && strings.HasPrefix(d.Kind, "ticket.") {
+	if t := ev.Ticket; t != nil && d.Kind.OfTicket() {
 		if cs := p.Cases[t.CaseCode]; t.CaseCode != "" && cs != nil && cs.Site != p.Site {
 			return OutcomeRefused, "the ticket names a case of another site"
 		}
@@ -192,7 +188,7 @@ func (p *Projection) Apply(d Decoded) (outcome, reason string) {
 		}
 		return OutcomeApplied, ""
 	}
-	if d.Kind == EventRatingRecorded {
+	if d.Kind == app.EventRated {
 		r := d.Rating
 		if r == nil || !r.Score.Valid() {
 			return OutcomeRefused, "a rating event needs a rating with a score of 1 to 5"
@@ -208,7 +204,7 @@ func (p *Projection) Apply(d Decoded) (outcome, reason string) {
 			Flagged: r.Score.Flagged(), CaseCode: r.CaseCode, At: cmp.Or(r.At, d.At)})
 		return OutcomeApplied, ""
 	}
-	if ev.Case == nil || !strings.HasPrefix(d.Kind, "case.") {
+	if ev.Case == nil || !d.Kind.OfCase() {
 		return OutcomeRecorded, ""
 	}
 	snap := *ev.Case
@@ -224,7 +220,7 @@ func (p *Projection) Apply(d Decoded) (outcome, reason string) {
 			p.hallEntry(d, snap.Code, h)
 		}
 		if len(snap.History) == 0 {
-			p.hallEntry(d, snap.Code, app.CaseEntry{At: d.At, Kind: app.EntryStatus, Status: snap.Status, By: app.OwnerHall})
+			p.hallEntry(d, snap.Code, app.CaseEntry{At: d.At, Kind: app.EntryStatus, Status: snap.Status, By: string(app.OwnerHall)})
 		}
 		return OutcomeApplied, ""
 	}
@@ -327,5 +323,5 @@ func lastEntry(d Decoded, snap app.Case) app.CaseEntry {
 	case app.EventEscalated:
 		kind = app.EntryEscalated
 	}
-	return app.CaseEntry{At: d.At, Kind: kind, Status: snap.Status, By: app.OwnerHall}
+	return app.CaseEntry{At: d.At, Kind: kind, Status: snap.Status, By: string(app.OwnerHall)}
 }

@@ -63,7 +63,7 @@ func (s *Server) bearer(w http.ResponseWriter, r *http.Request, rule Rule, h han
 	auth := r.Header.Get("Authorization")
 	tok, ok := strings.CutPrefix(auth, "Bearer ")
 	if !ok || strings.TrimSpace(tok) == "" {
-		s.fail(w, r, app.Errorf(EUNAUTHORIZED, "an Authorization: Bearer token is required"))
+		s.fail(w, r, app.Errorf(app.EUNAUTHORIZED, "an Authorization: Bearer token is required"))
 		return
 	}
 	p, err := s.store.Authenticate(r.Context(), HashToken(strings.TrimSpace(tok)), s.now())
@@ -73,11 +73,11 @@ func (s *Server) bearer(w http.ResponseWriter, r *http.Request, rule Rule, h han
 	}
 	switch {
 	case rule.Auth == SiteToken && p.Site == nil:
-		s.fail(w, r, app.Errorf(EFORBIDDEN, "this endpoint is for hall (site) tokens"))
+		s.fail(w, r, app.Errorf(app.EFORBIDDEN, "this endpoint is for hall (site) tokens"))
 	case rule.Auth == UserToken && p.User == nil:
-		s.fail(w, r, app.Errorf(EFORBIDDEN, "this endpoint is for centre user tokens"))
+		s.fail(w, r, app.Errorf(app.EFORBIDDEN, "this endpoint is for centre user tokens"))
 	case rule.Auth == UserToken && !rule.Allows(*p.User):
-		s.fail(w, r, app.Errorf(EFORBIDDEN, "the %s role may not use this endpoint", p.User.Role))
+		s.fail(w, r, app.Errorf(app.EFORBIDDEN, "the %s role may not use this endpoint", p.User.Role))
 	case rule.Auth == SiteToken:
 		h(w, r, visit{Site: p.Site})
 	default:
@@ -93,10 +93,10 @@ func (s *Server) signedIn(w http.ResponseWriter, r *http.Request, rule Rule, h h
 	if err == nil && c.Value != "" {
 		v.Session, v.User, err = s.web.Session(r.Context(), HashToken(c.Value), s.now())
 	} else {
-		err = app.Errorf(EUNAUTHORIZED, "no session")
+		err = app.Errorf(app.EUNAUTHORIZED, "no session")
 	}
 	if err != nil {
-		if app.ErrorCode(err) != EUNAUTHORIZED {
+		if app.ErrorCode(err) != app.EUNAUTHORIZED {
 			s.pageFail(w, r, err)
 			return
 		}

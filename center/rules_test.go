@@ -272,7 +272,7 @@ func TestOtherSiteIsUnknown(t *testing.T) {
 			// The author is the token's user; a body naming one is refused.
 			staff := f.principals[7]
 			if st, raw, _ := f.call(t, staff, "POST", "/api/v1/cases/"+f.codeA+"/followups", `{"note":"x","by":"李四"}`); st != 400 ||
-				!strings.Contains(raw, center.EBYNOTALLOWED) {
+				!strings.Contains(raw, app.EBYNOTALLOWED) {
 				t.Errorf("body by: %d %s", st, raw)
 			}
 			st, raw, _ := f.call(t, staff, "POST", "/api/v1/cases/"+f.codeA+"/followups", `{"note":"已电话联系"}`)

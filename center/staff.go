@@ -159,7 +159,7 @@ type WebStore interface {
 	Users(ctx context.Context) ([]User, error)
 	// CreateSession stores a new session.
 	CreateSession(ctx context.Context, s Session) error
-	// Session returns the live session with the token hash and its user, or EUNAUTHORIZED.
+	// Session returns the live session with the token hash and its user, or app.EUNAUTHORIZED.
 	Session(ctx context.Context, tokenHash []byte, now time.Time) (Session, User, error)
 	// DeleteSession ends a session.
 	DeleteSession(ctx context.Context, tokenHash []byte) error
@@ -237,7 +237,7 @@ type AuditEntry struct {
 type RefusedEvent struct {
 	Site       int64
 	EventID    int64
-	Kind       string
+	Kind       app.EventKind
 	Reason     string
 	ReceivedAt time.Time
 }

@@ -32,7 +32,7 @@ func addClientFlags(fs *pflag.FlagSet, f *clientFlags) {
 }
 
 // connect loads the configuration and returns a hub client for role.
-func (f clientFlags) connect(role string) (config.Config, *hub.Client, error) {
+func (f clientFlags) connect(role app.Role) (config.Config, *hub.Client, error) {
 	cfg, err := loadConfig(f.config, "")
 	if err != nil {
 		return cfg, nil, err

@@ -11,7 +11,7 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 	"github.com/spf13/cobra"
 
-	"fengqiao/config"
+	"fengqiao/app"
 	"fengqiao/devices/idcard"
 	"fengqiao/devices/idcard/idcardsim"
 	"fengqiao/devices/scanner"
@@ -121,7 +121,7 @@ func runDemo(ctx context.Context, stdout io.Writer, o demoOptions) error {
 	reportStart(a, stdout, o.measure)
 
 	fmt.Fprintf(stdout, "fengqiao demo: receipts go to %s; hub API on http://%s (kiosk token %s)\n",
-		receipts.Dir, cfg.Hub.Listen, cfg.RoleToken(config.RoleKiosk))
+		receipts.Dir, cfg.Hub.Listen, cfg.RoleToken(app.RoleKiosk))
 	quitWhenDone(ctx, a)
 	w.ShowAndRun()
 	cancel() // stop the device loops before the simulators go away

@@ -63,7 +63,8 @@ func runDevices(ctx context.Context, s Streams, o devicesOptions) error {
 			fmt.Fprintf(s.Err, "请在 %s 内扫描任意二维码。Scan any code within %s.\n", o.listen, o.listen)
 		}
 		findings = doctor.Probe(ctx, ports, doctor.ProbeOptions{Timeout: o.timeout, Listen: o.listen,
-			ReaderBaud: orDefaultInt(cfg.Devices.IDCardBaud, idcard.DefaultBaud), ScannerBaud: cfg.Devices.ScannerBaud})
+			ReaderBaud: orDefaultInt(cfg.Devices.IDCardBaud, idcard.DefaultBaud), ScannerBaud: cfg.Devices.ScannerBaud,
+			Printer: cfg.Devices.PrinterSettings()})
 	}
 	configured := configuredPorts(cfg.Devices)
 	tw := tabwriter.NewWriter(s.Out, 0, 8, 2, ' ', 0)

@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"fengqiao/app"
-	"fengqiao/config"
 	"fengqiao/screens/display"
 	"fengqiao/screens/theme"
 	"fengqiao/voice"
@@ -37,7 +36,7 @@ func newDisplayCmd(e *env) *cobra.Command {
 }
 
 func runDisplay(ctx context.Context, o displayOptions) error {
-	cfg, client, err := o.client.connect(config.RoleDisplay)
+	cfg, client, err := o.client.connect(app.RoleDisplay)
 	if err != nil {
 		return err
 	}

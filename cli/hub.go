@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"fengqiao/app"
 	"fengqiao/config"
 	"fengqiao/hallsync"
 	"fengqiao/hub"
@@ -128,8 +129,8 @@ func openHall(ctx context.Context, cfg config.Config) (*store.Hall, error) {
 	return store.NewHall(db, cfg.Info(), cfg.Rules(), nil), nil
 }
 
-func hubTokens(cfg config.Config) map[string]string {
-	m := make(map[string]string, len(cfg.Hub.Tokens))
+func hubTokens(cfg config.Config) map[string]app.Role {
+	m := make(map[string]app.Role, len(cfg.Hub.Tokens))
 	for _, t := range cfg.Hub.Tokens {
 		m[t.Token] = t.Role
 	}

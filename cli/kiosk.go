@@ -59,7 +59,7 @@ func runKiosk(ctx context.Context, stdout io.Writer, o kioskOptions) error {
 
 	var hall app.Hall
 	if cfg.Hub.URL != "" {
-		c, err := hubClient(cfg, cfg.Hub.URL, cfg.RoleToken(config.RoleKiosk))
+		c, err := hubClient(cfg, cfg.Hub.URL, cfg.RoleToken(app.RoleKiosk))
 		if err != nil {
 			return err
 		}

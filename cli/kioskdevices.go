@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"time"
 
@@ -19,16 +18,12 @@ import (
 )
 
 // receiptPrinter returns the function that prints receipts to the printer spec names, with the
-// [devices] settings: the one print path (receiptprint.Print) the kiosk, the window console's
-// reprint and `fengqiao print-queue` share.
+// [devices] settings (config.Devices.ReceiptPrinter): the one print path (receiptprint.Print) the
+// kiosk, the window console's reprint and `fengqiao print-queue` share.
 func receiptPrinter(d config.Devices, spec string) (spool.PrintFunc, error) {
-	p, err := printer.Open(spec, d.PrinterSettings())
+	p, o, err := d.ReceiptPrinter(spec)
 	if err != nil {
 		return nil, err
-	}
-	o, err := receiptprint.ParseOptions(d.Paper, d.QR, d.Cut)
-	if err != nil {
-		return nil, fmt.Errorf("devices: %w", err)
 	}
 	return func(ctx context.Context, r printing.Receipt) (printer.PaperStatus, error) {
 		return receiptprint.Print(ctx, p, r, o)

@@ -11,11 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"fengqiao/devices/idcard/idcardsim"
-	"fengqiao/devices/printer"
 	"fengqiao/internal/cmdutil"
-	"fengqiao/printing"
-	"fengqiao/printing/escpos"
-	"fengqiao/printing/receiptprint"
 )
 
 // parsed is what a command line came to in the real command tree, without running it.
@@ -114,28 +110,22 @@ func TestParse(t *testing.T) {
 		{args: "idcard read card", err: `unknown argument "card": idcard read takes no arguments`},
 
 		// print-test
-		{args: "print-test --out r.pdf --paper 58", cmd: "print-test", opts: &printTestOptions{
-			outPDF: "r.pdf", baud: 9600, format: "pdf", paper: "58", qr: "native", cut: "full", publicURL: "https://zz.example.gov.cn",
-			timeout: 30 * time.Second, settings: printer.Settings{Baud: 9600, Format: "pdf"},
-			render: receiptprint.Options{Paper: printing.Paper58, QR: printing.QRNative, Cut: escpos.CutFull}}},
-		{args: "print-test -serial /dev/ttyUSB0 -baud 115200 -qr raster -cut partial -reprint", cmd: "print-test", opts: &printTestOptions{
-			serial: "/dev/ttyUSB0", baud: 115200, format: "pdf", paper: "80", qr: "raster", cut: "partial", publicURL: "https://zz.example.gov.cn",
-			reprint: true, timeout: 30 * time.Second, spec: "serial:/dev/ttyUSB0", settings: printer.Settings{Baud: 115200, Format: "pdf"},
-			render: receiptprint.Options{Paper: printing.Paper80, QR: printing.QRRaster, Cut: escpos.CutPartial}}},
-		{args: "print-test --to pdf:receipts --paper 58", cmd: "print-test", opts: &printTestOptions{
-			to: "pdf:receipts", baud: 9600, format: "pdf", paper: "58", qr: "native", cut: "full", publicURL: "https://zz.example.gov.cn",
-			timeout: 30 * time.Second, spec: "pdf:receipts", settings: printer.Settings{Baud: 9600, Format: "pdf"},
-			render: receiptprint.Options{Paper: printing.Paper58, QR: printing.QRNative, Cut: escpos.CutFull}}},
-		{args: "print-test --printer RAW --format escpos", cmd: "print-test", opts: &printTestOptions{
-			queue: "RAW", baud: 9600, format: "escpos", paper: "80", qr: "native", cut: "full", publicURL: "https://zz.example.gov.cn",
-			timeout: 30 * time.Second, spec: "cups:RAW", settings: printer.Settings{Baud: 9600, Format: "escpos"},
-			render: receiptprint.Options{Paper: printing.Paper80, QR: printing.QRNative, Cut: escpos.CutFull}}},
-		{args: "print-test", err: "give exactly one of --to, --printer, --device, --serial, --tcp, --out, --escpos"},
+		{args: "print-test --out r.pdf --paper 58", cmd: "print-test", opts: &printTestOptions{config: installed,
+			outPDF: "r.pdf", paper: "58", publicURL: "https://zz.example.gov.cn", timeout: 30 * time.Second}},
+		{args: "print-test -serial /dev/ttyUSB0 -baud 115200 -qr raster -cut partial -reprint", cmd: "print-test", opts: &printTestOptions{config: installed,
+			serial: "/dev/ttyUSB0", baud: 115200, qr: "raster", cut: "partial", publicURL: "https://zz.example.gov.cn",
+			reprint: true, timeout: 30 * time.Second, spec: "serial:/dev/ttyUSB0"}},
+		{args: "print-test --to pdf:receipts --paper 58", cmd: "print-test", opts: &printTestOptions{config: installed,
+			to: "pdf:receipts", paper: "58", publicURL: "https://zz.example.gov.cn", timeout: 30 * time.Second, spec: "pdf:receipts"}},
+		{args: "print-test --printer RAW --format escpos", cmd: "print-test", opts: &printTestOptions{config: installed,
+			queue: "RAW", format: "escpos", publicURL: "https://zz.example.gov.cn", timeout: 30 * time.Second, spec: "cups:RAW"}},
+		{args: "print-test --config F", cmd: "print-test", opts: &printTestOptions{config: "F",
+			publicURL: "https://zz.example.gov.cn", timeout: 30 * time.Second}},
 		{args: "print-test --to lpt:1", err: `unknown kind "lpt"`},
-		{args: "print-test --to pdf:x --tcp 10.0.0.9:9100", err: "give exactly one of"},
+		{args: "print-test --to pdf:x --tcp 10.0.0.9:9100", err: "give at most one of"},
 		{args: "print-test --serial /dev/ttyUSB0 --baud 9601", err: "baud 9601 is not a standard rate"},
 		{args: "print-test --printer Q --format ps", err: `printer format "ps"`},
-		{args: "print-test --out a.pdf --tcp 10.0.0.9:9100", err: "give exactly one of"},
+		{args: "print-test --out a.pdf --tcp 10.0.0.9:9100", err: "give at most one of"},
 		{args: "print-test --out a.pdf --paper 57", err: `unknown paper width "57"`},
 		{args: "print-test --escpos a.bin --cut half", err: `unknown cut mode "half"`},
 		{args: "print-test --escpos a.bin --qr image", err: `unknown QR mode "image"`},

@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"fengqiao/app"
-	"fengqiao/config"
 	"fengqiao/screens/rating"
 	"fengqiao/screens/theme"
 )
@@ -39,7 +38,7 @@ func newRateCmd(e *env) *cobra.Command {
 }
 
 func runRate(ctx context.Context, o rateOptions) error {
-	_, client, err := o.client.connect(config.RoleRating)
+	_, client, err := o.client.connect(app.RoleRating)
 	if err != nil {
 		return err
 	}

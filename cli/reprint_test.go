@@ -25,9 +25,8 @@ func TestReprinterPrintsHallPhone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := sampleReceipt("https://zz.example.gov.cn", true)
+	r := sampleReceipt("https://zz.example.gov.cn", true, time.Date(2025, 3, 14, 9, 26, 0, 0, time.UTC))
 	r.HallPhone = "0575-87000000"
-	r.Issued = time.Date(2025, 3, 14, 9, 26, 0, 0, time.UTC)
 	if err := print(context.Background(), r); err != nil {
 		t.Fatal(err)
 	}

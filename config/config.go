@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 
 	"fengqiao/app"
 	"fengqiao/devices/printer"
+	"fengqiao/printing/receiptprint"
 )
 
 // Config is the whole configuration of one hall.
@@ -117,6 +119,33 @@ func (d Devices) PrinterSettings() printer.Settings {
 	return printer.Settings{Baud: d.PrinterBaud, Format: d.PrinterFormat, Stall: time.Duration(d.PrinterStall)}
 }
 
+// ReceiptOptions returns how receipts are rendered: paper, qr and cut, read by
+// receiptprint.ParseOptions.
+func (d Devices) ReceiptOptions() (receiptprint.Options, error) {
+	o, err := receiptprint.ParseOptions(d.Paper, d.QR, d.Cut)
+	if err != nil {
+		return o, fmt.Errorf("devices: %w", err)
+	}
+	return o, nil
+}
+
+// ReceiptPrinter returns the printer spec names (cups:QUEUE, device:PATH, serial:PORT,
+// tcp:HOST:PORT or pdf:FOLDER), set up with PrinterSettings, and how receipts are rendered for it
+// (ReceiptOptions). It is the one reading of the printer settings: the kiosk, the console's
+// reprint, `fengqiao print-queue`, `print-test` and `doctor` all open their printer through it,
+// and print with receiptprint.Print (the format by printer.Accepts, the paper checked first).
+func (d Devices) ReceiptPrinter(spec string) (printer.Printer, receiptprint.Options, error) {
+	o, err := d.ReceiptOptions()
+	if err != nil {
+		return nil, o, err
+	}
+	p, err := printer.Open(spec, d.PrinterSettings())
+	if err != nil {
+		return nil, o, fmt.Errorf("devices: %w", err)
+	}
+	return p, o, nil
+}
+
 // Duration is a time.Duration written as text in TOML: "3s", "500ms".
 type Duration time.Duration
 
@@ -151,8 +180,8 @@ type Hub struct {
 
 // Token lets a client of the hub act in one role.
 type Token struct {
-	Role  string `toml:"role"`  // kiosk, window, display or rating
-	Token string `toml:"token"` // at least 16 characters
+	Role  app.Role `toml:"role"`  // kiosk, window, display or rating
+	Token string   `toml:"token"` // at least 16 characters
 }
 
 // Centre holds the two addresses of the town centre.
@@ -176,14 +205,6 @@ type Kiosk struct {
 	ReceiptMaxAge Duration `toml:"receipt_max_age"`
 }
 
-// Roles that hub tokens may carry.
-const (
-	RoleKiosk   = "kiosk"
-	RoleWindow  = "window"
-	RoleDisplay = "display"
-	RoleRating  = "rating"
-)
-
 // demoPINHash is bcrypt("1234"), the PIN of the demo hall's staff.
 const demoPINHash = "$2a$10$DWw1ZJegGU2Oq8BW986RL.mlZ/BQPhgkQ/QWib.xLv0yZKWHE0oj."
 
@@ -203,10 +224,10 @@ func Default() Config {
 		Departments: []string{"司法所", "派出所", "人民法庭", "人社所", "自然资源所", "信访办", "综合执法队"},
 		Devices:     Devices{IDCardBaud: 115200, ScannerBaud: 9600, PrinterBaud: 9600, Paper: 80, QR: "native", Cut: "partial"},
 		Hub: Hub{Listen: "127.0.0.1:8470", Tokens: []Token{
-			{Role: RoleKiosk, Token: "demo-kiosk-token-0001"},
-			{Role: RoleWindow, Token: "demo-window-token-0001"},
-			{Role: RoleDisplay, Token: "demo-display-token-001"},
-			{Role: RoleRating, Token: "demo-rating-token-0001"},
+			{Role: app.RoleKiosk, Token: "demo-kiosk-token-0001"},
+			{Role: app.RoleWindow, Token: "demo-window-token-0001"},
+			{Role: app.RoleDisplay, Token: "demo-display-token-001"},
+			{Role: app.RoleRating, Token: "demo-rating-token-0001"},
 		}},
 		Centre:  Centre{PublicURL: "https://zz.example.gov.cn"},
 		DataDir: "data",
@@ -356,9 +377,7 @@ func (c Config) Validate() error {
 		}
 	}
 	for i, t := range c.Hub.Tokens {
-		switch t.Role {
-		case RoleKiosk, RoleWindow, RoleDisplay, RoleRating:
-		default:
+		if !slices.Contains(app.Roles, t.Role) {
 			bad("hub.tokens[%d]: unknown role %q", i, t.Role)
 		}
 		if len(t.Token) < 16 {
@@ -374,10 +393,8 @@ func (c Config) Validate() error {
 	if c.Kiosk.ReceiptMaxAge <= 0 {
 		bad("kiosk.receipt_max_age must be positive, e.g. \"10m\"")
 	}
-	switch c.Devices.Paper {
-	case 0, 58, 80:
-	default:
-		bad("devices.paper must be 80 or 58")
+	if _, err := c.Devices.ReceiptOptions(); err != nil {
+		bad("%v", err)
 	}
 	return errors.Join(errs...)
 }
@@ -433,7 +450,7 @@ func (c Config) PrintQueueDir() string { return filepath.Join(c.DataDir, "print-
 func (c Config) DatabasePath() string { return filepath.Join(c.DataDir, "fengqiao.db") }
 
 // TokenRole returns the role of a hub token, or "" if the token is unknown.
-func (c Config) TokenRole(token string) string {
+func (c Config) TokenRole(token string) app.Role {
 	for _, t := range c.Hub.Tokens {
 		if t.Token == token {
 			return t.Role
@@ -443,7 +460,7 @@ func (c Config) TokenRole(token string) string {
 }
 
 // RoleToken returns the first token configured for role, or "".
-func (c Config) RoleToken(role string) string {
+func (c Config) RoleToken(role app.Role) string {
 	for _, t := range c.Hub.Tokens {
 		if t.Role == role {
 			return t.Token

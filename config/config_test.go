@@ -22,7 +22,7 @@ func TestDefaultIsValid(t *testing.T) {
 	if !c.Staff[0].CheckPIN("1234") || c.Staff[0].CheckPIN("1235") {
 		t.Error("demo PIN 1234 does not check")
 	}
-	if c.TokenRole("demo-kiosk-token-0001") != RoleKiosk || c.TokenRole("nope") != "" {
+	if c.TokenRole("demo-kiosk-token-0001") != app.RoleKiosk || c.TokenRole("nope") != "" {
 		t.Error("token roles wrong")
 	}
 }

@@ -14,10 +14,12 @@ import (
 	"strings"
 	"time"
 
+	"fengqiao/app"
 	"fengqiao/config"
 	"fengqiao/devices/devstate"
 	"fengqiao/devices/idcard"
 	"fengqiao/devices/printer"
+	"fengqiao/devices/scanner"
 	"fengqiao/devices/serialport"
 	"fengqiao/hallsync"
 	"fengqiao/store"
@@ -158,7 +160,7 @@ func (d *Doctor) checkScanner(ctx context.Context, dev config.Devices) Result {
 	if dev.ScannerPort == "" {
 		return skipped(CheckScanner, "not configured (devices.scanner_port; keyboard-mode scanners need none)")
 	}
-	p, err := serialport.Open(dev.ScannerPort, serialport.Config{Baud: orDefault(dev.ScannerBaud, 9600), ReadTimeout: 100 * time.Millisecond})
+	p, err := serialport.Open(dev.ScannerPort, serialport.Config{Baud: orDefault(dev.ScannerBaud, scanner.DefaultBaud), ReadTimeout: 100 * time.Millisecond})
 	if res, held := d.heldByKiosk(ctx, CheckScanner, dev.ScannerPort, err); held {
 		return res
 	}
@@ -200,7 +202,7 @@ func (d *Doctor) checkPrinter(ctx context.Context, dev config.Devices) Result {
 	if dev.Printer == "" {
 		return skipped(CheckPrinter, "not configured (devices.printer)")
 	}
-	p, err := printer.Open(dev.Printer, dev.PrinterSettings())
+	p, _, err := dev.ReceiptPrinter(dev.Printer)
 	if err != nil {
 		return fail(CheckPrinter, err.Error(), "改正配置中的 devices.printer。", "Correct devices.printer in the configuration.")
 	}
@@ -303,8 +305,8 @@ func (d *Doctor) checkHub(ctx context.Context, cfg config.Config) Result {
 			"启动服务：sudo systemctl enable --now fengqiao-hub；失败原因见 journalctl -u fengqiao-hub。",
 			"Start it: sudo systemctl enable --now fengqiao-hub; see why it fails with journalctl -u fengqiao-hub.")
 	}
-	token := cfg.RoleToken(config.RoleKiosk)
-	for _, role := range []string{config.RoleWindow, config.RoleDisplay, config.RoleRating} {
+	token := cfg.RoleToken(app.RoleKiosk)
+	for _, role := range []app.Role{app.RoleWindow, app.RoleDisplay, app.RoleRating} {
 		token = orDefault(token, cfg.RoleToken(role))
 	}
 	if token == "" {

@@ -112,7 +112,7 @@ token = "site-token-0123456789"
 	}
 	t.Cleanup(func() { db.Close() })
 	h.hall = store.NewHall(db, cfg.Info(), cfg.Rules(), nil)
-	srv := &http.Server{Handler: hub.NewServer(h.hall, map[string]string{"test-kiosk-token-0123456789": "kiosk"}, quiet)}
+	srv := &http.Server{Handler: hub.NewServer(h.hall, map[string]app.Role{"test-kiosk-token-0123456789": "kiosk"}, quiet)}
 	go srv.Serve(hubLn)
 	t.Cleanup(func() { srv.Close() })
 

@@ -16,6 +16,7 @@ import (
 	"fengqiao/devices/devstate"
 	"fengqiao/devices/idcard"
 	"fengqiao/devices/printer"
+	"fengqiao/devices/scanner"
 	"fengqiao/devices/serialport"
 )
 
@@ -159,9 +160,12 @@ type ProbeOptions struct {
 	// KioskSocket is the kiosk's device state socket (devstate.DefaultPath() if empty), asked
 	// about a port the kiosk holds instead of opening it.
 	KioskSocket string
-	// ReaderBaud, PrinterBaud and ScannerBaud are the line speeds to try; the devices' usual
-	// speeds if zero.
-	ReaderBaud, PrinterBaud, ScannerBaud int
+	// Printer is the receipt printer's settings (config.Devices.PrinterSettings): a port is asked
+	// as a printer through printer.Open with them, at their baud rate (printer.DefaultBaud if zero).
+	Printer printer.Settings
+	// ReaderBaud and ScannerBaud are the line speeds to try for an ID card reader and a scanner;
+	// the devices' usual speeds if zero.
+	ReaderBaud, ScannerBaud int
 }
 
 // Probe finds out what answers on each port, all ports at once. Each port is asked, in this
@@ -180,6 +184,17 @@ func Probe(ctx context.Context, ports []Port, opts ProbeOptions) []Finding {
 	return out
 }
 
+// askPrinter asks the printer spec names for its paper status, set up as the kiosk sets it up.
+func askPrinter(ctx context.Context, spec string, opts ProbeOptions) (printer.PaperStatus, error) {
+	pr, err := printer.Open(spec, opts.Printer)
+	if err != nil {
+		return printer.PaperUnknown, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
+	defer cancel()
+	return pr.Status(ctx)
+}
+
 func probe(ctx context.Context, p Port, opts ProbeOptions) Finding {
 	f := Finding{Port: p}
 	if held, detail := inUse(ctx, p.Path, opts.KioskSocket); held {
@@ -187,9 +202,7 @@ func probe(ctx context.Context, p Port, opts ProbeOptions) Finding {
 		return f
 	}
 	if p.Printer() {
-		pctx, cancel := context.WithTimeout(ctx, opts.Timeout)
-		defer cancel()
-		st, err := (&printer.Device{Path: p.Path}).Status(pctx)
+		st, err := askPrinter(ctx, "device:"+p.Path, opts)
 		if err == nil {
 			f.Role, f.Detail = RolePrinter, st.Message()+" paper "+st.String()
 		} else {
@@ -198,7 +211,7 @@ func probe(ctx context.Context, p Port, opts ProbeOptions) Finding {
 		return f
 	}
 	if opts.Listen > 0 {
-		text, err := listen(ctx, p.Path, orDefault(opts.ScannerBaud, 9600), opts.Listen)
+		text, err := listen(ctx, p.Path, orDefault(opts.ScannerBaud, scanner.DefaultBaud), opts.Listen)
 		if err != nil {
 			f.Detail = openError(err)
 			return f
@@ -208,9 +221,7 @@ func probe(ctx context.Context, p Port, opts ProbeOptions) Finding {
 			return f
 		}
 	}
-	pctx, cancel := context.WithTimeout(ctx, opts.Timeout)
-	st, err := (&printer.Serial{Port: p.Path, Baud: orDefault(opts.PrinterBaud, 9600)}).Status(pctx)
-	cancel()
+	st, err := askPrinter(ctx, "serial:"+p.Path, opts)
 	if err == nil {
 		f.Role, f.Detail = RolePrinter, st.Message()+" paper "+st.String()
 		return f

@@ -36,20 +36,10 @@ func (s *Server) consoleRoutes() {
 	h := func(pattern string, rule Rule, fn func(con app.Console, w http.ResponseWriter, r *http.Request) error) {
 		s.route(pattern, rule, func(w http.ResponseWriter, r *http.Request) error {
 			if !ok {
-				writeError(w, http.StatusNotImplemented, "not_implemented", "this hub serves no window consoles")
+				writeError(w, http.StatusNotImplemented, app.ENOTIMPLEMENTED, "this hub serves no window consoles")
 				return nil
 			}
-			err := fn(con, w, r)
-			// The shared error mapping knows nothing of these codes; answer them here.
-			switch app.ErrorCode(err) {
-			case app.ESIGNIN:
-				writeError(w, http.StatusForbidden, app.ESIGNIN, err.Error())
-				return nil
-			case app.ESESSION:
-				writeError(w, http.StatusConflict, app.ESESSION, err.Error())
-				return nil
-			}
-			return err
+			return fn(con, w, r)
 		})
 	}
 	h("POST /api/v1/staff/sign-in", Rule{Roles: windowOnly}, func(con app.Console, w http.ResponseWriter, r *http.Request) error {
@@ -126,7 +116,7 @@ func (s *Server) consoleRoutes() {
 		}
 		return writeJSON(w, http.StatusOK, st)
 	})
-	h("POST /api/v1/ratings", Rule{Roles: []string{RoleRating}}, func(con app.Console, w http.ResponseWriter, r *http.Request) error {
+	h("POST /api/v1/ratings", Rule{Roles: []app.Role{app.RoleRating}}, func(con app.Console, w http.ResponseWriter, r *http.Request) error {
 		var req app.RateRequest
 		if err := readJSON(r, &req); err != nil {
 			return err

@@ -161,8 +161,8 @@ func TestEventsResumeOrReset(t *testing.T) {
 		wantEvent    string
 		wantID       string // "": the newest event's
 	}{
-		{"same epoch", epoch + "-2", app.EventPaused, epoch + "-3"},
-		{"plain id within range", "2", app.EventPaused, epoch + "-3"},
+		{"same epoch", epoch + "-2", string(app.EventPaused), epoch + "-3"},
+		{"plain id within range", "2", string(app.EventPaused), epoch + "-3"},
 		{"above the newest", epoch + "-999", "reset", ""},
 		{"plain id above the newest", "999", "reset", ""},
 		{"another epoch", "0123456789abcdef-2", "reset", ""},
@@ -209,7 +209,7 @@ func TestClientSurfacesReset(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{app.EventStreamReset, app.EventPaused}
+	want := []app.EventKind{app.EventStreamReset, app.EventPaused}
 	for i, kind := range want {
 		select {
 		case ev := <-events:

@@ -116,7 +116,7 @@ func TestProjectionPerRole(t *testing.T) {
 	kase := &app.Case{Code: "5CD5-S8E1", Summary: "邻居噪音", Visitor: visitor,
 		History: []app.CaseEntry{{Note: "已调解", By: "王芳"}}}
 	badge := &app.StaffBadge{Name: "王芳", ID: "001"}
-	kinds := []string{app.EventIssued, app.EventCalled, app.EventRecalled, app.EventSkipped, app.EventTransferred,
+	kinds := []app.EventKind{app.EventIssued, app.EventCalled, app.EventRecalled, app.EventSkipped, app.EventTransferred,
 		app.EventHeld, app.EventResumed, app.EventStarted, app.EventCompleted, app.EventPriorityConfirmed,
 		app.EventPaused, app.EventUnpaused, app.EventCaseOpened, app.EventCaseChanged, app.EventCaseNote,
 		app.EventEscalated, app.EventHelp, app.EventHelpTaken, app.EventRated}
@@ -124,10 +124,10 @@ func TestProjectionPerRole(t *testing.T) {
 		ev := app.Event{ID: 1, At: now, Kind: kind, Window: 2, Ticket: tk, Case: kase, Staff: badge,
 			Help:   &app.HelpAlert{ID: 1, Source: "大厅自助机", TakenBy: "王芳"},
 			Rating: &app.Rating{ID: 1, Ticket: 7, Window: 2, Staff: "王芳", Score: 1, CaseCode: "5CD5-S8E1"}}
-		if full, _ := json.Marshal(hub.Project(hub.RoleWindow, ev)); !strings.Contains(string(full), "邻居噪音") {
+		if full, _ := json.Marshal(hub.Project(app.RoleWindow, ev)); !strings.Contains(string(full), "邻居噪音") {
 			t.Errorf("%s: the window lost the case", kind)
 		}
-		for _, role := range []string{hub.RoleKiosk, hub.RoleDisplay, hub.RoleRating} {
+		for _, role := range []app.Role{app.RoleKiosk, app.RoleDisplay, app.RoleRating} {
 			b, _ := json.Marshal(hub.Project(role, ev))
 			s := string(b)
 			for _, secret := range []string{"张*丰", "3306", "邻居噪音", "已调解", "5CD5", "邻里纠纷", "id_typed"} {
@@ -135,7 +135,7 @@ func TestProjectionPerRole(t *testing.T) {
 					t.Errorf("%s to %s leaks %q: %s", kind, role, secret, s)
 				}
 			}
-			for _, shown := range []string{`"label":"B001"`, `"window":2`, `"kind":"` + kind + `"`, `"staff":{"name":"王芳","id":"001"}`} {
+			for _, shown := range []string{`"label":"B001"`, `"window":2`, `"kind":"` + string(kind) + `"`, `"staff":{"name":"王芳","id":"001"}`} {
 				if !strings.Contains(s, shown) {
 					t.Errorf("%s to %s lacks %s: %s", kind, role, shown, s)
 				}

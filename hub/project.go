@@ -12,11 +12,11 @@ type windowStaff interface {
 }
 
 // badgeKinds are the events that carry the serving staff member's badge.
-var badgeKinds = map[string]bool{app.EventCalled: true, app.EventRecalled: true, app.EventStarted: true, app.EventCompleted: true}
+var badgeKinds = map[app.EventKind]bool{app.EventCalled: true, app.EventRecalled: true, app.EventStarted: true, app.EventCompleted: true}
 
 // project returns ev as the role may see it, with the serving staff member's badge added to calls
 // and completions.
-func (s *Server) project(ctx context.Context, role string, ev app.Event) app.Event {
+func (s *Server) project(ctx context.Context, role app.Role, ev app.Event) app.Event {
 	if ws, ok := s.hall.(windowStaff); ok && badgeKinds[ev.Kind] && ev.Window > 0 {
 		if name, err := ws.WindowStaff(ctx, ev.Window); err == nil && name != "" {
 			ev.Staff = &app.StaffBadge{Name: name, ID: s.staff[name].ID}
@@ -29,8 +29,8 @@ func (s *Server) project(ctx context.Context, role string, ev app.Event) app.Eve
 // already masked); the kiosk, display and rating roles only what they show — numbers, windows,
 // services, counts, help alerts and the serving staff member's name and 工号 — and no visitor
 // identity or case content at all: no case, no case code, no category, no priority basis.
-func Project(role string, ev app.Event) app.Event {
-	if role == RoleWindow {
+func Project(role app.Role, ev app.Event) app.Event {
+	if role == app.RoleWindow {
 		return ev
 	}
 	out := app.Event{ID: ev.ID, At: ev.At, Kind: ev.Kind, Window: ev.Window, Replayed: ev.Replayed, Staff: ev.Staff}

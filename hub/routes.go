@@ -29,15 +29,15 @@ const (
 // also send the signed-in staff session of the window acted on (X-Staff-Session), and what that
 // session may act on. Staff marked lead in the configuration may act on every window and case.
 type Rule struct {
-	Roles   []string // kiosk, window, display, rating; none for a public route
-	Public  bool     // no token at all (only /healthz)
-	Session bool     // the window role must send its staff session
-	Scope   string   // ScopeNone, ScopeWindow, ScopeCase or ScopeSession
-	MaxBody int64    // bytes; 0: the default, defaultBody
+	Roles   []app.Role // kiosk, window, display, rating; none for a public route
+	Public  bool       // no token at all (only /healthz)
+	Session bool       // the window role must send its staff session
+	Scope   string     // ScopeNone, ScopeWindow, ScopeCase or ScopeSession
+	MaxBody int64      // bytes; 0: the default, defaultBody
 }
 
 // Allows reports whether the rule accepts the role.
-func (r Rule) Allows(role string) bool { return slices.Contains(r.Roles, role) }
+func (r Rule) Allows(role app.Role) bool { return slices.Contains(r.Roles, role) }
 
 // Route is one endpoint of the hub with its rule.
 type Route struct {
@@ -56,9 +56,9 @@ const defaultBody = 8 << 10
 
 // rules used by many routes
 var (
-	anyone      = []string{RoleKiosk, RoleWindow, RoleDisplay, RoleRating}
-	kioskWindow = []string{RoleKiosk, RoleWindow}
-	windowOnly  = []string{RoleWindow}
+	anyone      = app.Roles
+	kioskWindow = []app.Role{app.RoleKiosk, app.RoleWindow}
+	windowOnly  = []app.Role{app.RoleWindow}
 	staffRule   = Rule{Roles: windowOnly, Session: true, Scope: ScopeWindow}
 	caseRule    = Rule{Roles: windowOnly, Session: true, Scope: ScopeCase, MaxBody: 16 << 10}
 )
@@ -75,7 +75,7 @@ type caseWindows interface {
 
 // principal is who makes a request: a token's role and, for a window, its staff session.
 type principal struct {
-	role    string
+	role    app.Role
 	session *app.StaffSession
 	lead    bool
 }
@@ -87,7 +87,7 @@ func principalOf(ctx context.Context) principal {
 	return p
 }
 
-func roleOf(ctx context.Context) string { return principalOf(ctx).role }
+func roleOf(ctx context.Context) app.Role { return principalOf(ctx).role }
 
 // staffName returns the name of the signed-in staff member making the request, for histories.
 func staffName(ctx context.Context) string {
@@ -130,7 +130,7 @@ func (s *Server) route(pattern string, rule Rule, h func(w http.ResponseWriter, 
 				writeError(w, http.StatusBadRequest, app.EINVALID, "Idempotency-Key is too long")
 				return
 			}
-			req, err := idempotentRequest(r, p.role+":"+key)
+			req, err := idempotentRequest(r, string(p.role)+":"+key)
 			if err != nil {
 				s.fail(w, r, err)
 				return
@@ -145,19 +145,19 @@ func (s *Server) route(pattern string, rule Rule, h func(w http.ResponseWriter, 
 func (s *Server) admit(r *http.Request, rule Rule) (p principal, status int, code, msg string) {
 	role, ok := s.authenticate(r)
 	if !ok {
-		return p, http.StatusUnauthorized, "unauthorized", "a valid bearer token is required"
+		return p, http.StatusUnauthorized, app.EUNAUTHORIZED, "a valid bearer token is required"
 	}
 	p.role = role
 	if !rule.Allows(role) {
-		return p, http.StatusForbidden, "forbidden", fmt.Sprintf("the %s role may not make this call", role)
+		return p, http.StatusForbidden, app.EFORBIDDEN, fmt.Sprintf("the %s role may not make this call", role)
 	}
 	tok := r.Header.Get(SessionHeader)
-	if role != RoleWindow || (!rule.Session && tok == "") {
+	if role != app.RoleWindow || (!rule.Session && tok == "") {
 		return p, 0, "", ""
 	}
 	ss, ok := s.hall.(sessions)
 	if !ok {
-		return p, http.StatusNotImplemented, "not_implemented", "this hub has no staff sessions"
+		return p, http.StatusNotImplemented, app.ENOTIMPLEMENTED, "this hub has no staff sessions"
 	}
 	sess, err := ss.Session(r.Context(), tok)
 	if err != nil {
@@ -176,19 +176,19 @@ func (s *Server) admit(r *http.Request, rule Rule) (p principal, status int, cod
 	switch rule.Scope {
 	case ScopeWindow:
 		if id, err := strconv.Atoi(r.PathValue("id")); err == nil && id != sess.Window {
-			return p, http.StatusForbidden, "forbidden", fmt.Sprintf("the session is for window %d, not window %d", sess.Window, id)
+			return p, http.StatusForbidden, app.EFORBIDDEN, fmt.Sprintf("the session is for window %d, not window %d", sess.Window, id)
 		}
 	case ScopeCase:
 		cw, ok := s.hall.(caseWindows)
 		if !ok {
-			return p, http.StatusNotImplemented, "not_implemented", "this hub cannot tell which window holds a case"
+			return p, http.StatusNotImplemented, app.ENOTIMPLEMENTED, "this hub cannot tell which window holds a case"
 		}
 		at, err := cw.CaseAtWindow(r.Context(), sess.Window, r.PathValue("code"))
 		if err != nil && app.ErrorCode(err) != app.EINVALID {
 			return p, statusOf(err), app.ErrorCode(err), "internal error"
 		}
 		if !at {
-			return p, http.StatusForbidden, "forbidden", fmt.Sprintf("the case is not at window %d", sess.Window)
+			return p, http.StatusForbidden, app.EFORBIDDEN, fmt.Sprintf("the case is not at window %d", sess.Window)
 		}
 	}
 	return p, 0, "", ""
@@ -239,7 +239,7 @@ func RuleRow(rt Route) string {
 		return "–"
 	}
 	cells := []string{"`" + rt.Pattern + "`"}
-	for _, role := range []string{RoleKiosk, RoleWindow, RoleDisplay, RoleRating} {
+	for _, role := range app.Roles {
 		cells = append(cells, mark(rt.Rule.Public || rt.Rule.Allows(role)))
 	}
 	session, scope := "–", rt.Rule.Scope

@@ -146,7 +146,7 @@ func expect(rule hub.Rule, p principal) (int, string) {
 	return 0, ""
 }
 
-func roleOfToken(tok string) string { return tokens[tok] }
+func roleOfToken(tok string) app.Role { return tokens[tok] }
 
 func newServer(t *testing.T) *hub.Server {
 	api, _ := newAPI(t)

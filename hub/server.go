@@ -24,18 +24,10 @@ import (
 	"fengqiao/app"
 )
 
-// Roles of hub tokens.
-const (
-	RoleKiosk   = "kiosk"
-	RoleWindow  = "window"
-	RoleDisplay = "display"
-	RoleRating  = "rating"
-)
-
 // Server is the hub's HTTP handler.
 type Server struct {
 	hall   app.Hall
-	tokens map[string]string // token → role
+	tokens map[string]app.Role // token → role
 	mux    *http.ServeMux
 	table  []Route
 	staff  map[string]StaffMember // by name
@@ -54,7 +46,7 @@ type StaffMember struct {
 
 // NewServer returns a handler serving hall to clients holding one of tokens (token → role).
 // Window actions need staff sessions, which hall provides when it is a store.Console.
-func NewServer(hall app.Hall, tokens map[string]string, log *slog.Logger) *Server {
+func NewServer(hall app.Hall, tokens map[string]app.Role, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.Default()
 	}
@@ -87,7 +79,7 @@ func (s *Server) routes() {
 	s.route("POST /api/v1/cases/{code}/followups", caseRule, s.followUp)
 	s.route("POST /api/v1/cases/{code}/escalate", caseRule, s.escalate)
 	s.route("GET /api/v1/sync", Rule{Roles: windowOnly}, s.syncState)
-	s.route("POST /api/v1/help", Rule{Roles: []string{RoleKiosk}}, s.requestHelp)
+	s.route("POST /api/v1/help", Rule{Roles: []app.Role{app.RoleKiosk}}, s.requestHelp)
 	s.route("GET /api/v1/help", Rule{Roles: windowOnly}, s.openHelp)
 	s.route("POST /api/v1/help/{id}/take", Rule{Roles: windowOnly, Session: true}, s.takeHelp)
 	s.consoleRoutes()
@@ -182,7 +174,7 @@ func windowID(r *http.Request) (int, error) {
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		writeError(w, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("the request body is larger than %d bytes", tooBig.Limit))
+		writeError(w, http.StatusRequestEntityTooLarge, app.ETOOLARGE, fmt.Sprintf("the request body is larger than %d bytes", tooBig.Limit))
 		return
 	}
 	status := statusOf(err)
@@ -207,7 +199,7 @@ func idempotentRequest(r *http.Request, key string) (app.IdempotentRequest, erro
 	return app.IdempotentRequest{Key: key, Method: r.Method, Path: r.URL.Path, BodySHA256: hex.EncodeToString(sum[:])}, nil
 }
 
-func (s *Server) authenticate(r *http.Request) (string, bool) {
+func (s *Server) authenticate(r *http.Request) (app.Role, bool) {
 	auth := r.Header.Get("Authorization")
 	token, ok := strings.CutPrefix(auth, "Bearer ")
 	if !ok || token == "" {
@@ -217,25 +209,12 @@ func (s *Server) authenticate(r *http.Request) (string, bool) {
 	return role, ok
 }
 
+// statusOf is the HTTP status of err: app.HTTPStatus of its code, 499 for a client that went away.
 func statusOf(err error) int {
-	switch app.ErrorCode(err) {
-	case app.EINVALID:
-		return http.StatusBadRequest
-	case app.ENOTFOUND:
-		return http.StatusNotFound
-	case app.ENOTOWNER:
-		return http.StatusForbidden
-	case app.ECONFLICT, app.ECLOSED, app.ETRANSITION, app.EPAUSED, app.ELIMIT:
-		return http.StatusConflict
-	case app.EIDEMPOTENCY:
-		return http.StatusUnprocessableEntity
-	case app.EUNAVAILABLE:
-		return http.StatusServiceUnavailable
-	}
 	if errors.Is(err, context.Canceled) {
 		return 499
 	}
-	return http.StatusInternalServerError
+	return app.HTTPStatus(app.ErrorCode(err))
 }
 
 func readJSON(r *http.Request, v any) error {

@@ -19,11 +19,11 @@ import (
 	"fengqiao/store"
 )
 
-var tokens = map[string]string{
-	"kiosk-token-000000": hub.RoleKiosk,
-	"window-token-00000": hub.RoleWindow,
-	"display-token-0000": hub.RoleDisplay,
-	"rating-token-00000": hub.RoleRating,
+var tokens = map[string]app.Role{
+	"kiosk-token-000000": app.RoleKiosk,
+	"window-token-00000": app.RoleWindow,
+	"display-token-0000": app.RoleDisplay,
+	"rating-token-00000": app.RoleRating,
 }
 
 func testInfo() app.Info {
@@ -232,6 +232,13 @@ func TestCallFlowAndIdempotency(t *testing.T) {
 	ch := call(t, srv, "POST", "/api/v1/cases/"+tk.CaseCode+"/status", window, `{"status":"accepted","by":"冒名"}`, hub.SessionHeader, s1)
 	if ch.status != 200 || !strings.Contains(ch.body, `"by":"王芳"`) || strings.Contains(ch.body, "冒名") {
 		t.Errorf("accept case: %d %s", ch.status, ch.body)
+	}
+	if r := call(t, srv, "POST", "/api/v1/cases/"+tk.CaseCode+"/escalate", window, `{"note":"涉及多个村"}`, hub.SessionHeader, s1); r.status != 200 {
+		t.Errorf("escalate: %d %s", r.status, r.body)
+	}
+	// The centre owns the case now: the hall's change clashes with its state (409, as at the centre).
+	if r := call(t, srv, "POST", "/api/v1/cases/"+tk.CaseCode+"/status", window, `{"status":"assigned","unit":"镇司法所","level":"人民调解"}`, hub.SessionHeader, s1); r.status != 409 || !strings.Contains(r.body, `"code":"not_owner"`) {
+		t.Errorf("change of a case the centre owns: %d %s, want 409 not_owner", r.status, r.body)
 	}
 	if r := call(t, srv, "POST", "/api/v1/windows/1/complete", window, "", hub.SessionHeader, s1); r.status != 200 {
 		t.Errorf("complete: %d %s", r.status, r.body)

@@ -3,8 +3,10 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -100,14 +102,26 @@ func TestRestoreRefusesGarbageAndKeepsCurrent(t *testing.T) {
 	}
 }
 
-// Opening a database whose schema is behind backs it up before migrating.
+// Opening a database whose schema is behind backs it up before migrating; a new database and one
+// with nothing pending are not backed up.
 func TestUpgradeBacksUpFirst(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
 	path := filepath.Join(dir, "hall.db")
+	backups := func() []string {
+		m, _ := filepath.Glob(path + ".pre-migrate-v*")
+		return m
+	}
 	db, err := store.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
+	}
+	db.Close()
+	if db, err = store.Open(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	if b := backups(); len(b) != 0 {
+		t.Fatalf("backups of a new database and of one with nothing pending: %v", b)
 	}
 	v, _ := db.SchemaVersion(ctx)
 	// Pretend the last migration is new: undo it.
@@ -123,9 +137,19 @@ func TestUpgradeBacksUpFirst(t *testing.T) {
 	if got, _ := db.SchemaVersion(ctx); got != v {
 		t.Errorf("schema version %d after upgrade, want %d", got, v)
 	}
-	matches, _ := filepath.Glob(path + ".pre-migrate-v*")
-	if len(matches) != 1 {
-		t.Fatalf("pre-migration backups: %v", matches)
+	matches := backups()
+	if len(matches) != 1 || !strings.HasPrefix(matches[0], fmt.Sprintf("%s.pre-migrate-v%d-", path, v)) {
+		t.Fatalf("pre-migration backups: %v, want one of version %d", matches, v)
+	}
+	// The backup is the database as it was: without the migration that was pending.
+	b, err := sql.Open("sqlite3", "file:"+matches[0]+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	var n int
+	if err := b.QueryRow("SELECT count(*) FROM schema_migrations WHERE version = 3").Scan(&n); err != nil || n != 0 {
+		t.Errorf("the backup holds migration 3 (%d rows, %v)", n, err)
 	}
 }
 

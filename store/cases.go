@@ -126,7 +126,7 @@ func (h *Hall) OpenCases(ctx context.Context, idNumber string) ([]app.Case, erro
 }
 
 // caseWrite runs fn on the case named by code inside a write transaction and logs kind.
-func (h *Hall) caseWrite(ctx context.Context, code, scope, kind string, fn func(t *txn, c app.Case, id int64) error) (app.Case, error) {
+func (h *Hall) caseWrite(ctx context.Context, code, scope string, kind app.EventKind, fn func(t *txn, c app.Case, id int64) error) (app.Case, error) {
 	canon, err := app.ParseCaseCode(code)
 	if err != nil {
 		return app.Case{}, err
@@ -159,7 +159,7 @@ func (h *Hall) ApplyCentreChange(ctx context.Context, code string, change app.Ca
 	return h.applyChange(ctx, code, change, app.OwnerCentre)
 }
 
-func (h *Hall) applyChange(ctx context.Context, code string, change app.CaseChange, actor string) (app.Case, error) {
+func (h *Hall) applyChange(ctx context.Context, code string, change app.CaseChange, actor app.Owner) (app.Case, error) {
 	return h.caseWrite(ctx, code, "case", app.EventCaseChanged, func(t *txn, c app.Case, id int64) error {
 		if change.Category != "" {
 			if svc, ok := h.service(c.Service); ok && len(svc.Categories) > 0 && !svc.HasCategory(change.Category) {
@@ -182,7 +182,7 @@ func (h *Hall) applyChange(ctx context.Context, code string, change app.CaseChan
 		}
 		by := change.By
 		if by == "" {
-			by = actor
+			by = string(actor)
 		}
 		if _, err := t.exec("INSERT INTO case_entries (case_id, at, kind, status, note, by) VALUES (?, ?, ?, ?, ?, ?)",
 			id, t.now.UnixMicro(), app.EntryStatus, next.Status, change.Note, by); err != nil {
@@ -199,7 +199,7 @@ func (h *Hall) AddFollowUp(ctx context.Context, code, note, by string) (app.Case
 	}
 	return h.caseWrite(ctx, code, "followup", app.EventCaseNote, func(t *txn, c app.Case, id int64) error {
 		if by == "" {
-			by = app.OwnerHall
+			by = string(app.OwnerHall)
 		}
 		if _, err := t.exec("INSERT INTO case_entries (case_id, at, kind, note, by) VALUES (?, ?, ?, ?, ?)",
 			id, t.now.UnixMicro(), app.EntryFollowUp, note, by); err != nil {
@@ -220,7 +220,7 @@ func (h *Hall) Escalate(ctx context.Context, code, note, by string) (app.Case, e
 			return app.Errorf(app.ECONFLICT, "a final case cannot be escalated")
 		}
 		if by == "" {
-			by = app.OwnerHall
+			by = string(app.OwnerHall)
 		}
 		if _, err := t.exec("UPDATE cases SET owner = ?, updated_at = ? WHERE id = ?", app.OwnerCentre, t.now.UnixMicro(), id); err != nil {
 			return storeErr("escalate", err)

@@ -348,7 +348,7 @@ func (c *Console) WindowStats(ctx context.Context, window int) (app.WindowStats,
 		return st, storeErr("count window events", err)
 	}
 	for rows.Next() {
-		var kind string
+		var kind app.EventKind
 		var n int
 		if err := rows.Scan(&kind, &n); err != nil {
 			rows.Close()

@@ -11,16 +11,14 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
-	"sort"
-	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
+
+	"fengqiao/internal/migrate"
 
 	_ "github.com/mattn/go-sqlite3" // SQLite driver
 )
@@ -186,91 +184,29 @@ func (db *DB) Integrity(ctx context.Context) error {
 	return nil
 }
 
-// migrate applies the embedded migrations that the database lacks, each in its own transaction,
-// in the order of their number. Migrations only go forward.
+// migrate applies the embedded migrations that the database lacks, each in its own transaction.
+// Before upgrading a database that already has a schema it keeps a consistent copy of it beside
+// the file, <path>.pre-migrate-v<version>-<time>.
 func (db *DB) migrate(ctx context.Context) error {
-	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	migs, err := migrate.Load(migrationFS, "migrations")
 	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
+		return err
 	}
-	type mig struct {
-		version int
-		name    string
-	}
-	var migs []mig
-	for _, n := range names {
-		base := filepath.Base(n)
-		num, _, ok := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil {
-			return fmt.Errorf("migrate: migration %s has no number prefix", base)
-		}
-		migs = append(migs, mig{v, base})
-	}
-	sort.Slice(migs, func(i, j int) bool { return migs[i].version < migs[j].version })
-	applied := map[int]bool{}
-	rows, err := db.write.QueryContext(ctx, "SELECT version FROM schema_migrations")
-	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	for rows.Next() {
-		var v int
-		if err := rows.Scan(&v); err != nil {
-			rows.Close()
-			return fmt.Errorf("migrate: %w", err)
-		}
-		applied[v] = true
-	}
-	rows.Close()
-	pending := 0
-	for _, m := range migs {
-		if !applied[m.version] {
-			pending++
-		}
-	}
-	if len(applied) > 0 && pending > 0 {
-		// An upgrade: keep a copy of the database as it was before touching its schema.
-		pre := fmt.Sprintf("%s.pre-migrate-v%d-%s", db.path, len(applied), time.Now().Format("20060102-150405"))
-		if err := db.Backup(ctx, pre); err != nil {
-			return fmt.Errorf("migrate: backup before upgrade: %w", err)
-		}
-		slog.Info("database backed up before upgrade", "backup", pre, "pending", pending)
-	}
-	for _, m := range migs {
-		if applied[m.version] {
-			continue
-		}
-		body, err := migrationFS.ReadFile("migrations/" + m.name)
-		if err != nil {
-			return fmt.Errorf("migrate: %w", err)
-		}
-		tx, err := db.write.BeginTx(ctx, nil)
-		if err != nil {
-			return fmt.Errorf("migrate %s: %w", m.name, err)
-		}
-		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("migrate %s: %w", m.name, err)
-		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-			m.version, m.name, time.Now().UnixMicro()); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("migrate %s: %w", m.name, err)
-		}
-		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("migrate %s: %w", m.name, err)
-		}
-	}
-	return nil
+	_, err = migrate.Up(ctx, db.write, migs, migrate.Options{
+		Dialect: migrate.SQLite,
+		BeforeUpgrade: func(ctx context.Context, from int, pending []migrate.Migration) error {
+			pre := fmt.Sprintf("%s.pre-migrate-v%d-%s", db.path, from, time.Now().Format("20060102-150405"))
+			if err := db.Backup(ctx, pre); err != nil {
+				return fmt.Errorf("backup before upgrade: %w", err)
+			}
+			slog.Info("database backed up before upgrade", "backup", pre, "pending", len(pending))
+			return nil
+		},
+	})
+	return err
 }
 
 // SchemaVersion returns the highest applied migration number.
 func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
-	var v sql.NullInt64
-	err := db.read.QueryRowContext(ctx, "SELECT max(version) FROM schema_migrations").Scan(&v)
-	return int(v.Int64), err
+	return migrate.Version(ctx, db.read)
 }

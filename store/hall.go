@@ -345,7 +345,7 @@ func (h *Hall) callFrom(ctx context.Context, window int, services []string) (app
 }
 
 // callTicket gives tk to the window if it is still in status from.
-func (t *txn) callTicket(tk app.Ticket, window int, from string, kind string) (app.Ticket, error) {
+func (t *txn) callTicket(tk app.Ticket, window int, from string, kind app.EventKind) (app.Ticket, error) {
 	r, err := t.exec("UPDATE tickets SET status = 'called', window_id = ?, called_at = ? WHERE id = ? AND status = ?",
 		window, t.now.UnixMicro(), tk.ID, from)
 	if err != nil {
@@ -358,7 +358,7 @@ func (t *txn) callTicket(tk app.Ticket, window int, from string, kind string) (a
 }
 
 // changed reloads a ticket after a change and logs the event.
-func (t *txn) changed(id int64, window int, kind string) (app.Ticket, error) {
+func (t *txn) changed(id int64, window int, kind app.EventKind) (app.Ticket, error) {
 	tk, err := t.ticket("t.id = ?", id)
 	if err != nil {
 		return tk, err

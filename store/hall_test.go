@@ -521,7 +521,7 @@ func TestSubscribeReplaysAndStreams(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.Call(ctx, 1)
-	var kinds []string
+	var kinds []app.EventKind
 	timeout := time.After(5 * time.Second)
 	for len(kinds) < 3 {
 		select {
@@ -531,7 +531,7 @@ func TestSubscribeReplaysAndStreams(t *testing.T) {
 			t.Fatalf("got only %v", kinds)
 		}
 	}
-	want := []string{app.EventCaseOpened, app.EventIssued, app.EventCalled}
+	want := []app.EventKind{app.EventCaseOpened, app.EventIssued, app.EventCalled}
 	if fmt.Sprint(kinds) != fmt.Sprint(want) {
 		t.Errorf("events %v, want %v", kinds, want)
 	}

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"fengqiao/app"
 )
 
 // This file gives the sync worker (package hallsync) its view of the database: the events table
@@ -16,7 +18,7 @@ import (
 type OutboxEvent struct {
 	ID      int64           `json:"id"`
 	At      time.Time       `json:"at"`
-	Kind    string          `json:"kind"`
+	Kind    app.EventKind   `json:"kind"`
 	Body    json.RawMessage `json:"body"`              // the public app.Event
 	Private json.RawMessage `json:"private,omitempty"` // app.Visitor, on the first event of a visitor's case or ticket
 }

@@ -85,7 +85,7 @@ func (h *Hall) replay1(t *txn, e OutboxEvent) error {
 			ev.Window, ev.Kind == app.EventPaused)
 	}
 	if err != nil {
-		return storeErr("recover "+ev.Kind, err)
+		return storeErr("recover "+string(ev.Kind), err)
 	}
 	var private sql.NullString
 	if identity != nil {
@@ -147,7 +147,7 @@ func (t *txn) replayCase(c *app.Case, identity *app.Visitor) (sql.NullInt64, err
 
 // replayTicket writes the ticket as the event shows it, linked to its case and the case's visitor,
 // and keeps its day's counter at or above its number.
-func (h *Hall) replayTicket(t *txn, kind string, tk *app.Ticket) (ticketID, caseID sql.NullInt64, err error) {
+func (h *Hall) replayTicket(t *txn, kind app.EventKind, tk *app.Ticket) (ticketID, caseID sql.NullInt64, err error) {
 	var visitorID sql.NullInt64
 	if tk.CaseCode != "" {
 		err := t.queryRow("SELECT id, visitor_id FROM cases WHERE code = ?", tk.CaseCode).Scan(&caseID, &visitorID)
@@ -178,7 +178,7 @@ func (h *Hall) replayTicket(t *txn, kind string, tk *app.Ticket) (ticketID, case
 
 // issuedService is the service a ticket was issued for: its service on ticket.issued, else the
 // service whose prefix its label carries (a transferred ticket keeps its label).
-func (h *Hall) issuedService(kind string, tk *app.Ticket) string {
+func (h *Hall) issuedService(kind app.EventKind, tk *app.Ticket) string {
 	if kind == app.EventIssued {
 		return tk.Service
 	}

@@ -21,7 +21,7 @@ const MaxBatch = 1000
 type Event struct {
 	ID      int64           `json:"id"` // the hall's event id: strictly increasing, gap-free in commit order
 	At      time.Time       `json:"at"`
-	Kind    string          `json:"kind"`
+	Kind    app.EventKind   `json:"kind"`
 	Body    json.RawMessage `json:"body"`              // app.Event with public data only
 	Private json.RawMessage `json:"private,omitempty"` // app.Visitor: the full identity, on a case's first event
 }
@@ -30,17 +30,13 @@ type Event struct {
 type PushRequest struct {
 	Events []Event `json:"events"`
 	// Epoch names the hall database's event log (a restore or a new disk starts a new one). The
-	// centre records every epoch of a site and refuses (409 EpochBehind) events of one epoch whose
+	// centre records every epoch of a site and refuses (409 app.EEPOCHBEHIND) events of one epoch whose
 	// ids it applied under another, so a restored hall's new events are never taken for duplicates.
 	Epoch string `json:"epoch,omitempty"`
 	// RecoveredThrough is the id up to which this epoch's log is the one the centre holds: what the
 	// hall took back from the centre (GET /api/v1/sync/recover) after a restore or a lost disk.
 	RecoveredThrough int64 `json:"recovered_through,omitempty"`
 }
-
-// EpochBehind is the error code (409) of a push whose events overlap ids the centre applied under
-// another epoch of the same site: the hall was restored and must first recover what it lacks.
-const EpochBehind = "epoch_behind"
 
 // RecoverReply is the body of the reply to GET /api/v1/sync/recover?after=ID&pulled=SEQ: the
 // site's own events after ID, as the centre received them, for a restored or rebuilt hall to

@@ -47,7 +47,7 @@ func checkRefused(t *testing.T, lines []refused) {
 func authenticates(t *testing.T, st *sqlstore.Store, token string, at time.Time) bool {
 	t.Helper()
 	_, err := st.Authenticate(context.Background(), center.HashToken(strings.TrimSpace(token)), at)
-	if err != nil && app.ErrorCode(err) != center.EUNAUTHORIZED {
+	if err != nil && app.ErrorCode(err) != app.EUNAUTHORIZED {
 		t.Fatalf("authenticate: %v", err)
 	}
 	return err == nil

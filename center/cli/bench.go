@@ -187,7 +187,7 @@ func loadCases(ctx context.Context, st *sqlstore.Store, n int) error {
 				Visitor: &app.MaskedVisitor{Name: "张*", IDNumber: "3306**********0012", Phone: "138****0000"}}
 			at := opened
 			for _, s := range stages[:reach] {
-				entries = append(entries, center.Entry{Code: c.Code, At: at, Kind: app.EntryStatus, Status: s, By: app.OwnerHall,
+				entries = append(entries, center.Entry{Code: c.Code, At: at, Kind: app.EntryStatus, Status: s, By: string(app.OwnerHall),
 					Origin: app.OwnerHall, EventID: 1})
 				at = at.Add(36 * time.Hour)
 			}

@@ -141,13 +141,13 @@ type hall struct {
 
 type pendingEvent struct {
 	at      time.Time
-	kind    string
+	kind    app.EventKind
 	body    any
 	private *app.Visitor
 	order   int
 }
 
-func (h *hall) emit(at time.Time, kind string, body any, private *app.Visitor) {
+func (h *hall) emit(at time.Time, kind app.EventKind, body any, private *app.Visitor) {
 	h.pending = append(h.pending, pendingEvent{at: at, kind: kind, body: body, private: private, order: len(h.pending)})
 }
 
@@ -251,7 +251,7 @@ func (h *hall) addCase(f fate) string {
 	}
 	c := app.Case{Code: h.code(), Service: svc.Code, Category: h.pick(svc.Categories), Status: app.CaseRegistered,
 		Owner: app.OwnerHall, OpenedAt: opened, UpdatedAt: opened, Visitor: &masked}
-	c.History = []app.CaseEntry{{At: opened, Kind: app.EntryStatus, Status: app.CaseRegistered, By: app.OwnerHall}}
+	c.History = []app.CaseEntry{{At: opened, Kind: app.EntryStatus, Status: app.CaseRegistered, By: string(app.OwnerHall)}}
 	snap := c
 	h.emit(opened, app.EventCaseOpened, app.Event{At: opened, Kind: app.EventCaseOpened, Case: &snap}, v)
 	h.ticket(c, opened)
@@ -268,7 +268,7 @@ func (h *hall) addCase(f fate) string {
 			t := at
 			next.ClosedAt = &t
 		}
-		next.History = []app.CaseEntry{{At: at, Kind: app.EntryStatus, Status: ch.Status, By: app.OwnerHall}}
+		next.History = []app.CaseEntry{{At: at, Kind: app.EntryStatus, Status: ch.Status, By: string(app.OwnerHall)}}
 		c = next
 		snap := c
 		h.emit(at, app.EventCaseChanged, app.Event{At: at, Kind: app.EventCaseChanged, Case: &snap}, nil)
@@ -322,7 +322,7 @@ func (h *hall) addCase(f fate) string {
 		}
 		c.UpdatedAt = at
 		snap := c
-		snap.History = []app.CaseEntry{{At: at, Kind: app.EntryFollowUp, Note: note, By: app.OwnerHall}}
+		snap.History = []app.CaseEntry{{At: at, Kind: app.EntryFollowUp, Note: note, By: string(app.OwnerHall)}}
 		h.emit(at, app.EventCaseNote, app.Event{At: at, Kind: app.EventCaseNote, Case: &snap}, nil)
 	}
 	move(1+h.rng.IntN(3), app.CaseChange{Status: app.CaseClosed, Result: f.result})
@@ -343,7 +343,7 @@ func (h *hall) ticket(c app.Case, issued time.Time) {
 	t := app.Ticket{ID: h.tickets, Day: day, Number: h.numbers[day+svc.Prefix], Service: svc.Code, Status: app.TicketWaiting,
 		CaseCode: c.Code, Category: c.Category, IssuedAt: issued, ArrivedAt: issued}
 	t.Label = app.FormatLabel(svc.Prefix, t.Number)
-	step := func(at time.Time, kind string, status app.TicketStatus) {
+	step := func(at time.Time, kind app.EventKind, status app.TicketStatus) {
 		t.Status = status
 		snap := t
 		h.emit(at, kind, app.Event{At: at, Kind: kind, Window: t.Window, Ticket: &snap}, nil)
@@ -371,8 +371,8 @@ func (h *hall) ticket(c app.Case, issued time.Time) {
 	at := done.Add(20 * time.Second)
 	r := &app.Rating{ID: h.ratings, Ticket: t.ID, Label: t.Label, Window: t.Window, Score: score, Flagged: score.Flagged(),
 		CaseCode: c.Code, At: at}
-	h.emit(at, center.EventRatingRecorded, struct {
+	h.emit(at, app.EventRated, struct {
 		app.Event
 		Rating *app.Rating `json:"rating"`
-	}{app.Event{At: at, Kind: center.EventRatingRecorded}, r}, nil)
+	}{app.Event{At: at, Kind: app.EventRated}, r}, nil)
 }

@@ -236,7 +236,7 @@ func (s *Store) writeCases(ctx context.Context, tx *sql.Tx, cases map[string]*ce
 func (s *Store) writeEntries(ctx context.Context, tx *sql.Tx, entries []center.Entry) error {
 	rows := make([][]any, len(entries))
 	for i, e := range entries {
-		rows[i] = []any{e.Code, micros(e.At), e.Kind, string(e.Status), e.Note, e.By, e.Origin, nullInt(e.EventID), nullInt(e.Seq)}
+		rows[i] = []any{e.Code, micros(e.At), e.Kind, string(e.Status), e.Note, e.By, string(e.Origin), nullInt(e.EventID), nullInt(e.Seq)}
 	}
 	err := s.insertRows(ctx, tx, "INSERT INTO case_entries (code, at, kind, status, note, by_name, origin, event_id, seq)", "", rows)
 	return dbErr("write case history", err)

@@ -73,7 +73,7 @@ func (s *Store) readCase(ctx context.Context, code string) (center.Case, error) 
 // app.Case.Apply with the centre as actor, and queues the change for the case's site.
 func (s *Store) ChangeCase(ctx context.Context, code string, change app.CaseChange) (center.Case, error) {
 	if change.By == "" {
-		change.By = app.OwnerCentre
+		change.By = string(app.OwnerCentre)
 	}
 	return s.caseWrite(ctx, code, func(cs *center.CaseState, now time.Time) (wire.Change, error) {
 		if change.Category != "" {
@@ -103,7 +103,7 @@ func (s *Store) AddFollowUp(ctx context.Context, code, note, by string) (center.
 		return center.Case{}, app.Errorf(app.EINVALID, "a follow-up needs a note")
 	}
 	if by == "" {
-		by = app.OwnerCentre
+		by = string(app.OwnerCentre)
 	}
 	return s.caseWrite(ctx, code, func(cs *center.CaseState, now time.Time) (wire.Change, error) {
 		cs.Case.UpdatedAt, cs.Changed = now, true

@@ -42,7 +42,7 @@ func (s *Store) registerEpoch(ctx context.Context, tx *sql.Tx, siteID int64, epo
 	return e, dbErr("record site epoch", err)
 }
 
-// checkEpoch refuses (wire.EpochBehind) a push whose events overlap ids the centre applied under
+// checkEpoch refuses (app.EEPOCHBEHIND) a push whose events overlap ids the centre applied under
 // another epoch of the site, beyond what the pushing hall recovered: such events are not
 // duplicates but a restored hall's new events, and skipping them as duplicates would lose them.
 // A push without an epoch (a hall from before epochs) is not checked.
@@ -66,7 +66,7 @@ func (s *Store) checkEpoch(ctx context.Context, tx *sql.Tx, siteID, hwm int64, r
 		return dbErr("check epoch", err)
 	}
 	if other > 0 {
-		return app.Errorf(wire.EpochBehind, "events %d to %d were applied under another epoch of this hall: "+
+		return app.Errorf(app.EEPOCHBEHIND, "events %d to %d were applied under another epoch of this hall: "+
 			"recover them first (GET /api/v1/sync/recover?after=%d)", lo+1, hi, lo)
 	}
 	return nil

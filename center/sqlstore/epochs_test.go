@@ -32,8 +32,8 @@ func TestEpochBehind(t *testing.T) {
 		before := stats(t, s, site.ID)
 		for _, rt := range []int64{0, 4, hwm} { // its own claim counts only as far as the centre saw it recover
 			_, err := s.ApplyBatch(ctx, site.ID, wire.PushRequest{Events: fresh[4:], Epoch: "e2", RecoveredThrough: rt})
-			if app.ErrorCode(err) != wire.EpochBehind {
-				t.Fatalf("recovered through %d: push of another epoch's overlapping ids: err = %v, want %s", rt, err, wire.EpochBehind)
+			if app.ErrorCode(err) != app.EEPOCHBEHIND {
+				t.Fatalf("recovered through %d: push of another epoch's overlapping ids: err = %v, want %s", rt, err, app.EEPOCHBEHIND)
 			}
 		}
 		if after := stats(t, s, site.ID); after != before {
@@ -66,7 +66,7 @@ func TestEpochBehind(t *testing.T) {
 		// The old epoch's hall, still around, cannot slip its event hwm+1 in as a duplicate.
 		stale := evs[len(evs)-1]
 		stale.ID = hwm + 1
-		if _, err := s.ApplyBatch(ctx, site.ID, wire.PushRequest{Events: []wire.Event{stale}, Epoch: "e1"}); app.ErrorCode(err) != wire.EpochBehind {
+		if _, err := s.ApplyBatch(ctx, site.ID, wire.PushRequest{Events: []wire.Event{stale}, Epoch: "e1"}); app.ErrorCode(err) != app.EEPOCHBEHIND {
 			t.Fatalf("old epoch pushing an id applied under the new one: err = %v", err)
 		}
 	})

@@ -72,7 +72,7 @@ func (s *Store) Authenticate(ctx context.Context, tokenHash []byte, now time.Tim
 		WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ? AND u.disabled_at IS NULL`),
 		tokenHash, micros(now)), &tokenID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return center.Principal{}, app.Errorf(center.EUNAUTHORIZED, "unknown, expired or revoked token")
+		return center.Principal{}, app.Errorf(app.EUNAUTHORIZED, "unknown, expired or revoked token")
 	}
 	if err != nil {
 		return center.Principal{}, dbErr("authenticate", err)

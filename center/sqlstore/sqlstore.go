@@ -13,16 +13,15 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"path"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"fengqiao/app"
 	"fengqiao/center"
+	"fengqiao/internal/migrate"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
 	_ "github.com/mattn/go-sqlite3"    // SQLite driver
@@ -110,64 +109,20 @@ func (s *Store) dialect() string {
 	return "sqlite"
 }
 
-// migrate applies the embedded migrations of the dialect that the database lacks, in one
-// transaction and in number order. Migrations only go forward. On PostgreSQL an advisory lock
-// keeps two processes starting at once from migrating together.
+// migrate applies the embedded migrations of the dialect that the database lacks, each in its own
+// transaction (internal/migrate). The centre takes no backup first: its PostgreSQL is backed up by
+// its operators (docs/centre.md).
 func (s *Store) migrate(ctx context.Context) error {
-	dir := path.Join("migrations", s.dialect())
-	names, err := fs.Glob(migrationFS, dir+"/*.sql")
+	migs, err := migrate.Load(migrationFS, path.Join("migrations", s.dialect()))
 	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
+		return err
 	}
-	type mig struct {
-		version int
-		name    string
+	d := migrate.SQLite
+	if s.postgres {
+		d = migrate.Postgres
 	}
-	var migs []mig
-	for _, n := range names {
-		base := path.Base(n)
-		num, _, _ := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if err != nil {
-			return fmt.Errorf("migrate: migration %s has no number prefix", base)
-		}
-		migs = append(migs, mig{v, base})
-	}
-	sort.Slice(migs, func(i, j int) bool { return migs[i].version < migs[j].version })
-
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if s.postgres {
-			if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(7446001)"); err != nil {
-				return fmt.Errorf("migrate: lock: %w", err)
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-			version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
-			return fmt.Errorf("migrate: %w", err)
-		}
-		for _, m := range migs {
-			var n int
-			if err := tx.QueryRowContext(ctx, s.rebind("SELECT count(*) FROM schema_migrations WHERE version = ?"),
-				m.version).Scan(&n); err != nil {
-				return fmt.Errorf("migrate: %w", err)
-			}
-			if n > 0 {
-				continue
-			}
-			body, err := migrationFS.ReadFile(path.Join(dir, m.name))
-			if err != nil {
-				return fmt.Errorf("migrate: %w", err)
-			}
-			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-				return fmt.Errorf("migrate %s: %w", m.name, err)
-			}
-			if _, err := tx.ExecContext(ctx, s.rebind("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"),
-				m.version, m.name, s.now().UnixMicro()); err != nil {
-				return fmt.Errorf("migrate %s: %w", m.name, err)
-			}
-		}
-		return nil
-	})
+	_, err = migrate.Up(ctx, s.db, migs, migrate.Options{Dialect: d, Now: s.now})
+	return err
 }
 
 // inTx runs fn in a transaction and commits it if fn succeeds. On SQLite the transaction starts

@@ -167,7 +167,7 @@ func (s *Store) Session(ctx context.Context, tokenHash []byte, now time.Time) (c
 		FROM sessions x JOIN users u ON u.id = x.user_id LEFT JOIN sites s ON s.id = u.site_id
 		WHERE x.token_hash = ? AND x.expires_at > ? AND u.disabled_at IS NULL`), tokenHash, micros(now)), &ses.CSRF, &created, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
-		return ses, u, app.Errorf(center.EUNAUTHORIZED, "no such session")
+		return ses, u, app.Errorf(app.EUNAUTHORIZED, "no such session")
 	}
 	if err != nil {
 		return ses, u, dbErr("read session", err)

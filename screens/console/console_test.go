@@ -41,7 +41,7 @@ func newHall(t *testing.T) *hall {
 	}
 	con := store.NewConsole(store.NewHall(db, testInfo(), app.DefaultRules(), nil),
 		func(name, pin string) bool { return (name == "王芳" || name == "李明") && pin == "1234" })
-	tokens := map[string]string{"kiosk-token-000000": hub.RoleKiosk, "window-token-00000": hub.RoleWindow}
+	tokens := map[string]app.Role{"kiosk-token-000000": app.RoleKiosk, "window-token-00000": app.RoleWindow}
 	srv := httptest.NewServer(hub.NewServer(con, tokens, nil))
 	t.Cleanup(func() {
 		srv.CloseClientConnections()
@@ -495,7 +495,7 @@ func newSyncConsole(t *testing.T, state *hub.SyncState) *harness {
 	}
 	t.Cleanup(func() { db.Close() })
 	con := store.NewConsole(store.NewHall(db, testInfo(), app.DefaultRules(), nil), func(string, string) bool { return false })
-	api := hub.NewServer(con, map[string]string{"window-token-00000": hub.RoleWindow}, nil)
+	api := hub.NewServer(con, map[string]app.Role{"window-token-00000": app.RoleWindow}, nil)
 	api.SetSyncStatus(func(context.Context) (hub.SyncState, error) { return *state, nil })
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)

@@ -23,7 +23,7 @@ func testInfo() app.Info {
 			{ID: 3, Name: "3号窗口", Services: []string{"petition", "legal", "hotline", "mediation"}}}}
 }
 
-func called(kind, label string, window int, service string) app.Event {
+func called(kind app.EventKind, label string, window int, service string) app.Event {
 	return app.Event{Kind: kind, Window: window, Ticket: &app.Ticket{Label: label, Window: window, Service: service}}
 }
 
@@ -79,8 +79,8 @@ func loopbackHall(t testing.TB) (kiosk, window, display *hub.Client) {
 		t.Fatal(err)
 	}
 	h := store.NewConsole(store.NewHall(db, testInfo(), app.DefaultRules(), nil), func(name, pin string) bool { return pin == "2468" })
-	tokens := map[string]string{"kiosk-token-000000": hub.RoleKiosk, "window-token-00000": hub.RoleWindow,
-		"display-token-0000": hub.RoleDisplay}
+	tokens := map[string]app.Role{"kiosk-token-000000": app.RoleKiosk, "window-token-00000": app.RoleWindow,
+		"display-token-0000": app.RoleDisplay}
 	srv := httptest.NewServer(hub.NewServer(h, tokens, nil))
 	t.Cleanup(func() {
 		srv.CloseClientConnections()

@@ -86,7 +86,7 @@ func newEnv(t *testing.T, o envOpts) *env {
 	e.store = store.NewHall(db, cfg.Info(), rules, clock)
 	var h Hall = e.store
 	if o.http {
-		srv := httptest.NewServer(hub.NewServer(e.store, map[string]string{"kiosk-token-0000001": "kiosk"}, quiet()))
+		srv := httptest.NewServer(hub.NewServer(e.store, map[string]app.Role{"kiosk-token-0000001": "kiosk"}, quiet()))
 		t.Cleanup(srv.Close)
 		h = hub.NewClient(srv.URL, "kiosk-token-0000001")
 	}

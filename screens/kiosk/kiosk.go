@@ -204,7 +204,7 @@ func (k *Kiosk) follow(ctx context.Context) {
 		return err
 	}
 	l.Event = func(_ context.Context, ev app.Event) {
-		if strings.HasPrefix(ev.Kind, "ticket.") {
+		if ev.Kind.OfTicket() {
 			l.Kick()
 		}
 	}

@@ -74,11 +74,11 @@ func TestPrinterOutOfPaper(t *testing.T) {
 	}
 	defer sim.Close()
 	sim.SetPaper(printer.PaperOut)
-	p, err := OpenPrinter(PrinterConfig{Spec: "device:" + sim.Path(), Paper: 80})
+	p, o, err := config.Default().Devices.ReceiptPrinter("device:" + sim.Path())
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := newEnv(t, envOpts{printer: p})
+	e := newEnv(t, envOpts{printer: &DevicePrinter{P: p, Options: o}})
 	e.tap("12345热线")
 	e.tap(noCardLabel)
 	e.typeKeys("330681199003071233")

@@ -22,31 +22,6 @@ var ErrPaperOut = errors.New("receipt printer is out of paper")
 // ErrNoPrinter means no printer is configured.
 var ErrNoPrinter = errors.New("no receipt printer configured")
 
-// PrinterConfig is the [devices] printer settings.
-type PrinterConfig struct {
-	Spec     string           // cups:QUEUE | device:PATH | serial:PORT | tcp:HOST:PORT | pdf:FOLDER
-	Settings printer.Settings // baud, cups format, stall time
-	Paper    int              // 80 or 58
-	QR       string           // native or raster
-	Cut      string           // full, partial or none
-}
-
-// OpenPrinter returns the printer a spec names, printing straight to it (no queue).
-func OpenPrinter(cfg PrinterConfig) (Printer, error) {
-	if cfg.Spec == "" {
-		return nil, ErrNoPrinter
-	}
-	p, err := printer.Open(cfg.Spec, cfg.Settings)
-	if err != nil {
-		return nil, err
-	}
-	o, err := receiptprint.ParseOptions(cfg.Paper, cfg.QR, cfg.Cut)
-	if err != nil {
-		return nil, err
-	}
-	return &DevicePrinter{P: p, Options: o}, nil
-}
-
 // kioskError returns ErrPaperOut for any error of a printer without paper, which the screens
 // tell apart; other errors as they are.
 func kioskError(err error) error {

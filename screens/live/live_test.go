@@ -83,7 +83,7 @@ func (r *recorder) loop(f feed) *Loop {
 		return r.err
 	}
 	l.Event = func(_ context.Context, ev app.Event) {
-		r.add("event " + ev.Kind)
+		r.add("event " + string(ev.Kind))
 		if ev.Kind == app.EventCompleted {
 			l.Kick()
 		}
@@ -112,8 +112,8 @@ func TestLoop(t *testing.T) {
 		want []string
 	}{
 		{"a stream reset reloads", app.Event{Kind: app.EventStreamReset}, []string{"load reset", "online"}},
-		{"an event goes to Event", app.Event{Kind: app.EventCalled}, []string{"event " + app.EventCalled}},
-		{"Event may kick a reload", app.Event{Kind: app.EventCompleted}, []string{"event " + app.EventCompleted, "load kick", "online"}},
+		{"an event goes to Event", app.Event{Kind: app.EventCalled}, []string{"event " + string(app.EventCalled)}},
+		{"Event may kick a reload", app.Event{Kind: app.EventCompleted}, []string{"event " + string(app.EventCompleted), "load kick", "online"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
