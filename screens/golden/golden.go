@@ -4,7 +4,9 @@
 // test; Fyne writes the new render to testdata/failed/golden, which a reviewer compares with the
 // golden. Once the change is meant, the -update flag copies the new renders over the goldens:
 //
-//	go test -count=1 -run Golden ./screens/... -args -update
+//	go test -count=1 -run Golden ./screens/{kiosk,console,display,rating,theme} -args -update
+//
+// (only packages that import golden know the flag, hence the list).
 //
 // Markup rather than pictures: it does not depend on how glyphs are rasterised, a diff shows
 // what changed in words, and a failing picture of 1920×1080 makes testify print megabytes.
