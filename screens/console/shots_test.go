@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"fengqiao/app"
@@ -77,27 +78,35 @@ func restoredDemo(sc *Screen) {
 
 // screenshots renders the console of hall info into dir.
 func screenshots(dir string, info app.Info) error {
+	return shoot(info, func(name string, w fyne.Window) error {
+		return shottest.Save(w, filepath.Join(dir, "console-"+name+".png"))
+	})
+}
+
+// shoot shows the console of hall info at 1366×768 scene after scene and hands each to shot with
+// its name: signin, pin, serving, restored and offline.
+func shoot(info app.Info, shot func(name string, w fyne.Window) error) error {
 	test.NewApp().Settings().SetTheme(theme.Staff())
 	sc := demoScreen(info)
 	w := test.NewWindow(sc.Content())
 	defer w.Close()
 	w.SetPadded(true)
 	w.Resize(smallScreen)
-	if err := shottest.Save(w, filepath.Join(dir, "console-signin.png")); err != nil {
+	if err := shot("signin", w); err != nil {
 		return err
 	}
 	sc.pickStaff("王芳")
 	sc.signIn.press("1")
 	sc.signIn.press("2")
-	if err := shottest.Save(w, filepath.Join(dir, "console-pin.png")); err != nil {
+	if err := shot("pin", w); err != nil {
 		return err
 	}
 	serveDemo(sc)
-	if err := shottest.Save(w, filepath.Join(dir, "console-serving.png")); err != nil {
+	if err := shot("serving", w); err != nil {
 		return err
 	}
 	restoredDemo(sc)
-	if err := shottest.Save(w, filepath.Join(dir, "console-restored.png")); err != nil {
+	if err := shot("restored", w); err != nil {
 		return err
 	}
 	sc.showSync(hub.SyncState{})
@@ -107,5 +116,5 @@ func screenshots(dir string, info app.Info) error {
 	s.mu.Unlock()
 	sc.say("无法连接叫号服务器，填写的内容已保留，恢复后请再按保存", theme.Alert)
 	sc.render()
-	return shottest.Save(w, filepath.Join(dir, "console-offline.png"))
+	return shot("offline", w)
 }

@@ -23,17 +23,26 @@ func TestScreenshots(t *testing.T) {
 
 // screenshots renders the board of hall info into dir.
 func screenshots(dir string, info app.Info) error {
+	return shoot(info, fyne.NewSize(1920, 1080), func(name string, w fyne.Window) error {
+		return shottest.Save(w, filepath.Join(dir, "display-"+name+".png"))
+	})
+}
+
+// shoot shows the board of hall info on a test window of the given size, waiting counts only
+// ("idle") and then after six calls ("call"), and hands each to shot with its name. The clock is
+// fixed, in the hall's time zone.
+func shoot(info app.Info, size fyne.Size, shot func(name string, w fyne.Window) error) error {
 	a := test.NewApp()
 	a.Settings().SetTheme(theme.Kiosk())
-	at := time.Date(2026, 11, 27, 9, 42, 5, 0, time.Local)
+	at := time.Date(2026, 11, 27, 9, 42, 5, 0, app.DefaultRules().Location)
 	s := New(info, Options{Now: func() time.Time { return at }})
 	w := test.NewWindow(s.Content())
 	defer w.Close()
 	w.SetPadded(false)
-	w.Resize(fyne.NewSize(1920, 1080))
+	w.Resize(size)
 	s.model.SetQueue(app.QueueStatus{Open: true, Services: sampleQueue(info)})
 	s.render()
-	if err := shottest.Save(w, filepath.Join(dir, "display-idle.png")); err != nil {
+	if err := shot("idle", w); err != nil {
 		return err
 	}
 	calls := []struct {
@@ -45,7 +54,7 @@ func screenshots(dir string, info app.Info) error {
 			Ticket: &app.Ticket{Label: c.label, Window: c.window}})
 	}
 	s.Show(*s.model.Latest)
-	return shottest.Save(w, filepath.Join(dir, "display-call.png"))
+	return shot("call", w)
 }
 
 // sampleQueue is a few visitors waiting for each service.

@@ -558,7 +558,7 @@ func (f *Flow) Scanned(text string) Action {
 			f.goTo(StepLookup)
 		}
 		f.S.Notice = Notice{Title: "这个码查不到", Body: "请扫描本中心回执上的二维码；或按「返回」，输入回执上的查询码。"}
-		f.replace(StepMessage)
+		f.goTo(StepMessage) // 返回 leads back to where the code can be typed, as the notice says
 		return ActNone
 	}
 	zero(f.S.Code)

@@ -253,27 +253,3 @@ func TestStaffExit(t *testing.T) {
 		t.Fatal("the staff menu did not quit")
 	}
 }
-
-func TestBackAndHomeOnEveryScreen(t *testing.T) {
-	e := newEnv(t, envOpts{})
-	for _, portrait := range []bool{false, true} {
-		size := Landscape
-		if portrait {
-			size = Portrait
-		}
-		e.w.Resize(size)
-		for _, s := range []Step{StepService, StepIdentify, StepIDKeypad, StepPhone, StepConfirm, StepCategory,
-			StepLookup, StepCodeKeypad, StepCaseList, StepMessage, StepPIN, StepStaff} {
-			e.k.flow.Home()
-			e.k.flow.S.Service = "legal"
-			e.k.flow.S.Cases = []app.Case{}
-			e.k.flow.goTo(s)
-			e.k.render()
-			for _, b := range []string{"返回", "首页", "呼叫工作人员", "长者模式"} {
-				e.tap(b)
-				e.k.flow.goTo(s)
-				e.k.render()
-			}
-		}
-	}
-}

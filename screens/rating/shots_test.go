@@ -21,6 +21,14 @@ func TestScreenshots(t *testing.T) {
 
 // screenshots renders the pad into dir.
 func screenshots(dir string) error {
+	return shoot(func(name string, w fyne.Window) error {
+		return shottest.Save(w, filepath.Join(dir, "rating-"+name+".png"))
+	})
+}
+
+// shoot shows the pad of window 2 at 1280×800 waiting, asking, thanking and offline, and hands
+// each to shot with its name: idle, ask, thanks and offline.
+func shoot(shot func(name string, w fyne.Window) error) error {
 	test.NewApp().Settings().SetTheme(theme.Kiosk())
 	p := New(2, config.Default().Info(), nil, Options{})
 	p.SetStaff("王芳")
@@ -34,11 +42,11 @@ func screenshots(dir string) error {
 		name  string
 	}{{Idle, "idle"}, {Asking, "ask"}, {Thanks, "thanks"}} {
 		p.show(s.state)
-		if err := shottest.Save(w, filepath.Join(dir, "rating-"+s.name+".png")); err != nil {
+		if err := shot(s.name, w); err != nil {
 			return err
 		}
 	}
 	p.show(Idle)
 	p.SetOnline(false)
-	return shottest.Save(w, filepath.Join(dir, "rating-offline.png"))
+	return shot("offline", w)
 }
