@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,10 +18,17 @@ type ledgerPage struct {
 	page
 	Ledger     Ledger
 	Today      string
-	Month      string // the month of the report link: last month
+	Month      string // the month of the report form: this month
 	SiteChart  template.HTML
 	MonthChart template.HTML
+	Fresh      []Freshness // every site of the scope, by id
+	Oldest     Freshness   // the site heard from least recently
+	Sat        map[string]Satisfaction
+	SiteList   []Site // the sites the export form offers
 }
+
+// SatOf returns the satisfaction of a site's row of Ledger.BySite.
+func (p ledgerPage) SatOf(key string) string { return p.Sat[key].Percent() }
 
 func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request, v visit) {
 	ctx := r.Context()
@@ -29,14 +37,45 @@ func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request, v visit) {
 		s.pageFail(w, r, err)
 		return
 	}
+	sites, err := s.web.Sites(ctx)
+	if err != nil {
+		s.pageFail(w, r, err)
+		return
+	}
+	ratings, err := s.web.Ratings(ctx, v.User.Scope(), time.Time{})
+	if err != nil {
+		s.pageFail(w, r, err)
+		return
+	}
+	sites = slices.DeleteFunc(sites, func(st Site) bool { return !v.User.Scope().Allows(st.ID) })
 	now := s.now().In(s.loc)
 	l := BuildLedger(rows, cat, now)
 	p := ledgerPage{page: s.page(r, v, "ledger", ""), Ledger: l, Today: now.Format("2006年1月2日"),
-		Month:      time.Date(now.Year(), now.Month()-1, 1, 0, 0, 0, 0, s.loc).Format("2006-01"),
+		Month:      now.Format("2006-01"),
 		SiteChart:  RateBars(l.BySite, "各站点化解率"),
-		MonthChart: MonthColumns(lastN(l.ByMonth, 12), "各月化解率")}
-	p.sites = cat.Sites
+		MonthChart: MonthColumns(lastN(l.ByMonth, 24), "各月化解率"),
+		Fresh:      SiteFreshness(sites, s.now(), s.contactLimit),
+		Sat:        satisfactionBySite(ratings, cat.Sites), SiteList: sites}
+	p.Oldest, _ = OldestContact(p.Fresh)
+	p.sites, p.cat = cat.Sites, &cat
 	s.render(w, r, http.StatusOK, "ledger", p)
+}
+
+// SilentText says how long a site has been out of contact, in Chinese.
+func (f Freshness) SilentText() string {
+	if f.Never {
+		return "从未同步"
+	}
+	d := f.Silent
+	switch {
+	case d < time.Minute:
+		return "刚刚"
+	case d < time.Hour:
+		return fmt.Sprintf("%d分钟", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%d小时", int(d.Hours()))
+	}
+	return fmt.Sprintf("%d天", int(d.Hours()/24))
 }
 
 func lastN(rs []Rate, n int) []Rate {
@@ -161,7 +200,7 @@ func (s *Server) hallPage(w http.ResponseWriter, r *http.Request, v visit) {
 		return
 	}
 	p := hallPage{page: s.page(r, v, "hall", ""), Days: hallDays, Times: times, RatingsKnown: len(ratings) > 0}
-	p.sites = cat.Sites
+	p.sites, p.cat = cat.Sites, &cat
 	if p.RatingsKnown {
 		p.RatingChart = ScoreBars(ratings)
 	}

@@ -134,13 +134,16 @@ type RatingRow struct {
 	Flagged  bool
 	CaseCode string
 	At       time.Time
-	// FollowedUp is set when the rating's case has a follow-up recorded after the rating.
+	Staff    string // who served at the window, if the hall said
+	// FollowedUp is set when the rating was followed up at the centre, or its case has a
+	// follow-up recorded after the rating.
 	FollowedUp bool
 }
 
 // WebStore is what the tracking page and the dashboard need of the centre database beyond Store.
 type WebStore interface {
 	Store
+	ContactStore
 
 	// Track returns the public view of a case, or an ENOTFOUND error.
 	Track(ctx context.Context, code string) (Tracked, error)

@@ -60,12 +60,7 @@ func (s *Store) Track(ctx context.Context, code string) (center.Tracked, error) 
 
 // Sites implements center.WebStore.
 func (s *Store) Sites(ctx context.Context) ([]center.Site, error) {
-	return queryAll(ctx, s, "read sites", "SELECT id, name, applied_through, last_seq, phone FROM sites ORDER BY id", nil,
-		func(row scanner) (center.Site, error) {
-			var site center.Site
-			err := row.Scan(&site.ID, &site.Name, &site.AppliedThrough, &site.LastSeq, &site.Phone)
-			return site, err
-		})
+	return queryAll(ctx, s, "read sites", "SELECT "+siteColumns+" FROM sites ORDER BY id", nil, scanSite)
 }
 
 // SiteByName returns the site with the name.
