@@ -1,10 +1,12 @@
 package center
 
 import (
+	"cmp"
 	"fmt"
 	"html/template"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -127,17 +129,42 @@ func (s *Server) showFollowUps(w http.ResponseWriter, r *http.Request, v visit, 
 	s.render(w, r, status, "followups", p)
 }
 
-// recordFollowUp serves the follow-up form: it appends a follow-up to the case through the
-// centre's follow-up path (Store.AddFollowUp), which queues it for the case's hall.
+// recordFollowUp serves the follow-up forms: of a case (field code), appended through the
+// centre's follow-up path (Store.AddFollowUp), which queues it for the case's hall whether the
+// case is open or closed; or of a bad rating (field rating, "SITE-ID"), recorded on the rating
+// and, when the rating has a case, on the case as well.
 func (s *Server) recordFollowUp(w http.ResponseWriter, r *http.Request, v visit) {
 	ctx := r.Context()
-	code, err := app.ParseCaseCode(r.PostFormValue("code"))
-	var site int64
-	if err == nil {
-		site, err = s.web.CaseSite(ctx, code)
+	outcome := r.PostFormValue("result")
+	note := strings.TrimSpace(r.PostFormValue("note"))
+	if !slices.Contains(FollowUpOutcomes, outcome) || ValidText("note", note, 200) != nil {
+		s.showFollowUps(w, r, v, http.StatusBadRequest, "请选择回访结果，情况说明不超过200字。")
+		return
 	}
-	if err == nil && !v.User.Scope().Allows(site) {
-		err = app.Errorf(app.ENOTFOUND, "no such case") // another site's case: as if it did not exist
+	text := "回访结果：" + outcome
+	if note != "" {
+		text += "；" + note
+	}
+	var code string
+	var site, rating int64
+	var err error
+	if ref := r.PostFormValue("rating"); ref != "" {
+		site, rating, err = parseRatingRef(ref)
+		if err == nil && !v.User.Scope().Allows(site) {
+			err = app.Errorf(app.ENOTFOUND, "no such rating") // another site's rating: as if it did not exist
+		}
+		if err == nil {
+			code, err = s.web.AddRatingFollowUp(ctx, site, rating, RatingFollowUp{At: s.now(), By: v.User.Name,
+				Result: outcome, Note: note})
+		}
+	} else {
+		code, err = app.ParseCaseCode(r.PostFormValue("code"))
+		if err == nil {
+			site, err = s.web.CaseSite(ctx, code)
+		}
+		if err == nil && !v.User.Scope().Allows(site) {
+			err = app.Errorf(app.ENOTFOUND, "no such case") // another site's case: as if it did not exist
+		}
 	}
 	if err != nil {
 		if c := app.ErrorCode(err); c == app.ENOTFOUND || c == app.EINVALID {
@@ -147,27 +174,26 @@ func (s *Server) recordFollowUp(w http.ResponseWriter, r *http.Request, v visit)
 		s.pageFail(w, r, err)
 		return
 	}
-	outcome := r.PostFormValue("result")
-	valid := false
-	for _, o := range FollowUpOutcomes {
-		valid = valid || o == outcome
+	if code != "" {
+		if _, err := s.web.AddFollowUp(ctx, code, text, v.User.Name); err != nil {
+			s.pageFail(w, r, err)
+			return
+		}
 	}
-	note := strings.TrimSpace(r.PostFormValue("note"))
-	if !valid || len([]rune(note)) > 200 || ValidText("note", note, 200) != nil {
-		s.showFollowUps(w, r, v, http.StatusBadRequest, "请选择回访结果，情况说明不超过200字。")
-		return
-	}
-	text := "回访结果：" + outcome
-	if note != "" {
-		text += "；" + note
-	}
-	if _, err := s.web.AddFollowUp(ctx, code, text, v.User.Name); err != nil {
-		s.pageFail(w, r, err)
-		return
-	}
-	s.log.InfoContext(ctx, "follow-up recorded", "user", v.User.ID, "site", site)
+	s.log.InfoContext(ctx, "follow-up recorded", "user", v.User.ID, "site", site, "rating", rating)
 	s.audit(r, v, "case.followup", AuditEntry{Case: code, Site: site})
 	http.Redirect(w, r, "/dashboard/followups?saved=1", http.StatusSeeOther)
+}
+
+// parseRatingRef reads a rating's reference in a form, "SITE-ID".
+func parseRatingRef(ref string) (site, rating int64, err error) {
+	a, b, ok := strings.Cut(ref, "-")
+	site, err1 := strconv.ParseInt(a, 10, 64)
+	rating, err2 := strconv.ParseInt(b, 10, 64)
+	if !ok || err1 != nil || err2 != nil {
+		return 0, 0, app.Errorf(app.EINVALID, "rating must be SITE-ID")
+	}
+	return site, rating, nil
 }
 
 type hallPage struct {
@@ -176,6 +202,8 @@ type hallPage struct {
 	Times        []TicketTimes
 	RatingsKnown bool
 	RatingChart  template.HTML
+	ByWindow     []Satisfaction // 满意度 of each window of each site
+	ByStaff      []Satisfaction // 满意度 of each staff member who was rated
 }
 
 // hallDays is the period of the hall statistics.
@@ -203,6 +231,10 @@ func (s *Server) hallPage(w http.ResponseWriter, r *http.Request, v visit) {
 	p.sites, p.cat = cat.Sites, &cat
 	if p.RatingsKnown {
 		p.RatingChart = ScoreBars(ratings)
+		p.ByWindow = SatisfactionBy(ratings, func(r RatingRow) string { return fmt.Sprintf("%d-%03d", r.Site, r.Window) },
+			func(r RatingRow) string { return fmt.Sprintf("%s %d号窗口", cat.Sites[r.Site], r.Window) })
+		p.ByStaff = SatisfactionBy(ratings, func(r RatingRow) string { return fmt.Sprintf("%d-%s", r.Site, r.Staff) },
+			func(r RatingRow) string { return cat.Sites[r.Site] + " " + cmp.Or(r.Staff, "（未登记）") })
 	}
 	s.render(w, r, http.StatusOK, "hall", p)
 }

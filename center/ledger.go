@@ -155,67 +155,102 @@ func (c Catalogue) loc() *time.Location {
 	return c.Location
 }
 
+// LedgerFilter selects the ledger's rows: the cases of a scope, of one site of it (Site, 0 for
+// all), opened in a period (From inclusive, To exclusive; zero for no bound).
+type LedgerFilter struct {
+	Scope    Scope
+	Site     int64
+	From, To time.Time
+}
+
 // BuildLedger counts rows as of now. Every site of the catalogue has its row in BySite, with
 // nothing counted if it sent nothing.
 func BuildLedger(rows []LedgerRow, cat Catalogue, now time.Time) Ledger {
-	var l Ledger
-	l.Total.Label = "合计"
-	bySite, byCat, bySvc, byMonth := map[string]*Rate{}, map[string]*Rate{}, map[string]*Rate{}, map[string]*Rate{}
-	others := map[string]*ServiceStat{}
+	b := NewLedgerBuilder(cat, now)
+	for _, r := range rows {
+		b.Add(r)
+	}
+	return b.Ledger()
+}
+
+// LedgerBuilder counts rows one at a time, for exports that do not hold them all.
+type LedgerBuilder struct {
+	l                             Ledger
+	cat                           Catalogue
+	now                           time.Time
+	bySite, byCat, bySvc, byMonth map[string]*Rate
+	others                        map[string]*ServiceStat
+}
+
+// NewLedgerBuilder returns a builder of the ledger as of now.
+func NewLedgerBuilder(cat Catalogue, now time.Time) *LedgerBuilder {
+	b := &LedgerBuilder{cat: cat, now: now, bySite: map[string]*Rate{}, byCat: map[string]*Rate{}, bySvc: map[string]*Rate{},
+		byMonth: map[string]*Rate{}, others: map[string]*ServiceStat{}}
+	b.l.Total.Label = "合计"
 	for id, name := range cat.Sites {
 		key := fmt.Sprint(id)
-		bySite[key] = &Rate{Key: key, Label: name}
+		b.bySite[key] = &Rate{Key: key, Label: name}
 	}
-	add := func(m map[string]*Rate, key, label string, r LedgerRow) {
-		x := m[key]
-		if x == nil {
-			x = &Rate{Key: key, Label: label}
-			m[key] = x
-		}
-		x.Registered++
-		if r.Resolved() {
-			x.Resolved++
+	return b
+}
+
+func addRate(m map[string]*Rate, key, label string, r LedgerRow) {
+	x := m[key]
+	if x == nil {
+		x = &Rate{Key: key, Label: label}
+		m[key] = x
+	}
+	x.Registered++
+	if r.Resolved() {
+		x.Resolved++
+	}
+}
+
+// Add counts a row.
+func (b *LedgerBuilder) Add(r LedgerRow) {
+	l, cat := &b.l, b.cat
+	svc := cat.SiteService(r.Site, r.Service)
+	late := false
+	if r.Open() {
+		d, ok := r.Deadline(svc)
+		late = ok && b.now.After(d)
+		if late && svc.IsDispute(r.Category) {
+			l.Overdue = append(l.Overdue, Overdue{LedgerRow: r, SiteName: cat.Sites[r.Site], ServiceName: svc.Name,
+				Deadline: d, Days: int(b.now.Sub(d).Hours() / 24)})
 		}
 	}
-	loc := cat.loc()
-	for _, r := range rows {
-		svc := cat.SiteService(r.Site, r.Service)
-		late := false
-		if r.Open() {
-			d, ok := r.Deadline(svc)
-			late = ok && now.After(d)
-			if late && svc.IsDispute(r.Category) {
-				l.Overdue = append(l.Overdue, Overdue{LedgerRow: r, SiteName: cat.Sites[r.Site], ServiceName: svc.Name,
-					Deadline: d, Days: int(now.Sub(d).Hours() / 24)})
-			}
-		}
-		if !svc.IsDispute(r.Category) {
-			countOther(others, svc, r, late)
-			continue
-		}
-		switch r.Status {
-		case app.CaseRejected:
-			l.Rejected++
-		case app.CaseRegistered:
-			l.Pending++
-		}
-		if r.Open() {
-			l.Open++
-		}
-		if !r.Registered() {
-			continue
-		}
-		l.Total.Registered++
-		if r.Resolved() {
-			l.Total.Resolved++
-		}
-		site := fmt.Sprint(r.Site)
-		add(bySite, site, cmp.Or(cat.Sites[r.Site], "站点"+site), r)
-		add(byCat, r.Category, cmp.Or(r.Category, "未分类"), r)
-		add(bySvc, r.Service, svc.Name, r)
-		m := r.OpenedAt.In(loc).Format("2006-01")
-		add(byMonth, m, m, r)
+	if !svc.IsDispute(r.Category) {
+		countOther(b.others, svc, r, late)
+		return
 	}
+	switch r.Status {
+	case app.CaseRejected:
+		l.Rejected++
+	case app.CaseRegistered:
+		l.Pending++
+	}
+	if r.Open() {
+		l.Open++
+	}
+	if !r.Registered() {
+		return
+	}
+	l.Total.Registered++
+	if r.Resolved() {
+		l.Total.Resolved++
+	}
+	site := fmt.Sprint(r.Site)
+	addRate(b.bySite, site, cmp.Or(cat.Sites[r.Site], "站点"+site), r)
+	addRate(b.byCat, r.Category, cmp.Or(r.Category, "未分类"), r)
+	addRate(b.bySvc, r.Service, svc.Name, r)
+	m := r.OpenedAt.In(cat.loc()).Format("2006-01")
+	addRate(b.byMonth, m, m, r)
+}
+
+// Ledger returns the ledger of the rows added so far.
+func (b *LedgerBuilder) Ledger() Ledger {
+	l := b.l
+	bySite, byCat, bySvc, byMonth := b.bySite, b.byCat, b.bySvc, b.byMonth
 	l.BySite = sortedRates(bySite, func(a, b Rate) int {
 		return cmp.Or(cmp.Compare(len(a.Key), len(b.Key)), cmp.Compare(a.Key, b.Key)) // site ids in number order
 	})
@@ -224,7 +259,8 @@ func BuildLedger(rows []LedgerRow, cat Catalogue, now time.Time) Ledger {
 	l.ByService = sortedRates(bySvc, byCount)
 	l.ByMonth = sortedRates(byMonth, func(a, b Rate) int { return cmp.Compare(a.Key, b.Key) })
 	slices.SortFunc(l.Overdue, func(a, b Overdue) int { return cmp.Or(cmp.Compare(b.Days, a.Days), cmp.Compare(a.Code, b.Code)) })
-	for _, o := range others {
+	l.Overdue = slices.Clone(l.Overdue)
+	for _, o := range b.others {
 		l.Others = append(l.Others, *o)
 	}
 	slices.SortFunc(l.Others, func(a, b ServiceStat) int {

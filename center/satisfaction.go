@@ -2,8 +2,10 @@ package center
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"fengqiao/app"
 )
@@ -64,4 +66,19 @@ func satisfactionBySite(ratings []RatingRow, sites map[int64]string) map[string]
 		out[s.Key] = s
 	}
 	return out
+}
+
+// RatingFollowUp is a follow-up (回访) of a bad rating, recorded at the centre.
+type RatingFollowUp struct {
+	At     time.Time
+	By     string
+	Result string // one of FollowUpOutcomes
+	Note   string
+}
+
+// RatingFollowUpStore records the follow-ups of ratings.
+type RatingFollowUpStore interface {
+	// AddRatingFollowUp records a follow-up of a site's rating and returns the rating's case code
+	// ("" when the rating has no case), or an ENOTFOUND error for a rating it does not hold.
+	AddRatingFollowUp(ctx context.Context, site, rating int64, f RatingFollowUp) (caseCode string, err error)
 }

@@ -4,13 +4,37 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 
+	"fengqiao/app"
 	"fengqiao/center"
 	"fengqiao/wire"
 )
 
-var _ center.ContactStore = (*Store)(nil)
+var (
+	_ center.ContactStore        = (*Store)(nil)
+	_ center.RatingFollowUpStore = (*Store)(nil)
+)
+
+// AddRatingFollowUp implements center.RatingFollowUpStore.
+func (s *Store) AddRatingFollowUp(ctx context.Context, site, rating int64, f center.RatingFollowUp) (string, error) {
+	var code string
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, s.rebind("SELECT case_code FROM ratings WHERE site_id = ? AND rating_id = ?"),
+			site, rating).Scan(&code)
+		if errors.Is(err, sql.ErrNoRows) {
+			return app.Errorf(app.ENOTFOUND, "no such rating")
+		}
+		if err != nil {
+			return dbErr("find rating", err)
+		}
+		_, err = tx.ExecContext(ctx, s.rebind(`INSERT INTO rating_followups (site_id, rating_id, at, by_name, result, note)
+			VALUES (?, ?, ?, ?, ?, ?)`), site, rating, micros(f.At), f.By, f.Result, f.Note)
+		return dbErr("record rating follow-up", err)
+	})
+	return code, err
+}
 
 // RecordContact implements center.ContactStore.
 func (s *Store) RecordContact(ctx context.Context, site int64, c center.Contact) error {
