@@ -66,6 +66,10 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, v visit) {
 		s.fail(w, r, err)
 		return
 	}
+	if err := validCatalogue(req.Catalogue); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	reply, err := s.store.ApplyBatch(r.Context(), site.ID, req)
 	if err != nil {
 		s.fail(w, r, err)

@@ -6,6 +6,8 @@ import (
 	"html/template"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -124,6 +126,14 @@ func TestChartsFit(t *testing.T) {
 			}
 			for _, b := range bad[:min(len(bad), 20)] {
 				t.Error(b)
+			}
+			shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := fmt.Sprintf("centre-charts-%dx%d.png", tc.months, tc.sites)
+			if err := os.WriteFile(filepath.Join(screenshotDir(t), name), shot, 0o644); err != nil {
+				t.Fatal(err)
 			}
 		})
 	}

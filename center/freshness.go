@@ -149,3 +149,33 @@ func (s *Server) lostSites(ctx context.Context, scope Scope) []Freshness {
 	}
 	return lost
 }
+
+// maxCatalogueServices bounds a hall's catalogue.
+const maxCatalogueServices = 100
+
+// validCatalogue checks a catalogue a hall sent: short one-line texts, a bounded list.
+func validCatalogue(c *wire.Catalogue) error {
+	if c == nil {
+		return nil
+	}
+	if len(c.Services) > maxCatalogueServices {
+		return app.Errorf(app.EINVALID, "a catalogue has at most %d services", maxCatalogueServices)
+	}
+	type field struct{ name, value string }
+	fields := []field{{"name", c.Name}, {"phone", c.Phone}, {"time_zone", c.TimeZone}, {"hours", c.Hours}}
+	for _, p := range c.Periods {
+		fields = append(fields, field{"period", p})
+	}
+	for _, svc := range c.Services {
+		fields = append(fields, field{"service code", svc.Code}, field{"service name", svc.Name}, field{"prefix", svc.Prefix})
+		for _, cat := range append(slices.Clone(svc.Categories), svc.DisputeCategories...) {
+			fields = append(fields, field{"category", cat})
+		}
+	}
+	for _, f := range fields {
+		if err := ValidShort("catalogue "+f.name, f.value); err != nil {
+			return err
+		}
+	}
+	return nil
+}

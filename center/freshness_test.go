@@ -127,6 +127,11 @@ func TestFreshness(t *testing.T) {
 			if s := hall("POST", "/api/v1/sync/events", wire.PushRequest{Events: []wire.Event{}, Backlog: 7, Catalogue: &cat}); s != 200 {
 				t.Fatalf("push of the catalogue: %d", s)
 			}
+			bad := cat
+			bad.Name = strings.Repeat("村", 500)
+			if s := hall("POST", "/api/v1/sync/events", wire.PushRequest{Events: []wire.Event{}, Catalogue: &bad}); s != 400 {
+				t.Errorf("push of a catalogue with a 500-character name: %d, want 400", s)
+			}
 			if s := hall("GET", "/api/v1/sync/changes?after=0", nil); s != 200 {
 				t.Fatalf("pull: %d", s)
 			}

@@ -38,7 +38,7 @@ type PushRequest struct {
 	RecoveredThrough int64 `json:"recovered_through,omitempty"`
 	// Backlog is how many of the hall's events come after the last one of this request: what it
 	// still has to send. The centre shows it beside the site's last contact.
-	Backlog int64 `json:"backlog"`
+	Backlog int64 `json:"backlog,omitempty"`
 	// Catalogue is the hall's own description, sent on the first push after the hall starts and
 	// whenever it changes; absent otherwise. A push may carry no events, only the catalogue.
 	Catalogue *Catalogue `json:"catalogue,omitempty"`
