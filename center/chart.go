@@ -36,7 +36,7 @@ func RateBars(rates []Rate, title string) template.HTML {
 	if len(rates) == 0 {
 		return `<p class="empty">暂无数据</p>`
 	}
-	const labelW, barW, valueW, line = 168, 290, 64, 16
+	const labelW, barW, valueW, line = 190, 270, 64, 16
 	type row struct {
 		r     Rate
 		lines []string

@@ -63,12 +63,12 @@ func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request, v visit) {
 	s.render(w, r, http.StatusOK, "ledger", p)
 }
 
-// SilentText says how long a site has been out of contact, in Chinese.
+// SilentText says how long ago a site last made contact, in Chinese.
 func (f Freshness) SilentText() string {
 	if f.Never {
 		return "从未同步"
 	}
-	d := f.Silent
+	d := f.Since
 	switch {
 	case d < time.Minute:
 		return "刚刚"

@@ -49,6 +49,7 @@ type Freshness struct {
 	// gives no hours); for a site never heard from, the time since the centre knows it is 0 and
 	// Never is set.
 	Silent time.Duration
+	Since  time.Duration // the wall-clock time since the last contact
 	Never  bool
 	Lost   bool   // Never, or Silent beyond the limit
 	Hours  string // the site's opening hours in Chinese, "" when unknown
@@ -68,7 +69,7 @@ func SiteFreshness(sites []Site, now time.Time, limit time.Duration) []Freshness
 		if last := s.LastContact(); last == nil {
 			f.Never, f.Lost = true, true
 		} else {
-			f.Silent = OpenTime(hours, loc, *last, now)
+			f.Silent, f.Since = OpenTime(hours, loc, *last, now), now.Sub(*last)
 			f.Lost = f.Silent > limit
 		}
 		out[i] = f
