@@ -24,7 +24,7 @@ type ledgerPage struct {
 	SiteChart  template.HTML
 	MonthChart template.HTML
 	Fresh      []Freshness // every site of the scope, by id
-	Oldest     Freshness   // the site heard from least recently
+	AsOf       string      // the oldest contact of the scope's sites (Catalogue.AsOf)
 	Sat        map[string]Satisfaction
 	SiteList   []Site // the sites the export form offers
 }
@@ -58,7 +58,7 @@ func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request, v visit) {
 		MonthChart: MonthColumns(lastN(l.ByMonth, 24), "各月化解率"),
 		Fresh:      SiteFreshness(sites, s.now(), s.contactLimit),
 		Sat:        satisfactionBySite(ratings, cat.Sites), SiteList: sites}
-	p.Oldest, _ = OldestContact(p.Fresh)
+	p.AsOf = cat.AsOf()
 	p.sites, p.cat = cat.Sites, &cat
 	s.render(w, r, http.StatusOK, "ledger", p)
 }

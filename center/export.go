@@ -250,6 +250,7 @@ func (x *LedgerXLSX) summary() {
 		line++
 	}
 	put(x.bold, "矛盾纠纷台账", "截至 "+x.now.In(x.cat.loc()).Format("2006-01-02 15:04"), fmt.Sprintf("共 %d 件事项", x.n))
+	put(0, x.cat.AsOf())
 	line++
 	for _, part := range []struct {
 		title string
@@ -335,6 +336,9 @@ func WriteMonthlyPDF(w io.Writer, centre, month string, rows []LedgerRow, cat Ca
 	pdf.SetTextColor(82, 96, 109)
 	pdf.CellFormat(0, 7, fmt.Sprintf("%d年%d月（按登记月份统计） · 生成于 %s", m.Year(), m.Month(),
 		now.In(loc).Format("2006-01-02 15:04")), "", 1, "C", false, 0, "")
+	if asOf := cat.AsOf(); asOf != "" {
+		tw.Cell(0, 6, asOf, 9, "", 1, "C", false) // a site's name: may hold rare characters
+	}
 	pdf.Ln(4)
 
 	// Headline figures.

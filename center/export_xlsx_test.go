@@ -121,6 +121,9 @@ func TestExportScope(t *testing.T) {
 			if len(rows)-1 != tt.cases {
 				t.Errorf("%d cases, want %d", len(rows)-1, tt.cases)
 			}
+			if sum, _ := x.GetRows("汇总"); !strings.Contains(fmt.Sprint(sum), "数据来自各站点最近一次同步，最早：") {
+				t.Errorf("the summary is not labelled with the oldest contact: %v", sum[:2])
+			}
 		})
 	}
 	status, body := leader.do("GET", "/dashboard/report.pdf", nil)

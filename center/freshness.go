@@ -1,7 +1,6 @@
 package center
 
 import (
-	"cmp"
 	"context"
 	"slices"
 	"time"
@@ -75,26 +74,6 @@ func SiteFreshness(sites []Site, now time.Time, limit time.Duration) []Freshness
 		out[i] = f
 	}
 	return out
-}
-
-// OldestContact returns the site whose last contact is the oldest (a site never heard from
-// first), and false when there is no site.
-func OldestContact(fs []Freshness) (Freshness, bool) {
-	if len(fs) == 0 {
-		return Freshness{}, false
-	}
-	return slices.MinFunc(fs, func(a, b Freshness) int {
-		la, lb := a.LastContact(), b.LastContact()
-		switch {
-		case la == nil && lb == nil:
-			return cmp.Compare(a.ID, b.ID)
-		case la == nil:
-			return -1
-		case lb == nil:
-			return 1
-		}
-		return cmp.Or(la.Compare(*lb), cmp.Compare(a.ID, b.ID))
-	}), true
 }
 
 // maxOpenDays bounds OpenTime's walk: a site silent this long is lost whatever its hours.

@@ -106,6 +106,34 @@ type Catalogue struct {
 	Services     []app.Service           // the centre's catalogue (default app.DefaultServices)
 	SiteServices map[int64][]app.Service // each site's own catalogue
 	Location     *time.Location          // for months and dates; UTC if nil
+	// LastContact is each site's last push or pull (nil: never), to label the figures with.
+	LastContact map[int64]*time.Time
+}
+
+// AsOf labels figures with the oldest last contact of the catalogue's sites, in Chinese: the
+// figures are as fresh as that site's; "" without sites.
+func (c Catalogue) AsOf() string {
+	if len(c.Sites) == 0 {
+		return ""
+	}
+	// Sites never heard from first, then the oldest contact, then the lowest id.
+	oldest := slices.MinFunc(slices.Collect(maps.Keys(c.Sites)), func(a, b int64) int {
+		ta, tb := c.LastContact[a], c.LastContact[b]
+		switch {
+		case ta == nil && tb == nil:
+			return cmp.Compare(a, b)
+		case ta == nil:
+			return -1
+		case tb == nil:
+			return 1
+		}
+		return cmp.Or(ta.Compare(*tb), cmp.Compare(a, b))
+	})
+	when := "从未同步"
+	if at := c.LastContact[oldest]; at != nil {
+		when = at.In(c.loc()).Format("2006-01-02 15:04")
+	}
+	return "数据来自各站点最近一次同步，最早：" + c.Sites[oldest] + " " + when
 }
 
 // UnknownService is the name shown for a service no catalogue names: never its raw code.
