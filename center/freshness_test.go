@@ -227,3 +227,33 @@ func TestRatingFollowUps(t *testing.T) {
 		})
 	}
 }
+
+// TestSiteFreshness: a hall quiet over its closed hours is not out of contact; one quiet for more
+// than the limit of its opening hours is, and so is one never heard from.
+func TestSiteFreshness(t *testing.T) {
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	cat := wire.NewCatalogue(app.Info{Name: "枫源村", TimeZone: "Asia/Shanghai"},
+		app.Hours{Weekdays: []time.Weekday{1, 2, 3, 4, 5}, Periods: []app.Period{{Start: 510, End: 1050}}})
+	friday := time.Date(2026, 11, 6, 17, 30, 0, 0, loc)
+	sites := []center.Site{{ID: 1, Name: "枫源村", LastPullAt: &friday, Catalogue: &cat}, {ID: 2, Name: "栎桥村"}}
+	tests := []struct {
+		now      time.Time
+		lost     bool
+		silent   time.Duration
+		sinceTxt string
+	}{
+		{time.Date(2026, 11, 9, 8, 45, 0, 0, loc), false, 15 * time.Minute, "2天"},
+		{time.Date(2026, 11, 9, 9, 31, 0, 0, loc), true, 61 * time.Minute, "2天"},
+		{friday.Add(30 * time.Minute), false, 0, "30分钟"},
+	}
+	for _, tt := range tests {
+		fs := center.SiteFreshness(sites, tt.now, center.DefaultContactLimit)
+		if fs[0].Lost != tt.lost || fs[0].Silent != tt.silent || fs[0].SilentText() != tt.sinceTxt {
+			t.Errorf("at %v: lost %v, silent %v, %q; want %v, %v, %q", tt.now, fs[0].Lost, fs[0].Silent, fs[0].SilentText(),
+				tt.lost, tt.silent, tt.sinceTxt)
+		}
+		if !fs[1].Lost || !fs[1].Never || fs[1].SilentText() != "从未同步" {
+			t.Errorf("a site never heard from: %+v", fs[1])
+		}
+	}
+}
