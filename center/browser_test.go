@@ -110,7 +110,8 @@ func TestBrowser(t *testing.T) {
 		name, url, size, shot string
 		want                  []string
 	}{
-		{"tracking", srv.URL + "/t/" + code, "390,844", "centre-tracking.png", []string{code, "办理进程", "下一步", "咨询电话"}},
+		{"tracking", srv.URL + "/t/" + code, "390,1040", "centre-tracking.png", []string{code, "办理进程", "下一步", "咨询电话",
+			"办公时间：周一至周五 08:30-12:00、13:30-17:30"}},
 		{"dashboard", proxy.URL + "/dashboard", "1280,2600", "centre-dashboard.png",
 			[]string{`id="registered">324<`, `id="resolved">299<`, `id="rate">92.28%<`, "各站点化解率", "<svg",
 				`id="contact-banner"`, "东溪村（3天）", "村民说事", `id="freshness"`}},
