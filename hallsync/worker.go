@@ -198,7 +198,8 @@ func (w *Worker) push(ctx context.Context) error {
 			req.Catalogue = &cat
 		}
 		if len(rows) > 0 {
-			req.Backlog = max(newest-rows[len(rows)-1].ID, 0)
+			newest = max(newest, rows[len(rows)-1].ID) // events logged since the round began
+			req.Backlog = newest - rows[len(rows)-1].ID
 		}
 		var reply wire.PushReply
 		if err := w.call(ctx, http.MethodPost, "/api/v1/sync/events", nil, req, &reply); err != nil {
