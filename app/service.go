@@ -1,5 +1,7 @@
 package app
 
+import "slices"
+
 // Service is one kind of matter the hall handles (信访接待, 法律咨询 …), with its own ticket prefix
 // and queue.
 type Service struct {
@@ -11,6 +13,15 @@ type Service struct {
 	// close an accepted case. Zero means no deadline.
 	AcceptDays int `json:"accept_days,omitempty"`
 	HandleDays int `json:"handle_days,omitempty"`
+	// Dispute marks the whole service as 矛盾纠纷: the centre's dispute ledger counts its cases.
+	// DisputeCategories marks only those categories of the service. See docs/centre.md.
+	Dispute           bool     `json:"dispute,omitempty"`
+	DisputeCategories []string `json:"dispute_categories,omitempty"`
+}
+
+// IsDispute reports whether a case of the service in the category is a dispute (矛盾纠纷).
+func (s Service) IsDispute(category string) bool {
+	return s.Dispute || slices.Contains(s.DisputeCategories, category)
 }
 
 // HasCategory reports whether c is one of the service's categories.
@@ -49,7 +60,7 @@ func DefaultServices() []Service {
 			Categories: []string{"婚姻家庭", "劳动争议", "借贷纠纷", "继承赡养", "交通事故", "其他"}},
 		{Code: "hotline", Name: "12345热线", Prefix: "C", AcceptDays: 1, HandleDays: 15,
 			Categories: []string{"市政设施", "生活服务", "投诉举报", "政策咨询", "其他"}},
-		{Code: "mediation", Name: "矛盾纠纷调解", Prefix: "D", AcceptDays: 3, HandleDays: 30,
+		{Code: "mediation", Name: "矛盾纠纷调解", Prefix: "D", AcceptDays: 3, HandleDays: 30, Dispute: true,
 			Categories: []string{"邻里纠纷", "婚姻家庭", "土地山林", "劳动争议", "物业服务", "其他"}},
 	}
 }

@@ -25,17 +25,18 @@ type Server struct {
 	mux    *http.ServeMux
 	routes []Route
 
-	tmpl        *template.Template
-	now         func() time.Time
-	loc         *time.Location
-	services    []app.Service
-	centre      string
-	centrePhone string
-	trackLimit  *limiter
-	loginLimit  *limiter
-	lockout     Lockout
-	secure      bool
-	trustProxy  bool
+	tmpl         *template.Template
+	now          func() time.Time
+	loc          *time.Location
+	services     []app.Service
+	centre       string
+	centrePhone  string
+	trackLimit   *limiter
+	loginLimit   *limiter
+	lockout      Lockout
+	contactLimit time.Duration // see WithContactLimit
+	secure       bool
+	trustProxy   bool
 }
 
 // NewServer returns the centre's server over st. log may be nil for slog.Default().
@@ -65,8 +66,17 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, v visit) {
 		s.fail(w, r, err)
 		return
 	}
+	if err := validCatalogue(req.Catalogue); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	reply, err := s.store.ApplyBatch(r.Context(), site.ID, req)
 	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.web.RecordContact(r.Context(), site.ID, Contact{At: s.now(), Backlog: req.Backlog,
+		Catalogue: req.Catalogue}); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -95,6 +105,10 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request, v visit) {
 	}
 	changes, err := s.store.Changes(r.Context(), site.ID, after, limit)
 	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.web.RecordContact(r.Context(), site.ID, Contact{At: s.now(), Pull: true}); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -110,9 +110,13 @@ func TestBrowser(t *testing.T) {
 		name, url, size, shot string
 		want                  []string
 	}{
-		{"tracking", srv.URL + "/t/" + code, "390,844", "centre-tracking.png", []string{code, "办理进程", "下一步", "咨询电话"}},
-		{"dashboard", proxy.URL + "/dashboard", "1280,1700", "centre-dashboard.png",
-			[]string{`id="registered">324<`, `id="resolved">299<`, `id="rate">92.28%<`, "各站点化解率", "<svg"}},
+		{"tracking", srv.URL + "/t/" + code, "390,1040", "centre-tracking.png", []string{code, "办理进程", "下一步", "咨询电话",
+			"办公时间：周一至周五 08:30-12:00、13:30-17:30"}},
+		{"dashboard", proxy.URL + "/dashboard", "1280,2600", "centre-dashboard.png",
+			[]string{`id="registered">324<`, `id="resolved">299<`, `id="rate">92.28%<`, "各站点化解率", "<svg",
+				`id="contact-banner"`, "东溪村（3天）", "村民说事", `id="freshness"`}},
+		{"hall statistics", proxy.URL + "/dashboard/hall", "1280,1600", "centre-hall.png",
+			[]string{"满意度（按窗口）", "满意度（按工作人员）", "1号窗口"}},
 		{"unknown code", srv.URL + "/t/" + "0000-0000-0000-0000-0000", "390,844", "", []string{"未查到该事项"}},
 	}
 	for _, tt := range tests {

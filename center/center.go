@@ -35,6 +35,13 @@ type Site struct {
 	AppliedThrough int64  `json:"applied_through"` // high-water mark of its events
 	LastSeq        int64  `json:"last_seq"`        // last change sent back to it
 	Phone          string `json:"phone,omitempty"` // the hall's phone for residents
+
+	// Freshness: the last push and pull, the events the hall still had to send at its last push,
+	// and the catalogue it last sent (nil until it sends one). See freshness.go.
+	LastPushAt *time.Time      `json:"last_push_at,omitempty"`
+	LastPullAt *time.Time      `json:"last_pull_at,omitempty"`
+	Backlog    int64           `json:"backlog"`
+	Catalogue  *wire.Catalogue `json:"catalogue,omitempty"`
 }
 
 // Principal is who a bearer token belongs to: a site (hall) or a centre user.

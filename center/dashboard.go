@@ -1,9 +1,12 @@
 package center
 
 import (
+	"cmp"
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,10 +20,17 @@ type ledgerPage struct {
 	page
 	Ledger     Ledger
 	Today      string
-	Month      string // the month of the report link: last month
+	Month      string // the month of the report form: this month
 	SiteChart  template.HTML
 	MonthChart template.HTML
+	Fresh      []Freshness // every site of the scope, by id
+	AsOf       string      // the oldest contact of the scope's sites (Catalogue.AsOf)
+	Sat        map[string]Satisfaction
+	SiteList   []Site // the sites the export form offers
 }
+
+// SatOf returns the satisfaction of a site's row of Ledger.BySite.
+func (p ledgerPage) SatOf(key string) string { return p.Sat[key].Percent() }
 
 func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request, v visit) {
 	ctx := r.Context()
@@ -29,14 +39,45 @@ func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request, v visit) {
 		s.pageFail(w, r, err)
 		return
 	}
+	sites, err := s.web.Sites(ctx)
+	if err != nil {
+		s.pageFail(w, r, err)
+		return
+	}
+	ratings, err := s.web.Ratings(ctx, v.User.Scope(), time.Time{})
+	if err != nil {
+		s.pageFail(w, r, err)
+		return
+	}
+	sites = slices.DeleteFunc(sites, func(st Site) bool { return !v.User.Scope().Allows(st.ID) })
 	now := s.now().In(s.loc)
 	l := BuildLedger(rows, cat, now)
 	p := ledgerPage{page: s.page(r, v, "ledger", ""), Ledger: l, Today: now.Format("2006年1月2日"),
-		Month:      time.Date(now.Year(), now.Month()-1, 1, 0, 0, 0, 0, s.loc).Format("2006-01"),
+		Month:      now.Format("2006-01"),
 		SiteChart:  RateBars(l.BySite, "各站点化解率"),
-		MonthChart: MonthColumns(lastN(l.ByMonth, 12), "各月化解率")}
-	p.sites = cat.Sites
+		MonthChart: MonthColumns(lastN(l.ByMonth, 24), "各月化解率"),
+		Fresh:      SiteFreshness(sites, s.now(), s.contactLimit),
+		Sat:        satisfactionBySite(ratings, cat.Sites), SiteList: sites}
+	p.AsOf = cat.AsOf()
+	p.sites, p.cat = cat.Sites, &cat
 	s.render(w, r, http.StatusOK, "ledger", p)
+}
+
+// SilentText says how long ago a site last made contact, in Chinese.
+func (f Freshness) SilentText() string {
+	if f.Never {
+		return "从未同步"
+	}
+	d := f.Since
+	switch {
+	case d < time.Minute:
+		return "刚刚"
+	case d < time.Hour:
+		return fmt.Sprintf("%d分钟", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%d小时", int(d.Hours()))
+	}
+	return fmt.Sprintf("%d天", int(d.Hours()/24))
 }
 
 func lastN(rs []Rate, n int) []Rate {
@@ -88,17 +129,42 @@ func (s *Server) showFollowUps(w http.ResponseWriter, r *http.Request, v visit, 
 	s.render(w, r, status, "followups", p)
 }
 
-// recordFollowUp serves the follow-up form: it appends a follow-up to the case through the
-// centre's follow-up path (Store.AddFollowUp), which queues it for the case's hall.
+// recordFollowUp serves the follow-up forms: of a case (field code), appended through the
+// centre's follow-up path (Store.AddFollowUp), which queues it for the case's hall whether the
+// case is open or closed; or of a bad rating (field rating, "SITE-ID"), recorded on the rating
+// and, when the rating has a case, on the case as well.
 func (s *Server) recordFollowUp(w http.ResponseWriter, r *http.Request, v visit) {
 	ctx := r.Context()
-	code, err := app.ParseCaseCode(r.PostFormValue("code"))
-	var site int64
-	if err == nil {
-		site, err = s.web.CaseSite(ctx, code)
+	outcome := r.PostFormValue("result")
+	note := strings.TrimSpace(r.PostFormValue("note"))
+	if !slices.Contains(FollowUpOutcomes, outcome) || ValidText("note", note, 200) != nil {
+		s.showFollowUps(w, r, v, http.StatusBadRequest, "请选择回访结果，情况说明不超过200字。")
+		return
 	}
-	if err == nil && !v.User.Scope().Allows(site) {
-		err = app.Errorf(app.ENOTFOUND, "no such case") // another site's case: as if it did not exist
+	text := "回访结果：" + outcome
+	if note != "" {
+		text += "；" + note
+	}
+	var code string
+	var site, rating int64
+	var err error
+	if ref := r.PostFormValue("rating"); ref != "" {
+		site, rating, err = parseRatingRef(ref)
+		if err == nil && !v.User.Scope().Allows(site) {
+			err = app.Errorf(app.ENOTFOUND, "no such rating") // another site's rating: as if it did not exist
+		}
+		if err == nil {
+			code, err = s.web.AddRatingFollowUp(ctx, site, rating, RatingFollowUp{At: s.now(), By: v.User.Name,
+				Result: outcome, Note: note})
+		}
+	} else {
+		code, err = app.ParseCaseCode(r.PostFormValue("code"))
+		if err == nil {
+			site, err = s.web.CaseSite(ctx, code)
+		}
+		if err == nil && !v.User.Scope().Allows(site) {
+			err = app.Errorf(app.ENOTFOUND, "no such case") // another site's case: as if it did not exist
+		}
 	}
 	if err != nil {
 		if c := app.ErrorCode(err); c == app.ENOTFOUND || c == app.EINVALID {
@@ -108,27 +174,26 @@ func (s *Server) recordFollowUp(w http.ResponseWriter, r *http.Request, v visit)
 		s.pageFail(w, r, err)
 		return
 	}
-	outcome := r.PostFormValue("result")
-	valid := false
-	for _, o := range FollowUpOutcomes {
-		valid = valid || o == outcome
+	if code != "" {
+		if _, err := s.web.AddFollowUp(ctx, code, text, v.User.Name); err != nil {
+			s.pageFail(w, r, err)
+			return
+		}
 	}
-	note := strings.TrimSpace(r.PostFormValue("note"))
-	if !valid || len([]rune(note)) > 200 || ValidText("note", note, 200) != nil {
-		s.showFollowUps(w, r, v, http.StatusBadRequest, "请选择回访结果，情况说明不超过200字。")
-		return
-	}
-	text := "回访结果：" + outcome
-	if note != "" {
-		text += "；" + note
-	}
-	if _, err := s.web.AddFollowUp(ctx, code, text, v.User.Name); err != nil {
-		s.pageFail(w, r, err)
-		return
-	}
-	s.log.InfoContext(ctx, "follow-up recorded", "user", v.User.ID, "site", site)
+	s.log.InfoContext(ctx, "follow-up recorded", "user", v.User.ID, "site", site, "rating", rating)
 	s.audit(r, v, "case.followup", AuditEntry{Case: code, Site: site})
 	http.Redirect(w, r, "/dashboard/followups?saved=1", http.StatusSeeOther)
+}
+
+// parseRatingRef reads a rating's reference in a form, "SITE-ID".
+func parseRatingRef(ref string) (site, rating int64, err error) {
+	a, b, ok := strings.Cut(ref, "-")
+	site, err1 := strconv.ParseInt(a, 10, 64)
+	rating, err2 := strconv.ParseInt(b, 10, 64)
+	if !ok || err1 != nil || err2 != nil {
+		return 0, 0, app.Errorf(app.EINVALID, "rating must be SITE-ID")
+	}
+	return site, rating, nil
 }
 
 type hallPage struct {
@@ -137,6 +202,8 @@ type hallPage struct {
 	Times        []TicketTimes
 	RatingsKnown bool
 	RatingChart  template.HTML
+	ByWindow     []Satisfaction // 满意度 of each window of each site
+	ByStaff      []Satisfaction // 满意度 of each staff member who was rated
 }
 
 // hallDays is the period of the hall statistics.
@@ -161,9 +228,13 @@ func (s *Server) hallPage(w http.ResponseWriter, r *http.Request, v visit) {
 		return
 	}
 	p := hallPage{page: s.page(r, v, "hall", ""), Days: hallDays, Times: times, RatingsKnown: len(ratings) > 0}
-	p.sites = cat.Sites
+	p.sites, p.cat = cat.Sites, &cat
 	if p.RatingsKnown {
 		p.RatingChart = ScoreBars(ratings)
+		p.ByWindow = SatisfactionBy(ratings, func(r RatingRow) string { return fmt.Sprintf("%d-%03d", r.Site, r.Window) },
+			func(r RatingRow) string { return fmt.Sprintf("%s %d号窗口", cat.Sites[r.Site], r.Window) })
+		p.ByStaff = SatisfactionBy(ratings, func(r RatingRow) string { return fmt.Sprintf("%d-%s", r.Site, r.Staff) },
+			func(r RatingRow) string { return cat.Sites[r.Site] + " " + cmp.Or(r.Staff, "（未登记）") })
 	}
 	s.render(w, r, http.StatusOK, "hall", p)
 }

@@ -2,9 +2,13 @@ package center
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jung-kurt/gofpdf"
@@ -16,15 +20,37 @@ import (
 	"fengqiao/printing/pdftext"
 )
 
+// MaxSheetRows is how many cases one 台账 sheet holds: an xlsx sheet has at most 1,048,576 rows,
+// one of them the header. A larger export goes on in sheets 台账2, 台账3 ….
+const MaxSheetRows = 1_048_575
+
+// LedgerColumns are the columns of the 台账 sheet, as a township's 矛盾纠纷排查化解台账 keeps them.
+var LedgerColumns = []string{"序号", "登记日期", "来源", "站点", "当事人", "纠纷类型", "纠纷简要情况", "调解组织", "调解员",
+	"处置方式 / 转办单位", "调解结果", "结案日期", "是否上报", "回访日期", "回访情况"}
+
+// exportLedger serves the 台账 of the visitor's scope, narrowed by ?site=ID and the opening
+// dates ?from= and ?to= (YYYY-MM-DD, both inclusive). The cases go from the database into the
+// workbook one at a time and the workbook out as it is zipped.
 func (s *Server) exportLedger(w http.ResponseWriter, r *http.Request, v visit) {
 	ctx := r.Context()
-	cat, rows, err := s.ledgerRows(ctx, v)
+	f, msg := s.ledgerFilter(r, v)
+	if msg != "" {
+		s.render(w, r, http.StatusBadRequest, "error", s.page(r, v, "", msg))
+		return
+	}
+	cat, err := s.loadCatalogue(ctx)
 	if err != nil {
 		s.pageFail(w, r, err)
 		return
 	}
-	var buf bytes.Buffer
-	if err := WriteLedgerXLSX(&buf, rows, cat, s.now()); err != nil {
+	maps.DeleteFunc(cat.Sites, func(id int64, _ string) bool { return !f.Scope.Allows(id) || (f.Site != 0 && id != f.Site) })
+	x, err := NewLedgerXLSX(cat, s.now(), MaxSheetRows)
+	if err != nil {
+		s.pageFail(w, r, err)
+		return
+	}
+	defer x.Close()
+	if err := s.web.EachLedgerRow(ctx, f, x.Add); err != nil {
 		s.pageFail(w, r, err)
 		return
 	}
@@ -32,100 +58,227 @@ func (s *Server) exportLedger(w http.ResponseWriter, r *http.Request, v visit) {
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	w.Header().Set("Cache-Control", "no-store")
-	w.Write(buf.Bytes())
+	if err := x.Finish(w); err != nil {
+		s.log.ErrorContext(ctx, "send ledger xlsx", "err", err) // the reply has begun: nothing else to tell
+	}
 }
 
-// WriteLedgerXLSX writes the ledger as a workbook: a sheet 汇总 with the rates by site, category,
-// service and month, and a sheet 台账 with one row per case (masked names only).
-func WriteLedgerXLSX(w io.Writer, rows []LedgerRow, cat Catalogue, now time.Time) error {
-	l := BuildLedger(rows, cat, now)
-	f := excelize.NewFile()
-	defer f.Close()
-	const sum = "汇总"
-	if err := f.SetSheetName("Sheet1", sum); err != nil {
-		return fmt.Errorf("ledger xlsx: %w", err)
-	}
-	bold, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	pct, _ := f.NewStyle(&excelize.Style{NumFmt: 10}) // 0.00%
-	line := 1
-	put := func(vals ...any) {
-		cell, _ := excelize.CoordinatesToCellName(1, line)
-		f.SetSheetRow(sum, cell, &vals)
-		line++
-	}
-	put("矛盾纠纷台账", "截至 "+now.In(cat.loc()).Format("2006-01-02 15:04"))
-	f.SetCellStyle(sum, "A1", "A1", bold)
-	line++
-	for _, part := range []struct {
-		title string
-		rates []Rate
-	}{{"合计", []Rate{l.Total}}, {"按站点", l.BySite}, {"按类别", l.ByCategory}, {"按事项", l.ByService}, {"按月份", l.ByMonth}} {
-		put(part.title, "受理", "已化解", "化解率")
-		first, _ := excelize.CoordinatesToCellName(1, line-1)
-		last, _ := excelize.CoordinatesToCellName(4, line-1)
-		f.SetCellStyle(sum, first, last, bold)
-		for _, r := range part.rates {
-			var rate any = "—"
-			if r.Registered > 0 {
-				rate = float64(r.BasisPoints()) / 10000
-			}
-			put(r.Label, r.Registered, r.Resolved, rate)
-			c, _ := excelize.CoordinatesToCellName(4, line-1)
-			f.SetCellStyle(sum, c, c, pct)
+// ledgerFilter reads the export's site and period; a message in Chinese for what it cannot read.
+func (s *Server) ledgerFilter(r *http.Request, v visit) (LedgerFilter, string) {
+	q := r.URL.Query()
+	f := LedgerFilter{Scope: v.User.Scope()}
+	if site := q.Get("site"); site != "" {
+		id, err := strconv.ParseInt(site, 10, 64)
+		if err != nil || id <= 0 || !f.Scope.Allows(id) {
+			return f, "无此站点。"
 		}
-		line++
+		f.Site = id
 	}
-	f.SetColWidth(sum, "A", "A", 24)
+	for _, d := range []struct {
+		name string
+		at   *time.Time
+		days int
+	}{{"from", &f.From, 0}, {"to", &f.To, 1}} {
+		if q.Get(d.name) == "" {
+			continue
+		}
+		t, err := time.ParseInLocation(time.DateOnly, q.Get(d.name), s.loc)
+		if err != nil {
+			return f, "日期格式应为 YYYY-MM-DD。"
+		}
+		*d.at = t.AddDate(0, 0, d.days)
+	}
+	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
+		return f, "开始日期不能晚于结束日期。"
+	}
+	return f, ""
+}
 
-	const ledger = "台账"
-	if _, err := f.NewSheet(ledger); err != nil {
-		return fmt.Errorf("ledger xlsx: %w", err)
+// LedgerXLSX is the 台账 workbook being written: a sheet 汇总 with the rates by site, category,
+// service and month and the other services' figures, and sheets 台账 (台账2 …) with one row per
+// case, masked names only. The case sheets are streamed (excelize's StreamWriter keeps them on
+// disk, not in memory); 汇总 is written last, from the counts.
+type LedgerXLSX struct {
+	f         *excelize.File
+	cat       Catalogue
+	now       time.Time
+	ledger    *LedgerBuilder
+	sw        *excelize.StreamWriter
+	sheets    int // case sheets begun
+	row       int // data rows on the current sheet
+	n         int // cases written
+	sheetRows int
+	bold      int
+}
+
+// NewLedgerXLSX starts a workbook of at most sheetRows cases a sheet (MaxSheetRows at most).
+func NewLedgerXLSX(cat Catalogue, now time.Time, sheetRows int) (*LedgerXLSX, error) {
+	x := &LedgerXLSX{f: excelize.NewFile(), cat: cat, now: now, ledger: NewLedgerBuilder(cat, now),
+		sheetRows: min(max(sheetRows, 1), MaxSheetRows)}
+	if err := x.f.SetSheetName("Sheet1", "汇总"); err != nil {
+		return nil, fmt.Errorf("ledger xlsx: %w", err)
 	}
-	sw, err := f.NewStreamWriter(ledger)
-	if err != nil {
-		return fmt.Errorf("ledger xlsx: %w", err)
+	x.bold, _ = x.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	return x, nil
+}
+
+// Close removes the workbook's temporary files.
+func (x *LedgerXLSX) Close() error { return x.f.Close() }
+
+// Add writes a case, beginning a new sheet when the current one is full.
+func (x *LedgerXLSX) Add(r LedgerRow) error {
+	x.ledger.Add(r)
+	if x.sw == nil || x.row == x.sheetRows {
+		if err := x.newSheet(); err != nil {
+			return err
+		}
 	}
-	sw.SetColWidth(1, 1, 26)
-	sw.SetColWidth(2, 12, 13)
-	header := []any{"查询码", "站点", "事项", "类别", "当事人", "状态", "结果", "承办单位", "登记日期", "受理日期", "结案日期", "办结时限"}
-	if err := sw.SetRow("A1", header, excelize.RowOpts{StyleID: bold}); err != nil {
-		return fmt.Errorf("ledger xlsx: %w", err)
-	}
+	x.row++
+	x.n++
 	day := func(t *time.Time) string {
 		if t == nil {
 			return ""
 		}
-		return t.In(cat.loc()).Format(time.DateOnly)
+		return t.In(x.cat.loc()).Format(time.DateOnly)
 	}
-	for i, r := range rows {
-		svc := cat.Service(r.Service)
-		deadline := ""
-		if d, ok := r.Deadline(svc); ok {
-			deadline = day(&d)
-		}
-		opened := r.OpenedAt
-		result := ""
-		if r.Status == app.CaseClosed {
-			result = r.Result.Label()
-		}
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := sw.SetRow(cell, []any{r.Code, cat.Sites[r.Site], svc.Name, r.Category, r.MaskedName, r.Status.Label(),
-			result, r.Unit, day(&opened), day(r.AcceptedAt), day(r.ClosedAt), deadline}); err != nil {
-			return fmt.Errorf("ledger xlsx: %w", err)
-		}
+	svc := x.cat.SiteService(r.Site, r.Service)
+	kind := r.Category
+	if !svc.IsDispute(r.Category) || kind == "" {
+		kind = strings.Trim(svc.Name+" · "+r.Category, " ·")
 	}
-	if err := sw.Flush(); err != nil {
-		return fmt.Errorf("ledger xlsx: %w", err)
+	result := ""
+	switch {
+	case r.Status == app.CaseClosed:
+		result = r.Result.Label()
+	case r.Status == app.CaseRejected:
+		result = "不予受理"
+	default:
+		result = "办理中（" + r.Status.Label() + "）"
 	}
-	if _, err := f.WriteTo(w); err != nil {
+	escalated := "否"
+	if r.Escalated {
+		escalated = "是"
+	}
+	var follow string
+	if r.LastFollow != nil {
+		follow = day(r.LastFollow)
+	}
+	cell, _ := excelize.CoordinatesToCellName(1, x.row+1)
+	opened := r.OpenedAt
+	if err := x.sw.SetRow(cell, []any{x.n, day(&opened), "群众来访（" + svc.Name + "）", x.cat.Sites[r.Site], r.MaskedName,
+		kind, r.Summary, r.Unit, r.Mediator, Disposal(r.Handling, r.Department), result, day(r.ClosedAt), escalated,
+		follow, r.FollowNote}); err != nil {
 		return fmt.Errorf("ledger xlsx: %w", err)
 	}
 	return nil
 }
 
+// Disposal is the 处置方式 / 转办单位 of a case: 调解, or 转办 with the department, whose name is
+// the 承办单位 the tracking page shows (HandlingUnit).
+func Disposal(handling, department string) string {
+	switch handling {
+	case app.HandlingMediation:
+		return "调解"
+	case app.HandlingReferral:
+		return strings.TrimSuffix("转办："+department, "：")
+	}
+	return ""
+}
+
+func (x *LedgerXLSX) newSheet() error {
+	if x.sw != nil {
+		if err := x.sw.Flush(); err != nil {
+			return fmt.Errorf("ledger xlsx: %w", err)
+		}
+	}
+	x.sheets++
+	name := "台账"
+	if x.sheets > 1 {
+		name = fmt.Sprintf("台账%d", x.sheets)
+	}
+	if _, err := x.f.NewSheet(name); err != nil {
+		return fmt.Errorf("ledger xlsx: %w", err)
+	}
+	sw, err := x.f.NewStreamWriter(name)
+	if err != nil {
+		return fmt.Errorf("ledger xlsx: %w", err)
+	}
+	x.sw, x.row = sw, 0
+	sw.SetColWidth(1, 1, 7)
+	sw.SetColWidth(2, len(LedgerColumns), 14)
+	sw.SetColWidth(7, 7, 36)
+	header := make([]any, len(LedgerColumns))
+	for i, c := range LedgerColumns {
+		header[i] = c
+	}
+	if err := sw.SetRow("A1", header, excelize.RowOpts{StyleID: x.bold}); err != nil {
+		return fmt.Errorf("ledger xlsx: %w", err)
+	}
+	return nil
+}
+
+// Finish finishes the workbook (the summary sheet, a 台账 sheet even with no case) and writes it.
+func (x *LedgerXLSX) Finish(w io.Writer) error {
+	if x.sw == nil {
+		if err := x.newSheet(); err != nil {
+			return err
+		}
+	}
+	if err := x.sw.Flush(); err != nil {
+		return fmt.Errorf("ledger xlsx: %w", err)
+	}
+	x.summary()
+	if _, err := x.f.WriteTo(w); err != nil {
+		return fmt.Errorf("ledger xlsx: %w", err)
+	}
+	return nil
+}
+
+// summary writes the sheet 汇总.
+func (x *LedgerXLSX) summary() {
+	const sum = "汇总"
+	f, l := x.f, x.ledger.Ledger()
+	pct, _ := f.NewStyle(&excelize.Style{NumFmt: 10}) // 0.00%
+	line := 1
+	put := func(style int, vals ...any) {
+		cell, _ := excelize.CoordinatesToCellName(1, line)
+		f.SetSheetRow(sum, cell, &vals)
+		if style != 0 {
+			last, _ := excelize.CoordinatesToCellName(len(vals), line)
+			f.SetCellStyle(sum, cell, last, style)
+		}
+		line++
+	}
+	put(x.bold, "矛盾纠纷台账", "截至 "+x.now.In(x.cat.loc()).Format("2006-01-02 15:04"), fmt.Sprintf("共 %d 件事项", x.n))
+	put(0, x.cat.AsOf())
+	line++
+	for _, part := range []struct {
+		title string
+		rates []Rate
+	}{{"合计", []Rate{l.Total}}, {"按站点", l.BySite}, {"按类别", l.ByCategory}, {"按事项", l.ByService}, {"按月份", l.ByMonth}} {
+		put(x.bold, part.title, "受理", "已化解", "化解率")
+		for _, r := range part.rates {
+			var rate any = "—"
+			if r.Registered > 0 {
+				rate = float64(r.BasisPoints()) / 10000
+			}
+			put(0, r.Label, r.Registered, r.Resolved, rate)
+			c, _ := excelize.CoordinatesToCellName(4, line-1)
+			f.SetCellStyle(sum, c, c, pct)
+		}
+		line++
+	}
+	put(x.bold, "其他事项（不计入矛盾纠纷）", "受理", "办结", "办理中", "超期")
+	for _, o := range l.Others {
+		put(0, o.Label, o.Registered, o.Closed, o.Open, o.Late)
+	}
+	f.SetColWidth(sum, "A", "A", 28)
+}
+
+// exportReport serves the monthly report of ?month=YYYY-MM, this month by default.
 func (s *Server) exportReport(w http.ResponseWriter, r *http.Request, v visit) {
 	ctx := r.Context()
-	month := r.URL.Query().Get("month")
+	month := cmp.Or(r.URL.Query().Get("month"), s.now().In(s.loc).Format("2006-01"))
 	if _, err := time.Parse("2006-01", month); err != nil {
 		s.render(w, r, http.StatusBadRequest, "error", s.page(r, v, "", "月份格式应为 YYYY-MM。"))
 		return
@@ -183,6 +336,9 @@ func WriteMonthlyPDF(w io.Writer, centre, month string, rows []LedgerRow, cat Ca
 	pdf.SetTextColor(82, 96, 109)
 	pdf.CellFormat(0, 7, fmt.Sprintf("%d年%d月（按登记月份统计） · 生成于 %s", m.Year(), m.Month(),
 		now.In(loc).Format("2006-01-02 15:04")), "", 1, "C", false, 0, "")
+	if asOf := cat.AsOf(); asOf != "" {
+		tw.Cell(0, 6, asOf, 9, "", 1, "C", false) // a site's name: may hold rare characters
+	}
 	pdf.Ln(4)
 
 	// Headline figures.

@@ -3,6 +3,7 @@ package center
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -75,7 +76,9 @@ type Overdue struct {
 }
 
 // Ledger is the dispute ledger (矛盾纠纷台账) of a scope: counts and rates by site, category,
-// service and month, and the open cases past their deadline.
+// service and month, and the open cases past their deadline. Only disputes count (services and
+// categories marked 矛盾纠纷 in the catalogue, Catalogue.IsDispute); the other services have
+// their own figures in Others.
 type Ledger struct {
 	Total      Rate
 	Open       int
@@ -86,23 +89,91 @@ type Ledger struct {
 	ByService  []Rate
 	ByMonth    []Rate // oldest first, by the month the case was opened (YYYY-MM)
 	Overdue    []Overdue
+	Others     []ServiceStat // the services and categories that are not disputes, by service
 }
 
-// Catalogue names what the ledger counts: the sites and the services with their limits.
+// ServiceStat are the figures of a service that is not a dispute: its cases accepted, closed,
+// still open and past their deadline.
+type ServiceStat struct {
+	Key, Label                     string
+	Registered, Closed, Open, Late int
+}
+
+// Catalogue names what the ledger counts: the sites, each site's services as it sent them
+// (wire.Catalogue), and the centre's own catalogue for sites that sent none.
 type Catalogue struct {
-	Sites    map[int64]string
-	Services []app.Service
-	Location *time.Location // for months and dates; UTC if nil
+	Sites        map[int64]string
+	Services     []app.Service           // the centre's catalogue (default app.DefaultServices)
+	SiteServices map[int64][]app.Service // each site's own catalogue
+	Location     *time.Location          // for months and dates; UTC if nil
+	// LastContact is each site's last push or pull (nil: never), to label the figures with.
+	LastContact map[int64]*time.Time
 }
 
-// Service returns the service with the code, or one with the code as its name.
+// AsOf labels figures with the oldest last contact of the catalogue's sites, in Chinese: the
+// figures are as fresh as that site's; "" without sites.
+func (c Catalogue) AsOf() string {
+	if len(c.Sites) == 0 {
+		return ""
+	}
+	// Sites never heard from first, then the oldest contact, then the lowest id.
+	oldest := slices.MinFunc(slices.Collect(maps.Keys(c.Sites)), func(a, b int64) int {
+		ta, tb := c.LastContact[a], c.LastContact[b]
+		switch {
+		case ta == nil && tb == nil:
+			return cmp.Compare(a, b)
+		case ta == nil:
+			return -1
+		case tb == nil:
+			return 1
+		}
+		return cmp.Or(ta.Compare(*tb), cmp.Compare(a, b))
+	})
+	when := "从未同步"
+	if at := c.LastContact[oldest]; at != nil {
+		when = at.In(c.loc()).Format("2006-01-02 15:04")
+	}
+	return "数据来自各站点最近一次同步，最早：" + c.Sites[oldest] + " " + when
+}
+
+// UnknownService is the name shown for a service no catalogue names: never its raw code.
+const UnknownService = "其他事项"
+
+// Service returns the service with the code from the centre's catalogue, else from the first
+// site's that has it; a service no catalogue knows is named UnknownService.
 func (c Catalogue) Service(code string) app.Service {
-	for _, s := range c.Services {
-		if s.Code == code {
+	if s, ok := findService(c.Services, code); ok {
+		return s
+	}
+	for _, id := range slices.Sorted(maps.Keys(c.SiteServices)) {
+		if s, ok := findService(c.SiteServices[id], code); ok {
 			return s
 		}
 	}
-	return app.Service{Code: code, Name: code}
+	return app.Service{Code: code, Name: UnknownService}
+}
+
+// SiteService returns the service with the code as the site describes it, else as Service does.
+func (c Catalogue) SiteService(site int64, code string) app.Service {
+	if s, ok := findService(c.SiteServices[site], code); ok {
+		return s
+	}
+	return c.Service(code)
+}
+
+func findService(svcs []app.Service, code string) (app.Service, bool) {
+	for _, s := range svcs {
+		if s.Code == code {
+			return s, true
+		}
+	}
+	return app.Service{}, false
+}
+
+// IsDispute reports whether the ledger counts the row: its service, or its category of the
+// service, is marked 矛盾纠纷 in the site's catalogue.
+func (c Catalogue) IsDispute(r LedgerRow) bool {
+	return c.SiteService(r.Site, r.Service).IsDispute(r.Category)
 }
 
 func (c Catalogue) loc() *time.Location {
@@ -112,52 +183,102 @@ func (c Catalogue) loc() *time.Location {
 	return c.Location
 }
 
-// BuildLedger counts rows as of now.
+// LedgerFilter selects the ledger's rows: the cases of a scope, of one site of it (Site, 0 for
+// all), opened in a period (From inclusive, To exclusive; zero for no bound).
+type LedgerFilter struct {
+	Scope    Scope
+	Site     int64
+	From, To time.Time
+}
+
+// BuildLedger counts rows as of now. Every site of the catalogue has its row in BySite, with
+// nothing counted if it sent nothing.
 func BuildLedger(rows []LedgerRow, cat Catalogue, now time.Time) Ledger {
-	var l Ledger
-	l.Total.Label = "合计"
-	bySite, byCat, bySvc, byMonth := map[string]*Rate{}, map[string]*Rate{}, map[string]*Rate{}, map[string]*Rate{}
-	add := func(m map[string]*Rate, key, label string, r LedgerRow) {
-		x := m[key]
-		if x == nil {
-			x = &Rate{Key: key, Label: label}
-			m[key] = x
-		}
-		x.Registered++
-		if r.Resolved() {
-			x.Resolved++
-		}
-	}
-	loc := cat.loc()
+	b := NewLedgerBuilder(cat, now)
 	for _, r := range rows {
-		switch r.Status {
-		case app.CaseRejected:
-			l.Rejected++
-		case app.CaseRegistered:
-			l.Pending++
-		}
-		if r.Open() {
-			l.Open++
-			svc := cat.Service(r.Service)
-			if d, ok := r.Deadline(svc); ok && now.After(d) {
-				l.Overdue = append(l.Overdue, Overdue{LedgerRow: r, SiteName: cat.Sites[r.Site], ServiceName: svc.Name,
-					Deadline: d, Days: int(now.Sub(d).Hours() / 24)})
-			}
-		}
-		if !r.Registered() {
-			continue
-		}
-		l.Total.Registered++
-		if r.Resolved() {
-			l.Total.Resolved++
-		}
-		site := fmt.Sprint(r.Site)
-		add(bySite, site, cmp.Or(cat.Sites[r.Site], site), r)
-		add(byCat, r.Category, cmp.Or(r.Category, "未分类"), r)
-		add(bySvc, r.Service, cat.Service(r.Service).Name, r)
-		m := r.OpenedAt.In(loc).Format("2006-01")
-		add(byMonth, m, m, r)
+		b.Add(r)
 	}
+	return b.Ledger()
+}
+
+// LedgerBuilder counts rows one at a time, for exports that do not hold them all.
+type LedgerBuilder struct {
+	l                             Ledger
+	cat                           Catalogue
+	now                           time.Time
+	bySite, byCat, bySvc, byMonth map[string]*Rate
+	others                        map[string]*ServiceStat
+}
+
+// NewLedgerBuilder returns a builder of the ledger as of now.
+func NewLedgerBuilder(cat Catalogue, now time.Time) *LedgerBuilder {
+	b := &LedgerBuilder{cat: cat, now: now, bySite: map[string]*Rate{}, byCat: map[string]*Rate{}, bySvc: map[string]*Rate{},
+		byMonth: map[string]*Rate{}, others: map[string]*ServiceStat{}}
+	b.l.Total.Label = "合计"
+	for id, name := range cat.Sites {
+		key := fmt.Sprint(id)
+		b.bySite[key] = &Rate{Key: key, Label: name}
+	}
+	return b
+}
+
+func addRate(m map[string]*Rate, key, label string, r LedgerRow) {
+	x := m[key]
+	if x == nil {
+		x = &Rate{Key: key, Label: label}
+		m[key] = x
+	}
+	x.Registered++
+	if r.Resolved() {
+		x.Resolved++
+	}
+}
+
+// Add counts a row.
+func (b *LedgerBuilder) Add(r LedgerRow) {
+	l, cat := &b.l, b.cat
+	svc := cat.SiteService(r.Site, r.Service)
+	late := false
+	if r.Open() {
+		d, ok := r.Deadline(svc)
+		late = ok && b.now.After(d)
+		if late && svc.IsDispute(r.Category) {
+			l.Overdue = append(l.Overdue, Overdue{LedgerRow: r, SiteName: cat.Sites[r.Site], ServiceName: svc.Name,
+				Deadline: d, Days: int(b.now.Sub(d).Hours() / 24)})
+		}
+	}
+	if !svc.IsDispute(r.Category) {
+		countOther(b.others, svc, r, late)
+		return
+	}
+	switch r.Status {
+	case app.CaseRejected:
+		l.Rejected++
+	case app.CaseRegistered:
+		l.Pending++
+	}
+	if r.Open() {
+		l.Open++
+	}
+	if !r.Registered() {
+		return
+	}
+	l.Total.Registered++
+	if r.Resolved() {
+		l.Total.Resolved++
+	}
+	site := fmt.Sprint(r.Site)
+	addRate(b.bySite, site, cmp.Or(cat.Sites[r.Site], "站点"+site), r)
+	addRate(b.byCat, r.Category, cmp.Or(r.Category, "未分类"), r)
+	addRate(b.bySvc, r.Service, svc.Name, r)
+	m := r.OpenedAt.In(cat.loc()).Format("2006-01")
+	addRate(b.byMonth, m, m, r)
+}
+
+// Ledger returns the ledger of the rows added so far.
+func (b *LedgerBuilder) Ledger() Ledger {
+	l := b.l
+	bySite, byCat, bySvc, byMonth := b.bySite, b.byCat, b.bySvc, b.byMonth
 	l.BySite = sortedRates(bySite, func(a, b Rate) int {
 		return cmp.Or(cmp.Compare(len(a.Key), len(b.Key)), cmp.Compare(a.Key, b.Key)) // site ids in number order
 	})
@@ -166,7 +287,37 @@ func BuildLedger(rows []LedgerRow, cat Catalogue, now time.Time) Ledger {
 	l.ByService = sortedRates(bySvc, byCount)
 	l.ByMonth = sortedRates(byMonth, func(a, b Rate) int { return cmp.Compare(a.Key, b.Key) })
 	slices.SortFunc(l.Overdue, func(a, b Overdue) int { return cmp.Or(cmp.Compare(b.Days, a.Days), cmp.Compare(a.Code, b.Code)) })
+	l.Overdue = slices.Clone(l.Overdue)
+	for _, o := range b.others {
+		l.Others = append(l.Others, *o)
+	}
+	slices.SortFunc(l.Others, func(a, b ServiceStat) int {
+		return cmp.Or(cmp.Compare(b.Registered, a.Registered), cmp.Compare(a.Key, b.Key))
+	})
 	return l
+}
+
+// countOther counts a case that is not a dispute in its service's figures. A service whose
+// categories are partly disputes is counted here for its other categories.
+func countOther(m map[string]*ServiceStat, svc app.Service, r LedgerRow, late bool) {
+	x := m[svc.Name]
+	if x == nil {
+		x = &ServiceStat{Key: svc.Name, Label: svc.Name}
+		m[svc.Name] = x
+	}
+	if !r.Registered() {
+		return
+	}
+	x.Registered++
+	switch {
+	case r.Status == app.CaseClosed:
+		x.Closed++
+	case r.Open():
+		x.Open++
+	}
+	if late {
+		x.Late++
+	}
 }
 
 func sortedRates(m map[string]*Rate, less func(a, b Rate) int) []Rate {
@@ -206,7 +357,7 @@ func FollowUps(rows []LedgerRow, cat Catalogue, now time.Time) (due []FollowUp, 
 		if !planned && r.LastFollow != nil {
 			continue
 		}
-		due = append(due, FollowUp{LedgerRow: r, SiteName: cat.Sites[r.Site], ServiceName: cat.Service(r.Service).Name,
+		due = append(due, FollowUp{LedgerRow: r, SiteName: cat.Sites[r.Site], ServiceName: cat.SiteService(r.Site, r.Service).Name,
 			Due: r.FollowUpOn})
 	}
 	slices.SortFunc(due, func(a, b FollowUp) int { return cmp.Or(cmp.Compare(a.Due, b.Due), cmp.Compare(a.Code, b.Code)) })

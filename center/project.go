@@ -201,7 +201,7 @@ func (p *Projection) Apply(d Decoded) (outcome, reason string) {
 			id = d.ID // one rating per event
 		}
 		p.Ratings = append(p.Ratings, RatingRow{Site: p.Site, ID: id, Label: r.Label, Window: r.Window, Score: r.Score,
-			Flagged: r.Score.Flagged(), CaseCode: r.CaseCode, At: cmp.Or(r.At, d.At)})
+			Flagged: r.Score.Flagged(), CaseCode: r.CaseCode, At: cmp.Or(r.At, d.At), Staff: r.Staff})
 		return OutcomeApplied, ""
 	}
 	if ev.Case == nil || !d.Kind.OfCase() {

@@ -111,6 +111,17 @@ type LedgerRow struct {
 	LastFollow *time.Time // latest follow-up entry
 	Follows    int        // number of follow-up entries
 	MaskedName string
+
+	// For the 台账 export: what the case is about (纠纷简要情况), how it is handled, whether it
+	// went up to the centre (上报), who mediated (the latest mediation session's mediator) and
+	// what the latest follow-up found.
+	Summary    string
+	Level      string
+	Handling   string
+	Department string
+	Escalated  bool
+	Mediator   string
+	FollowNote string
 }
 
 // TicketTimes are the mean waiting and service times of the completed tickets of one service
@@ -134,13 +145,17 @@ type RatingRow struct {
 	Flagged  bool
 	CaseCode string
 	At       time.Time
-	// FollowedUp is set when the rating's case has a follow-up recorded after the rating.
+	Staff    string // who served at the window, if the hall said
+	// FollowedUp is set when the rating was followed up at the centre, or its case has a
+	// follow-up recorded after the rating.
 	FollowedUp bool
 }
 
 // WebStore is what the tracking page and the dashboard need of the centre database beyond Store.
 type WebStore interface {
 	Store
+	ContactStore
+	RatingFollowUpStore
 
 	// Track returns the public view of a case, or an ENOTFOUND error.
 	Track(ctx context.Context, code string) (Tracked, error)
@@ -166,6 +181,9 @@ type WebStore interface {
 
 	// Ledger returns every case of the scope.
 	Ledger(ctx context.Context, scope Scope) ([]LedgerRow, error)
+	// EachLedgerRow calls fn with each case the filter selects, in the order they were opened,
+	// without holding them all; an error from fn stops it and is returned.
+	EachLedgerRow(ctx context.Context, f LedgerFilter, fn func(LedgerRow) error) error
 	// TicketTimes returns the waiting and service times of the tickets issued since the time.
 	TicketTimes(ctx context.Context, scope Scope, since time.Time) ([]TicketTimes, error)
 	// Ratings returns the ratings given since the time, newest first.

@@ -1,6 +1,7 @@
 package center
 
 import (
+	"cmp"
 	"html/template"
 	"net/http"
 	"time"
@@ -32,6 +33,7 @@ type trackPage struct {
 	Next        string
 	Deadline    string
 	Phone       string
+	Hours       string // the site's opening hours, "" when its hall has not sent them
 }
 
 type trackStep struct {
@@ -55,7 +57,12 @@ func (s *Server) track(w http.ResponseWriter, r *http.Request, _ visit) {
 	switch app.ErrorCode(err) {
 	case "":
 		s.trackLimit.refund(client)
-		s.render(w, r, http.StatusOK, "track", s.trackView(t))
+		var sites []Site
+		if sites, err = s.web.Sites(r.Context()); err != nil {
+			s.pageFail(w, r, err)
+			return
+		}
+		s.render(w, r, http.StatusOK, "track", s.trackView(t, sites))
 	case app.ENOTFOUND, app.EINVALID:
 		s.render(w, r, http.StatusNotFound, "track", trackPage{CSS: template.CSS(pageCSS), Centre: s.centre,
 			Phone: s.centrePhone})
@@ -64,17 +71,23 @@ func (s *Server) track(w http.ResponseWriter, r *http.Request, _ visit) {
 	}
 }
 
-func (s *Server) trackView(t Tracked) trackPage {
-	svc := s.catalogue(nil).Service(t.Service)
+// trackView shows a case with the service's name, hours and phone from its site's catalogue:
+// the phone set at the centre first, else the hall's own, else the centre's.
+func (s *Server) trackView(t Tracked, sites []Site) trackPage {
+	var site Site
+	for _, st := range sites {
+		if st.Name == t.Site {
+			site = st
+		}
+	}
+	svc := s.catalogue([]Site{site}).SiteService(site.ID, t.Service)
 	p := trackPage{CSS: template.CSS(pageCSS), Centre: s.centre, Found: true, Code: t.Code, Service: svc.Name,
-		Category: t.Category, Status: t.Status.Label(), Unit: t.Unit, Name: t.MaskedName, Site: t.Site,
-		Opened: s.day(t.OpenedAt), Phone: t.SitePhone}
-	if p.Phone == "" {
-		p.Phone = s.centrePhone
+		Category: t.Category, Status: t.Status.Label(), Unit: HandlingUnit(t.Unit, t.Handling, t.Department),
+		Name: t.MaskedName, Site: t.Site, Opened: s.day(t.OpenedAt), Phone: t.SitePhone}
+	if site.Catalogue != nil {
+		p.Phone, p.Hours = cmp.Or(p.Phone, site.Catalogue.Phone), site.Catalogue.Hours
 	}
-	if t.Handling == app.HandlingReferral && t.Department != "" {
-		p.Unit = t.Department
-	}
+	p.Phone = cmp.Or(p.Phone, s.centrePhone)
 	switch t.Status {
 	case app.CaseClosed:
 		p.StatusClass, p.Result = "closed", t.Result.Label()
@@ -116,6 +129,15 @@ func (s *Server) trackView(t Tracked) trackPage {
 		p.Deadline = s.day(d)
 	}
 	return p
+}
+
+// HandlingUnit is the 承办单位 of a case wherever it is shown (tracking page, case pages, 台账):
+// the department a case was referred to (转办), else its handling unit.
+func HandlingUnit(unit, handling, department string) string {
+	if handling == app.HandlingReferral && department != "" {
+		return department
+	}
+	return unit
 }
 
 func (s *Server) day(t time.Time) string { return t.In(s.loc).Format("2006年1月2日") }

@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"html/template"
+	"maps"
 	"net"
 	"net/http"
 	"strings"
@@ -57,6 +58,10 @@ func WithLocation(loc *time.Location) Option { return func(s *Server) { s.loc = 
 // WithServices sets the service catalogue: names and deadlines (default app.DefaultServices).
 func WithServices(svcs []app.Service) Option { return func(s *Server) { s.services = svcs } }
 
+// WithContactLimit sets how much of a site's opening hours may pass without contact before the
+// dashboard warns (default DefaultContactLimit).
+func WithContactLimit(d time.Duration) Option { return func(s *Server) { s.contactLimit = d } }
+
 // WithClock sets the clock, for tests.
 func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
 
@@ -87,6 +92,7 @@ func (s *Server) setupWeb(opts []Option) {
 	s.trackLimit = newLimiter(10, 20, s.clock)
 	s.loginLimit = newLimiter(5, 10, s.clock)
 	s.lockout = DefaultLockout
+	s.contactLimit = DefaultContactLimit
 	for _, o := range opts {
 		o(s)
 	}
@@ -190,10 +196,12 @@ type page struct {
 	User    User
 	CSRF    string
 	Error   string
-	Leads   bool   // the user sees the users and the refused events
-	Refused int    // refused sync events, for the banner of leaders and admins
-	Secret  string // a token shown once
+	Leads   bool        // the user sees the users and the refused events
+	Refused int         // refused sync events, for the banner of leaders and admins
+	Lost    []Freshness // the sites of the user's scope out of contact, for the banner
+	Secret  string      // a token shown once
 	sites   map[int64]string
+	cat     *Catalogue // the catalogue the page loaded, if it did
 	s       *Server
 }
 
@@ -207,6 +215,9 @@ func (s *Server) page(r *http.Request, v visit, tab, errMsg string) page {
 		}
 		p.Refused = n
 	}
+	if v.User.Name != "" {
+		p.Lost = s.lostSites(r.Context(), v.User.Scope())
+	}
 	return p
 }
 
@@ -217,24 +228,42 @@ var tabTitles = map[string]string{"ledger": "矛盾纠纷台账", "followups": "
 func (p page) SiteName(id int64) string { return p.sites[id] }
 
 // ServiceName returns a service's name for templates.
-func (p page) ServiceName(code string) string { return p.s.catalogue(nil).Service(code).Name }
+func (p page) ServiceName(code string) string { return p.catalogue().Service(code).Name }
+
+// SiteServiceName returns a service's name as the site names it, for templates.
+func (p page) SiteServiceName(site int64, code string) string {
+	return p.catalogue().SiteService(site, code).Name
+}
+
+func (p page) catalogue() Catalogue {
+	if p.cat != nil {
+		return *p.cat
+	}
+	return p.s.catalogue(nil)
+}
 
 func (s *Server) catalogue(sites []Site) Catalogue {
-	c := Catalogue{Sites: map[int64]string{}, Services: s.services, Location: s.loc}
+	c := Catalogue{Sites: map[int64]string{}, Services: s.services, SiteServices: map[int64][]app.Service{}, Location: s.loc,
+		LastContact: map[int64]*time.Time{}}
 	for _, st := range sites {
-		c.Sites[st.ID] = st.Name
+		c.Sites[st.ID], c.LastContact[st.ID] = st.Name, st.LastContact()
+		if st.Catalogue != nil {
+			c.SiteServices[st.ID] = st.Catalogue.Services
+		}
 	}
 	return c
 }
 
-// loadSites returns the catalogue with the sites' names.
-// ledgerRows loads the catalogue and the ledger rows the visitor's scope allows.
+// ledgerRows loads the catalogue and the ledger rows the visitor's scope allows; the
+// catalogue's Sites are the sites of the scope.
 func (s *Server) ledgerRows(ctx context.Context, v visit) (Catalogue, []LedgerRow, error) {
 	cat, err := s.loadCatalogue(ctx)
 	if err != nil {
 		return cat, nil, err
 	}
-	rows, err := s.web.Ledger(ctx, v.User.Scope())
+	scope := v.User.Scope()
+	maps.DeleteFunc(cat.Sites, func(id int64, _ string) bool { return !scope.Allows(id) })
+	rows, err := s.web.Ledger(ctx, scope)
 	return cat, rows, err
 }
 

@@ -410,7 +410,7 @@ func TestRetentionStripsClosedCases(t *testing.T) {
 			}
 			// The stripped case still counts in the ledger.
 			rows, _ := f.st.Ledger(ctx, center.Scope{})
-			if l := center.BuildLedger(rows, center.Catalogue{}, time.Now()); l.Total.Resolved != 1 {
+			if l := center.BuildLedger(rows, center.Catalogue{Services: app.DefaultServices()}, time.Now()); l.Total.Resolved != 1 {
 				t.Errorf("resolved %d after stripping, want 1", l.Total.Resolved)
 			}
 		})

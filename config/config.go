@@ -70,6 +70,10 @@ type Service struct {
 	Categories []string `toml:"categories"`
 	AcceptDays int      `toml:"accept_days"`
 	HandleDays int      `toml:"handle_days"`
+	// Dispute marks the service as 矛盾纠纷 for the centre's ledger; DisputeCategories marks
+	// only those of its categories.
+	Dispute           bool     `toml:"dispute"`
+	DisputeCategories []string `toml:"dispute_categories"`
 }
 
 // Window is one service desk.
@@ -237,7 +241,7 @@ func Default() Config {
 	}
 	for _, s := range app.DefaultServices() {
 		c.Services = append(c.Services, Service{Code: s.Code, Name: s.Name, Prefix: s.Prefix,
-			Categories: s.Categories, AcceptDays: s.AcceptDays, HandleDays: s.HandleDays})
+			Categories: s.Categories, AcceptDays: s.AcceptDays, HandleDays: s.HandleDays, Dispute: s.Dispute})
 	}
 	return c
 }
@@ -404,7 +408,7 @@ func (c Config) AppServices() []app.Service {
 	out := make([]app.Service, len(c.Services))
 	for i, s := range c.Services {
 		out[i] = app.Service{Code: s.Code, Name: s.Name, Prefix: s.Prefix, Categories: s.Categories,
-			AcceptDays: s.AcceptDays, HandleDays: s.HandleDays}
+			AcceptDays: s.AcceptDays, HandleDays: s.HandleDays, Dispute: s.Dispute, DisputeCategories: s.DisputeCategories}
 	}
 	return out
 }

@@ -14,6 +14,7 @@ package hallsync
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -47,6 +48,7 @@ type Worker struct {
 	cfg  Config
 	base *url.URL
 	wake chan struct{}
+	sent string // the catalogue the centre last acknowledged, as JSON
 }
 
 // New returns a worker for hall.
@@ -167,19 +169,39 @@ func (w *Worker) push(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	cat, catJSON, err := w.catalogue(ctx)
+	if err != nil {
+		return err
+	}
+	newest, err := w.hall.LastEventID(ctx)
+	if err != nil {
+		return fmt.Errorf("push: %w", err)
+	}
 	from := st.Pushed
 	for {
 		rows, err := w.db.Outbox(ctx, from, w.cfg.BatchSize)
 		if err != nil {
 			return err
 		}
-		if len(rows) == 0 {
+		if len(rows) == 0 && catJSON == w.sent {
 			return nil
 		}
+		req := wire.PushRequest{Events: toEvents(rows), Epoch: w.db.Epoch(), RecoveredThrough: rec.RecoveredThrough,
+			Backlog: max(newest-from, 0)}
+		if catJSON != w.sent {
+			req.Catalogue = &cat
+		}
+		if len(rows) > 0 {
+			newest = max(newest, rows[len(rows)-1].ID) // events logged since the round began
+			req.Backlog = newest - rows[len(rows)-1].ID
+		}
 		var reply wire.PushReply
-		if err := w.call(ctx, http.MethodPost, "/api/v1/sync/events", nil,
-			wire.PushRequest{Events: toEvents(rows), Epoch: w.db.Epoch(), RecoveredThrough: rec.RecoveredThrough}, &reply); err != nil {
+		if err := w.call(ctx, http.MethodPost, "/api/v1/sync/events", nil, req, &reply); err != nil {
 			return err
+		}
+		w.sent = catJSON
+		if len(rows) == 0 {
+			return nil // the catalogue alone
 		}
 		last := rows[len(rows)-1].ID
 		switch {
@@ -200,6 +222,20 @@ func (w *Worker) push(ctx context.Context) error {
 		}
 		from = reply.AppliedThrough
 	}
+}
+
+// catalogue returns the hall's catalogue and its JSON, to tell whether the centre has it.
+func (w *Worker) catalogue(ctx context.Context) (wire.Catalogue, string, error) {
+	info, err := w.hall.Info(ctx)
+	if err != nil {
+		return wire.Catalogue{}, "", fmt.Errorf("push: read the hall's catalogue: %w", err)
+	}
+	cat := wire.NewCatalogue(info, w.hall.Rules().Hours)
+	b, err := json.Marshal(cat)
+	if err != nil {
+		return cat, "", fmt.Errorf("push: encode the hall's catalogue: %w", err)
+	}
+	return cat, string(b), nil
 }
 
 func toEvents(rows []store.OutboxEvent) []wire.Event {

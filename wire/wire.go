@@ -36,6 +36,64 @@ type PushRequest struct {
 	// RecoveredThrough is the id up to which this epoch's log is the one the centre holds: what the
 	// hall took back from the centre (GET /api/v1/sync/recover) after a restore or a lost disk.
 	RecoveredThrough int64 `json:"recovered_through,omitempty"`
+	// Backlog is how many of the hall's events come after the last one of this request: what it
+	// still has to send. The centre shows it beside the site's last contact.
+	Backlog int64 `json:"backlog,omitempty"`
+	// Catalogue is the hall's own description, sent on the first push after the hall starts and
+	// whenever it changes; absent otherwise. A push may carry no events, only the catalogue.
+	Catalogue *Catalogue `json:"catalogue,omitempty"`
+}
+
+// Catalogue is what a hall tells the centre about itself: its name, phone, time zone, opening
+// hours and service catalogue (names, ticket prefixes, categories, deadlines, which services
+// and categories are disputes). The centre shows its names, never the raw codes, and residents
+// see its hours and phone on the tracking page.
+type Catalogue struct {
+	Name     string `json:"name"`
+	Phone    string `json:"phone,omitempty"`
+	TimeZone string `json:"time_zone,omitempty"` // IANA name
+	Hours    string `json:"hours,omitempty"`     // in Chinese, as the hall shows them: 周一至周五 08:30-12:00
+	// Weekdays are the open days (0 is Sunday), every day when empty; Periods the opening periods
+	// of a day ("08:30-12:00"), always open when empty.
+	Weekdays []int         `json:"weekdays,omitempty"`
+	Periods  []string      `json:"periods,omitempty"`
+	Services []app.Service `json:"services"`
+}
+
+// NewCatalogue describes a hall from its info and opening hours.
+func NewCatalogue(info app.Info, hours app.Hours) Catalogue {
+	c := Catalogue{Name: info.Name, Phone: info.Phone, TimeZone: info.TimeZone, Hours: hours.String(),
+		Services: info.Services}
+	for _, d := range hours.Weekdays {
+		c.Weekdays = append(c.Weekdays, int(d))
+	}
+	for _, p := range hours.Periods {
+		c.Periods = append(c.Periods, p.String())
+	}
+	return c
+}
+
+// OpeningHours returns the catalogue's hours and time zone; always open for what it cannot
+// read, and Asia/Shanghai without a time zone.
+func (c Catalogue) OpeningHours() (app.Hours, *time.Location) {
+	var h app.Hours
+	for _, d := range c.Weekdays {
+		if d >= 0 && d < 7 {
+			h.Weekdays = append(h.Weekdays, time.Weekday(d))
+		}
+	}
+	for _, s := range c.Periods {
+		if p, err := app.ParsePeriod(s); err == nil {
+			h.Periods = append(h.Periods, p)
+		}
+	}
+	loc := app.DefaultRules().Location
+	if c.TimeZone != "" {
+		if l, err := time.LoadLocation(c.TimeZone); err == nil {
+			loc = l
+		}
+	}
+	return h, loc
 }
 
 // RecoverReply is the body of the reply to GET /api/v1/sync/recover?after=ID&pulled=SEQ: the

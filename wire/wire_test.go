@@ -25,6 +25,13 @@ func TestJSON(t *testing.T) {
 		}}, `{"events":[` +
 			`{"id":7,"at":"2025-03-04T09:30:00Z","kind":"case.opened","body":{"kind":"case.opened"},"private":{"name":"张三"}},` +
 			`{"id":8,"at":"2025-03-04T09:30:00Z","kind":"ticket.called","body":{}}]}`},
+		{"push with backlog and catalogue", &wire.PushRequest{Events: []wire.Event{}, Backlog: 3, Catalogue: &wire.Catalogue{
+			Name: "枫源村", Phone: "0575-1", TimeZone: "Asia/Shanghai", Hours: "周一至周五 08:30-12:00", Weekdays: []int{1, 2, 3, 4, 5},
+			Periods: []string{"08:30-12:00"}, Services: []app.Service{{Code: "mediation", Name: "矛盾纠纷调解", Prefix: "D",
+				Categories: []string{"邻里纠纷"}, HandleDays: 30, Dispute: true}}}},
+			`{"events":[],"backlog":3,"catalogue":{"name":"枫源村","phone":"0575-1","time_zone":"Asia/Shanghai",` +
+				`"hours":"周一至周五 08:30-12:00","weekdays":[1,2,3,4,5],"periods":["08:30-12:00"],"services":[{"code":"mediation",` +
+				`"name":"矛盾纠纷调解","prefix":"D","categories":["邻里纠纷"],"handle_days":30,"dispute":true}]}}`},
 		{"push reply", &wire.PushReply{AppliedThrough: 812, Applied: 7}, `{"applied_through":812,"applied":7}`},
 		{"push reply, all duplicates", &wire.PushReply{AppliedThrough: 812}, `{"applied_through":812,"applied":0}`},
 		{"changes", &wire.ChangesReply{Changes: []wire.Change{

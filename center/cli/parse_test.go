@@ -68,6 +68,7 @@ func TestParseServe(t *testing.T) {
 	served := func(o cli.ServeOptions) *cli.ServeOptions {
 		o.Listen = cmp.Or(o.Listen, ":8443")
 		o.CentreName = cmp.Or(o.CentreName, "综治中心")
+		o.ContactLimit = cmp.Or(o.ContactLimit, center.DefaultContactLimit)
 		return &o
 	}
 	checkParse(t, []parseCase{

@@ -27,6 +27,7 @@ type ServeOptions struct {
 	Retain        Days // 0: keep personal data
 	TrustProxy    bool
 	SecureCookies bool
+	ContactLimit  time.Duration
 }
 
 // NewCmdServe returns the serve command. runF, when not nil, replaces the work (tests).
@@ -61,6 +62,8 @@ until interrupted. Without --tls-cert the server speaks plain HTTP.`,
 	f.BoolVar(&opts.TrustProxy, "trust-proxy", false,
 		"take client addresses from X-Forwarded-For (behind a reverse proxy only)")
 	f.BoolVar(&opts.SecureCookies, "secure-cookies", false, "mark cookies Secure (set when a TLS proxy is in front)")
+	f.DurationVar(&opts.ContactLimit, "contact-limit", center.DefaultContactLimit,
+		"warn on the dashboard when a site has made no contact for `DURATION` of its opening hours")
 	return cmd
 }
 
@@ -79,7 +82,8 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	}
 	tls := opts.TLSCert != ""
 	handler := center.NewServer(st, slog.Default(), center.WithCentre(opts.CentreName, opts.CentrePhone),
-		center.WithSecureCookies(tls || opts.SecureCookies), center.WithTrustedProxy(opts.TrustProxy))
+		center.WithSecureCookies(tls || opts.SecureCookies), center.WithTrustedProxy(opts.TrustProxy),
+		center.WithContactLimit(opts.ContactLimit))
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,

@@ -1,7 +1,11 @@
 // Package demo builds a demonstration town for the centre: one town hall and eleven village halls
 // with a year of realistic, fictitious cases, pushed through the same path as real halls'
 // events (Store.ApplyBatch). The numbers the README shows are fixed: 324 registered disputes,
-// 299 of them resolved (92.28%), whatever the day the town is built.
+// 299 of them resolved (92.28%), whatever the day the town is built. Those are disputes (the
+// service 矛盾纠纷调解, marked so in each hall's catalogue); beside them each hall has a few cases
+// of services that are not disputes, which the ledger counts apart, and the town hall one
+// service of its own. Each hall sends its catalogue, and one village (the last) has been out of
+// contact for three days.
 package demo
 
 import (
@@ -23,7 +27,13 @@ const (
 	Resolved   = 299 // closed as 已化解
 	Rejected   = 14  // 不予受理
 	Pending    = 8   // registered at a hall, not yet accepted
+	// Others are the accepted cases of each hall that are not disputes.
+	Others = 3
 )
+
+// OwnService is the town hall's own service, which only its catalogue names.
+var OwnService = app.Service{Code: "village-talk", Name: "村民说事", Prefix: "E", HandleDays: 10,
+	Categories: []string{"村务建议", "其他"}}
 
 // Site is a hall of the town with the number of accepted cases it holds.
 type Site struct {
@@ -102,11 +112,26 @@ func Build(ctx context.Context, st center.WebStore, now time.Time, seed uint64) 
 		if i < len(others)%len(Sites) {
 			extra++
 		}
-		h := &hall{rng: rng, now: now, windows: 2 + boolInt(i == 0), numbers: map[string]int{}}
+		h := &hall{rng: rng, now: now, windows: 2 + boolInt(i == 0), numbers: map[string]int{}, site: i}
 		mine := append(fates[next:next+spec.Cases:next+spec.Cases], others[other:other+extra]...)
 		next, other = next+spec.Cases, other+extra
+		services := app.DefaultServices()
+		if i == 0 {
+			services = append(services, OwnService)
+		}
 		for _, f := range mine {
-			sum.Codes = append(sum.Codes, h.addCase(f))
+			sum.Codes = append(sum.Codes, h.addCase(services[3], f))
+		}
+		for k := range Others { // not disputes: closed, but one still open
+			f := fate{app.CaseClosed, app.ResultResolved}
+			if k == 0 {
+				f = fate{final: app.CaseHandling}
+			}
+			svc := services[k%3]
+			if i == 0 && k == 1 {
+				svc = OwnService
+			}
+			sum.Codes = append(sum.Codes, h.addCase(svc, f))
 		}
 		events := h.events()
 		for start := 0; start < len(events); start += wire.MaxBatch {
@@ -116,9 +141,32 @@ func Build(ctx context.Context, st center.WebStore, now time.Time, seed uint64) 
 			}
 		}
 		sum.Events += len(events)
+		if err := contact(ctx, st, site.ID, spec, services, now, i == len(Sites)-1); err != nil {
+			return sum, err
+		}
 	}
-	sum.Cases = next + other
+	sum.Cases = next + other + len(Sites)*Others
 	return sum, nil
+}
+
+// contact records the hall's catalogue and its last push and pull: a minute ago, or three days ago
+// for a silent hall.
+func contact(ctx context.Context, st center.WebStore, site int64, spec Site, services []app.Service, now time.Time,
+	silent bool) error {
+	hours := app.Hours{Weekdays: []time.Weekday{1, 2, 3, 4, 5}, Periods: []app.Period{{Start: 8*60 + 30, End: 12 * 60},
+		{Start: 13*60 + 30, End: 17*60 + 30}}}
+	cat := wire.NewCatalogue(app.Info{Name: spec.Name, Phone: spec.Phone, TimeZone: "Asia/Shanghai", Services: services}, hours)
+	at := now.Add(-time.Minute)
+	if silent {
+		at = now.Add(-72 * time.Hour) // a weekend and a working day at least
+	}
+	if err := st.RecordContact(ctx, site, center.Contact{At: at, Catalogue: &cat}); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	if err := st.RecordContact(ctx, site, center.Contact{At: at, Pull: true}); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	return nil
 }
 
 func boolInt(b bool) int {
@@ -137,6 +185,7 @@ type hall struct {
 	ratings int64
 	numbers map[string]int
 	pending []pendingEvent
+	site    int // index in Sites: picks the window staff
 }
 
 type pendingEvent struct {
@@ -178,30 +227,13 @@ var (
 	surnames = []rune("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢")
 	given    = []string{"建国", "秀英", "伟", "芳", "志强", "丽娟", "国庆", "海燕", "明", "红梅", "建军", "桂英", "小平", "玉兰",
 		"新华", "春燕", "德明", "金花", "永刚", "雪芬", "立新", "美玲", "浩", "静", "国平", "月娥", "文斌", "素珍"}
-	units  = []string{"司法所", "派出所", "村调委会", "镇人民调解委员会", "信访办", "劳动保障所", "自然资源所", "法庭诉讼服务站"}
-	depts  = []string{"镇农业农村办", "镇规划建设办", "市场监管所", "人力社保所", "生态环境站"}
-	shares = []struct {
-		service string
-		weight  int
-	}{{"mediation", 55}, {"legal", 20}, {"petition", 15}, {"hotline", 10}}
+	units = []string{"司法所", "派出所", "村调委会", "镇人民调解委员会", "信访办", "劳动保障所", "自然资源所", "法庭诉讼服务站"}
+	depts = []string{"镇农业农村办", "镇规划建设办", "市场监管所", "人力社保所", "生态环境站"}
+	// staff are the window staff of the halls, fictitious like the rest.
+	staff = []string{"陈晓燕", "王立军", "张丽华", "李建平", "周敏", "吴国强", "郑秀兰", "冯志明", "蒋海燕", "沈建新"}
 )
 
 func (h *hall) pick(xs []string) string { return xs[h.rng.IntN(len(xs))] }
-
-func (h *hall) service() app.Service {
-	n := h.rng.IntN(100)
-	for _, s := range shares {
-		if n < s.weight {
-			for _, svc := range app.DefaultServices() {
-				if svc.Code == s.service {
-					return svc
-				}
-			}
-		}
-		n -= s.weight
-	}
-	return app.DefaultServices()[0]
-}
 
 // code returns a valid case code from the generator: 19 symbols and the check symbol that fits.
 func (h *hall) code() string {
@@ -239,8 +271,7 @@ func (h *hall) workTime(daysAgo int) time.Time {
 }
 
 // addCase generates a case with its ticket, rating and every stage up to its fate.
-func (h *hall) addCase(f fate) string {
-	svc := h.service()
+func (h *hall) addCase(svc app.Service, f fate) string {
 	v := h.visitor()
 	masked := v.Masked()
 	var opened time.Time
@@ -254,7 +285,7 @@ func (h *hall) addCase(f fate) string {
 	c.History = []app.CaseEntry{{At: opened, Kind: app.EntryStatus, Status: app.CaseRegistered, By: string(app.OwnerHall)}}
 	snap := c
 	h.emit(opened, app.EventCaseOpened, app.Event{At: opened, Kind: app.EventCaseOpened, Case: &snap}, v)
-	h.ticket(c, opened)
+	h.ticket(c, svc, opened)
 
 	at := opened
 	move := func(days int, ch app.CaseChange) {
@@ -330,13 +361,7 @@ func (h *hall) addCase(f fate) string {
 }
 
 // ticket generates the case's ticket from issue to completion, and perhaps its rating.
-func (h *hall) ticket(c app.Case, issued time.Time) {
-	svc := app.Service{}
-	for _, s := range app.DefaultServices() {
-		if s.Code == c.Service {
-			svc = s
-		}
-	}
+func (h *hall) ticket(c app.Case, svc app.Service, issued time.Time) {
 	h.tickets++
 	day := issued.In(app.DefaultRules().Location).Format(time.DateOnly)
 	h.numbers[day+svc.Prefix]++
@@ -370,7 +395,7 @@ func (h *hall) ticket(c app.Case, issued time.Time) {
 	h.ratings++
 	at := done.Add(20 * time.Second)
 	r := &app.Rating{ID: h.ratings, Ticket: t.ID, Label: t.Label, Window: t.Window, Score: score, Flagged: score.Flagged(),
-		CaseCode: c.Code, At: at}
+		CaseCode: c.Code, At: at, Staff: staff[(h.site*3+t.Window)%len(staff)]}
 	h.emit(at, app.EventRated, struct {
 		app.Event
 		Rating *app.Rating `json:"rating"`

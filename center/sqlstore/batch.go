@@ -263,9 +263,9 @@ func (s *Store) writeRatings(ctx context.Context, tx *sql.Tx, ratings []center.R
 		if r.Flagged {
 			flagged = 1
 		}
-		rows[i] = []any{r.Site, r.ID, r.Label, r.Window, int(r.Score), flagged, r.CaseCode, micros(r.At)}
+		rows[i] = []any{r.Site, r.ID, r.Label, r.Window, int(r.Score), flagged, r.CaseCode, micros(r.At), r.Staff}
 	}
-	err := s.insertRows(ctx, tx, "INSERT INTO ratings (site_id, rating_id, label, window_id, score, flagged, case_code, at)",
+	err := s.insertRows(ctx, tx, "INSERT INTO ratings (site_id, rating_id, label, window_id, score, flagged, case_code, at, staff)",
 		"ON CONFLICT (site_id, rating_id) DO NOTHING", rows)
 	return dbErr("write ratings", err)
 }

@@ -60,12 +60,7 @@ func (s *Store) Track(ctx context.Context, code string) (center.Tracked, error) 
 
 // Sites implements center.WebStore.
 func (s *Store) Sites(ctx context.Context) ([]center.Site, error) {
-	return queryAll(ctx, s, "read sites", "SELECT id, name, applied_through, last_seq, phone FROM sites ORDER BY id", nil,
-		func(row scanner) (center.Site, error) {
-			var site center.Site
-			err := row.Scan(&site.ID, &site.Name, &site.AppliedThrough, &site.LastSeq, &site.Phone)
-			return site, err
-		})
+	return queryAll(ctx, s, "read sites", "SELECT "+siteColumns+" FROM sites ORDER BY id", nil, scanSite)
 }
 
 // SiteByName returns the site with the name.
@@ -193,33 +188,57 @@ func scoped(col string, scope center.Scope) (string, []any) {
 
 // Ledger implements center.WebStore.
 func (s *Store) Ledger(ctx context.Context, scope center.Scope) ([]center.LedgerRow, error) {
-	where, args := scoped("c.site_id", scope)
+	var out []center.LedgerRow
+	err := s.EachLedgerRow(ctx, center.LedgerFilter{Scope: scope}, func(r center.LedgerRow) error {
+		out = append(out, r)
+		return nil
+	})
+	return out, err
+}
+
+// EachLedgerRow implements center.WebStore.
+func (s *Store) EachLedgerRow(ctx context.Context, f center.LedgerFilter, fn func(center.LedgerRow) error) error {
+	where, args := scoped("c.site_id", f.Scope)
+	if f.Site != 0 {
+		where, args = where+" AND c.site_id = ?", append(args, f.Site)
+	}
+	if !f.From.IsZero() {
+		where, args = where+" AND c.opened_at >= ?", append(args, micros(f.From))
+	}
+	if !f.To.IsZero() {
+		where, args = where+" AND c.opened_at < ?", append(args, micros(f.To))
+	}
 	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT c.code, c.site_id, c.service, c.category, c.status, c.result,
-		c.unit, c.opened_at, c.closed_at, c.follow_up_on, c.masked_name,
+		c.unit, c.opened_at, c.closed_at, c.follow_up_on, c.masked_name, c.summary, c.level, c.handling, c.department,
+		c.owner = 'centre' OR EXISTS (SELECT 1 FROM case_entries x WHERE x.code = c.code AND x.kind = 'escalated'),
 		(SELECT min(e.at) FROM case_entries e WHERE e.code = c.code AND e.kind = 'status' AND e.status = 'accepted'),
 		(SELECT max(f.at) FROM case_entries f WHERE f.code = c.code AND f.kind = 'followup'),
-		(SELECT count(*) FROM case_entries g WHERE g.code = c.code AND g.kind = 'followup')
+		(SELECT count(*) FROM case_entries g WHERE g.code = c.code AND g.kind = 'followup'),
+		coalesce((SELECT h.note FROM case_entries h WHERE h.code = c.code AND h.kind = 'followup' ORDER BY h.id DESC LIMIT 1), ''),
+		coalesce((SELECT m.by_name FROM case_entries m WHERE m.code = c.code AND m.kind = 'session' ORDER BY m.id DESC LIMIT 1), '')
 		FROM cases c WHERE 1 = 1`+where+` ORDER BY c.opened_at, c.code`), args...)
 	if err != nil {
-		return nil, dbErr("read ledger", err)
+		return dbErr("read ledger", err)
 	}
 	defer rows.Close()
-	var out []center.LedgerRow
 	for rows.Next() {
 		var r center.LedgerRow
 		var status, result string
 		var opened int64
 		var closed, accepted, follow sql.NullInt64
 		if err := rows.Scan(&r.Code, &r.Site, &r.Service, &r.Category, &status, &result, &r.Unit, &opened, &closed,
-			&r.FollowUpOn, &r.MaskedName, &accepted, &follow, &r.Follows); err != nil {
-			return nil, dbErr("read ledger", err)
+			&r.FollowUpOn, &r.MaskedName, &r.Summary, &r.Level, &r.Handling, &r.Department, &r.Escalated, &accepted,
+			&follow, &r.Follows, &r.FollowNote, &r.Mediator); err != nil {
+			return dbErr("read ledger", err)
 		}
 		r.Status, r.Result = app.CaseStatus(status), app.CaseResult(result)
 		r.OpenedAt, r.ClosedAt, r.AcceptedAt, r.LastFollow = time.UnixMicro(opened).UTC(), fromMicros(closed),
 			fromMicros(accepted), fromMicros(follow)
-		out = append(out, r)
+		if err := fn(r); err != nil {
+			return err
+		}
 	}
-	return out, dbErr("read ledger", rows.Err())
+	return dbErr("read ledger", rows.Err())
 }
 
 // TicketTimes implements center.WebStore.
@@ -249,8 +268,9 @@ func (s *Store) TicketTimes(ctx context.Context, scope center.Scope, since time.
 func (s *Store) Ratings(ctx context.Context, scope center.Scope, since time.Time) ([]center.RatingRow, error) {
 	where, args := scoped("r.site_id", scope)
 	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT r.site_id, r.rating_id, r.label, r.window_id, r.score, r.flagged,
-		r.case_code, r.at, EXISTS (SELECT 1 FROM case_entries e WHERE e.code = r.case_code AND e.kind = 'followup'
-		AND e.at > r.at) FROM ratings r WHERE r.at >= ?`+where+` ORDER BY r.at DESC, r.site_id, r.rating_id`),
+		r.case_code, r.at, r.staff, EXISTS (SELECT 1 FROM case_entries e WHERE e.code = r.case_code AND e.kind = 'followup'
+		AND e.at > r.at) OR EXISTS (SELECT 1 FROM rating_followups f WHERE f.site_id = r.site_id AND f.rating_id = r.rating_id)
+		FROM ratings r WHERE r.at >= ?`+where+` ORDER BY r.at DESC, r.site_id, r.rating_id`),
 		append([]any{micros(since)}, args...)...)
 	if err != nil {
 		return nil, dbErr("read ratings", err)
@@ -261,7 +281,8 @@ func (s *Store) Ratings(ctx context.Context, scope center.Scope, since time.Time
 		var r center.RatingRow
 		var at int64
 		var flagged int
-		if err := rows.Scan(&r.Site, &r.ID, &r.Label, &r.Window, &r.Score, &flagged, &r.CaseCode, &at, &r.FollowedUp); err != nil {
+		if err := rows.Scan(&r.Site, &r.ID, &r.Label, &r.Window, &r.Score, &flagged, &r.CaseCode, &at, &r.Staff,
+			&r.FollowedUp); err != nil {
 			return nil, dbErr("read ratings", err)
 		}
 		r.Flagged, r.At = flagged != 0, time.UnixMicro(at).UTC()
