@@ -36,6 +36,8 @@ type Server struct {
 	lockout     Lockout
 	secure      bool
 	trustProxy  bool
+	townSite    string   // the town hall's site name (WithTownSite)
+	orgs        []string // mediation organisations (WithMediationOrgs)
 }
 
 // NewServer returns the centre's server over st. log may be nil for slog.Default().

@@ -141,6 +141,7 @@ type RatingRow struct {
 // WebStore is what the tracking page and the dashboard need of the centre database beyond Store.
 type WebStore interface {
 	Store
+	CaseWorkStore
 
 	// Track returns the public view of a case, or an ENOTFOUND error.
 	Track(ctx context.Context, code string) (Tracked, error)

@@ -1,6 +1,7 @@
 package center
 
 import (
+	"cmp"
 	"html/template"
 	"net/http"
 	"time"
@@ -28,6 +29,7 @@ type trackPage struct {
 	Name        string
 	Opened      string
 	Site        string
+	Owner       string // who works the case now, with Phone
 	Steps       []trackStep
 	Next        string
 	Deadline    string
@@ -55,7 +57,13 @@ func (s *Server) track(w http.ResponseWriter, r *http.Request, _ visit) {
 	switch app.ErrorCode(err) {
 	case "":
 		s.trackLimit.refund(client)
-		s.render(w, r, http.StatusOK, "track", s.trackView(t))
+		p := s.trackView(t)
+		if p.Owner, p.Phone, err = s.trackOwner(r, code); err != nil {
+			s.pageFail(w, r, err)
+			return
+		}
+		p.Phone = cmp.Or(p.Phone, s.centrePhone)
+		s.render(w, r, http.StatusOK, "track", p)
 	case app.ENOTFOUND, app.EINVALID:
 		s.render(w, r, http.StatusNotFound, "track", trackPage{CSS: template.CSS(pageCSS), Centre: s.centre,
 			Phone: s.centrePhone})
@@ -116,6 +124,20 @@ func (s *Server) trackView(t Tracked) trackPage {
 		p.Deadline = s.day(d)
 	}
 	return p
+}
+
+// trackOwner returns the name and phone of who works the case now (see currentOwner).
+func (s *Server) trackOwner(r *http.Request, code string) (string, string, error) {
+	work, err := s.web.CaseWork(r.Context(), code)
+	if err != nil {
+		return "", "", err
+	}
+	sites, err := s.web.Sites(r.Context())
+	if err != nil {
+		return "", "", err
+	}
+	name, phone := s.currentOwner(work, sites)
+	return name, phone, nil
 }
 
 func (s *Server) day(t time.Time) string { return t.In(s.loc).Format("2006年1月2日") }
