@@ -285,7 +285,9 @@ func (s *Server) caseAction(a caseAction) handler {
 			return
 		}
 		if a.centre && v.User.Site != 0 {
-			s.render(w, r, http.StatusForbidden, "error", s.page(r, v, "", "此事项已上报镇级，由镇综治中心办理。"))
+			// Staff of one site do not work the centre's cases: the case's owner is the point, as
+			// for a hall-owned case at the centre (409, like not_owner).
+			s.showCase(w, r, v, code, http.StatusConflict, "此事项由镇综治中心办理，本站点不能办理。", "")
 			return
 		}
 		action, err := a.do(s, r, v, code)
