@@ -119,8 +119,9 @@ type CaseWorkStore interface {
 	// HandOver hands a case the centre owns to a site to work it (wire.ChangeHandover, queued for
 	// that site).
 	HandOver(ctx context.Context, code string, site int64, by string) (Case, error)
-	// Escalations returns the escalated cases of the scope, open or not, oldest first.
-	Escalations(ctx context.Context, scope Scope) ([]CaseListRow, error)
+	// Escalations returns the inbox of the scope (escalated, open, not accepted; oldest first)
+	// and the count of all its escalated cases by origin and site worked at.
+	Escalations(ctx context.Context, scope Scope) (EscalationSummary, error)
 }
 
 // Stage returns the list's stage of a status.
@@ -145,4 +146,17 @@ func StageLabel(stage string) string {
 		return "已办结"
 	}
 	return stage
+}
+
+// EscalationSummary is the escalation inbox and the escalated cases counted by origin and owner.
+type EscalationSummary struct {
+	Inbox  []CaseListRow
+	Groups []EscalationGroup
+}
+
+// EscalationGroup counts the escalated cases of one origin site worked at one site (0: the
+// centre itself).
+type EscalationGroup struct {
+	Site, WorkerSite      int64
+	Cases, Open, Resolved int
 }

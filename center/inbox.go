@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"fengqiao/app"
 )
 
 // Waiting is an escalated case in the inbox (上报待受理), with how long it has waited.
@@ -49,7 +51,7 @@ type escalationsPage struct {
 // owner. Each escalated case is counted once in each table: totals match the ledger's.
 func (s *Server) escalationsPage(w http.ResponseWriter, r *http.Request, v visit) {
 	ctx := r.Context()
-	rows, err := s.web.Escalations(ctx, v.User.Scope())
+	sum, err := s.web.Escalations(ctx, v.User.Scope())
 	if err != nil {
 		s.pageFail(w, r, err)
 		return
@@ -59,34 +61,29 @@ func (s *Server) escalationsPage(w http.ResponseWriter, r *http.Request, v visit
 		s.pageFail(w, r, err)
 		return
 	}
-	p := escalationsPage{page: s.page(r, v, "escalations", ""), Total: len(rows), Town: cmp.Or(s.town(sites).Name, s.centre)}
+	p := escalationsPage{page: s.page(r, v, "escalations", ""), Town: cmp.Or(s.town(sites).Name, s.centre)}
 	p.sites = s.catalogue(sites).Sites
 	now := s.now()
+	for _, row := range sum.Inbox {
+		since := row.OpenedAt
+		if row.Escalated != nil {
+			since = *row.Escalated
+		}
+		p.Inbox = append(p.Inbox, Waiting{CaseListRow: row, Age: now.Sub(since)})
+	}
 	byOrigin, byOwner := map[string]*EscalationCount{}, map[string]*EscalationCount{}
-	count := func(m map[string]*EscalationCount, name string, r CaseListRow) {
+	count := func(m map[string]*EscalationCount, name string, g EscalationGroup) {
 		c := m[name]
 		if c == nil {
 			c = &EscalationCount{Name: name}
 			m[name] = c
 		}
-		c.Cases++
-		if !r.Status.Final() {
-			c.Open++
-		}
-		if (LedgerRow{Status: r.Status, Result: r.Result}).Resolved() {
-			c.Resolved++
-		}
+		c.Cases, c.Open, c.Resolved = c.Cases+g.Cases, c.Open+g.Open, c.Resolved+g.Resolved
 	}
-	for _, row := range rows {
-		if row.EscAccepted == nil && !row.Status.Final() {
-			since := row.OpenedAt
-			if row.Escalated != nil {
-				since = *row.Escalated
-			}
-			p.Inbox = append(p.Inbox, Waiting{CaseListRow: row, Age: now.Sub(since)})
-		}
-		count(byOrigin, p.SiteName(row.Site), row)
-		count(byOwner, p.OwnerName(row), row)
+	for _, g := range sum.Groups {
+		p.Total += g.Cases
+		count(byOrigin, p.SiteName(g.Site), g)
+		count(byOwner, p.OwnerName(CaseListRow{Owner: app.OwnerCentre, Site: g.Site, WorkerSite: g.WorkerSite}), g)
 	}
 	p.ByOrigin, p.ByOwner = sortedCounts(byOrigin), sortedCounts(byOwner)
 	s.render(w, r, http.StatusOK, "escalations", p)

@@ -1,8 +1,10 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 	"time"
 
@@ -58,17 +60,12 @@ const openStatus = "c.status NOT IN ('closed', 'rejected')"
 
 // ListCases implements center.CaseWorkStore. Every filter is a condition on cases' own columns (the
 // overdue test reads the acceptance time of open cases only), and the page is a keyset on
-// (opened_at, code), so a page costs an index range scan however deep it is.
+// (opened_at, code), so a page costs an index range scan however deep it is. The site filter
+// is an OR of up to three kinds of case; each is read as its own ordered range and the pages
+// merged, as one OR would make the database read and sort every case of the site.
 func (s *Store) ListCases(ctx context.Context, scope center.Scope, f center.CaseFilter, now time.Time) (center.CaseList, error) {
 	var w where
 	w.scope(scope)
-	if f.Site != 0 {
-		cond := "(c.owner = 'hall' AND c.site_id = ? OR c.worker_site_id = ?"
-		if f.Site == f.Town {
-			cond += " OR c.owner = 'centre' AND c.worker_site_id IS NULL"
-		}
-		w.add(cond+")", f.Site, f.Site)
-	}
 	if f.Origin != 0 {
 		w.add("c.site_id = ?", f.Origin)
 	}
@@ -117,10 +114,30 @@ func (s *Store) ListCases(ctx context.Context, scope center.Scope, f center.Case
 	if limit <= 0 || limit > center.CasePageSize {
 		limit = center.CasePageSize
 	}
-	rows, err := queryAll(ctx, s, "list cases", s.rebind("SELECT "+caseListColumns+" FROM cases c"+w.String()+
-		" ORDER BY c.opened_at DESC, c.code DESC LIMIT ?"), append(w.args, limit+1), scanListRow)
-	if err != nil {
-		return center.CaseList{}, err
+	branches := []where{{}}
+	if f.Site != 0 {
+		branches = []where{{conds: []string{"c.owner = 'hall' AND c.site_id = ?"}, args: []any{f.Site}},
+			{conds: []string{"c.worker_site_id = ?"}, args: []any{f.Site}}}
+		if f.Site == f.Town {
+			branches = append(branches, where{conds: []string{"c.owner = 'centre' AND c.worker_site_id IS NULL"}})
+		}
+	}
+	var rows []center.CaseListRow
+	for _, b := range branches {
+		q := where{conds: append(slices.Clone(w.conds), b.conds...), args: append(slices.Clone(w.args), b.args...)}
+		part, err := queryAll(ctx, s, "list cases", s.rebind("SELECT "+caseListColumns+" FROM cases c"+q.String()+
+			" ORDER BY c.opened_at DESC, c.code DESC LIMIT ?"), append(q.args, limit+1), scanListRow)
+		if err != nil {
+			return center.CaseList{}, err
+		}
+		rows = append(rows, part...)
+	}
+	if len(branches) > 1 {
+		// The branches are disjoint: hall-owned, handed over, worked by the centre.
+		slices.SortFunc(rows, func(a, b center.CaseListRow) int {
+			return cmp.Or(b.OpenedAt.Compare(a.OpenedAt), cmp.Compare(b.Code, a.Code))
+		})
+		rows = rows[:min(len(rows), limit+1)]
 	}
 	out := center.CaseList{Rows: rows}
 	if len(rows) > limit {
@@ -162,17 +179,36 @@ func (s *Store) SearchParty(ctx context.Context, scope center.Scope, who string)
 		return nil, app.Errorf(app.EINVALID, "a name or ID number is needed")
 	}
 	var w where
-	w.add("c."+col+" = ?", v)
+	w.add("c."+col+" = ? AND c."+col+" <> ''", v) // the second term lets the partial index serve
 	w.scope(scope)
 	return queryAll(ctx, s, "search party", s.rebind("SELECT "+caseListColumns+" FROM cases c"+w.String()+
 		" ORDER BY c.opened_at DESC, c.code DESC LIMIT ?"), append(w.args, center.CasePageSize), scanListRow)
 }
 
-// Escalations implements center.CaseWorkStore.
-func (s *Store) Escalations(ctx context.Context, scope center.Scope) ([]center.CaseListRow, error) {
+// Escalations implements center.CaseWorkStore: the inbox's cases, and the escalated cases counted
+// by origin and current site in one GROUP BY.
+func (s *Store) Escalations(ctx context.Context, scope center.Scope) (center.EscalationSummary, error) {
+	var out center.EscalationSummary
 	var w where
+	w.add("c.owner = 'centre' AND c.escalation_accepted_at IS NULL AND " + openStatus)
+	w.scope(scope)
+	inbox, err := queryAll(ctx, s, "read escalations", s.rebind("SELECT "+caseListColumns+" FROM cases c"+w.String()+
+		" ORDER BY c.opened_at, c.code"), w.args, scanListRow)
+	if err != nil {
+		return out, err
+	}
+	out.Inbox = inbox
+	w = where{}
 	w.add("c.owner = 'centre'")
 	w.scope(scope)
-	return queryAll(ctx, s, "read escalations", s.rebind("SELECT "+caseListColumns+" FROM cases c"+w.String()+
-		" ORDER BY c.opened_at, c.code"), w.args, scanListRow)
+	out.Groups, err = queryAll(ctx, s, "count escalations", s.rebind(`SELECT c.site_id, coalesce(c.worker_site_id, 0), count(*),
+		sum(CASE WHEN `+openStatus+` THEN 1 ELSE 0 END),
+		sum(CASE WHEN c.status = 'closed' AND c.result = 'resolved' THEN 1 ELSE 0 END)
+		FROM cases c`+w.String()+` GROUP BY c.site_id, c.worker_site_id ORDER BY c.site_id`), w.args,
+		func(row scanner) (center.EscalationGroup, error) {
+			var g center.EscalationGroup
+			err := row.Scan(&g.Site, &g.WorkerSite, &g.Cases, &g.Open, &g.Resolved)
+			return g, err
+		})
+	return out, err
 }
