@@ -204,6 +204,12 @@ func (s *Server) showCase(w http.ResponseWriter, r *http.Request, v visit, code 
 	p.Acts = availableActs(c.Case, work, p.Town.ID != 0)
 	for _, e := range c.History {
 		te := timelineEntry{At: e.At, Note: e.Note, By: e.By, Kind: e.Kind, What: entryLabel(e)}
+		switch e.By {
+		case app.OwnerHall:
+			te.By = p.Origin
+		case app.OwnerCentre:
+			te.By = s.centre
+		}
 		p.Timeline = append(p.Timeline, te)
 		switch e.Kind {
 		case app.EntrySession:

@@ -177,7 +177,7 @@ func (s *Store) AcceptEscalation(ctx context.Context, code, by string) (center.C
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil, app.Errorf(app.ECONFLICT, "the escalation was accepted already")
 		}
-		outs := []outbound{{Change: wire.Change{Kind: wire.ChangeEscalationAccepted, By: by}, Note: "受理上报"}}
+		outs := []outbound{{Change: wire.Change{Kind: wire.ChangeEscalationAccepted, By: by}}}
 		cs.Case.UpdatedAt, cs.Changed = now, true
 		if cs.Case.Status == app.CaseRegistered {
 			o, err := s.statusChange(cs, app.CaseChange{Status: app.CaseAccepted, Note: "受理上报", By: by}, now)
