@@ -107,8 +107,7 @@ func (s *Store) ListCases(ctx context.Context, scope center.Scope, f center.Case
 		w.add("c.opened_at < ?", micros(f.To))
 	}
 	if f.After != nil {
-		w.add("(c.opened_at < ? OR c.opened_at = ? AND c.code < ?)", micros(f.After.OpenedAt), micros(f.After.OpenedAt),
-			f.After.Code)
+		w.add("(c.opened_at, c.code) < (?, ?)", micros(f.After.OpenedAt), f.After.Code) // a row value: an index bound
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > center.CasePageSize {

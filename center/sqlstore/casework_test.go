@@ -185,3 +185,31 @@ func TestSearchParty(t *testing.T) {
 		}
 	})
 }
+
+// TestCaseListPages pages through the list one case at a time: every case once, newest first.
+func TestCaseListPages(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *sqlstore.Store) {
+		ctx := context.Background()
+		h := busyHall(t)
+		push(t, s, addSite(t, s, "东村"), h)
+		var seen []center.CaseListRow
+		f := center.CaseFilter{Limit: 1}
+		for range 10 {
+			page := try(s.ListCases(ctx, center.Scope{}, f, time.Now())).must(t)
+			seen = append(seen, page.Rows...)
+			if page.Next == nil {
+				break
+			}
+			f.After = page.Next
+		}
+		if len(seen) != 3 {
+			t.Fatalf("paged through %d cases, want 3", len(seen))
+		}
+		for i := 1; i < len(seen); i++ {
+			a, b := seen[i-1], seen[i]
+			if a.OpenedAt.Before(b.OpenedAt) || a.OpenedAt.Equal(b.OpenedAt) && a.Code <= b.Code {
+				t.Fatalf("page %d (%s %s) is not older than page %d (%s %s)", i+1, b.OpenedAt, b.Code, i, a.OpenedAt, a.Code)
+			}
+		}
+	})
+}

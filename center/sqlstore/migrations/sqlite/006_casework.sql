@@ -14,7 +14,9 @@ ALTER TABLE cases ADD COLUMN referral_deadline TEXT NOT NULL DEFAULT '';
 CREATE INDEX cases_opened ON cases(opened_at, code);
 CREATE INDEX cases_site_opened ON cases(site_id, opened_at, code);
 CREATE INDEX cases_escalated ON cases(opened_at, code) WHERE owner = 'centre';
+CREATE INDEX cases_escalated_site ON cases(site_id, opened_at, code) WHERE owner = 'centre';
 CREATE INDEX cases_open ON cases(opened_at, code) WHERE status NOT IN ('closed', 'rejected');
+CREATE INDEX cases_open_site ON cases(site_id, opened_at, code) WHERE status NOT IN ('closed', 'rejected');
 CREATE INDEX cases_worker ON cases(worker_site_id) WHERE worker_site_id IS NOT NULL;
 
 -- The search by a party's full name or ID number (audited, shown masked).
