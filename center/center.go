@@ -33,6 +33,8 @@ const (
 type Case struct {
 	app.Case
 	Site string `json:"site"`
+	// Handler is the site the centre handed the case to, which works it now; "" if none.
+	Handler string `json:"handler,omitempty"`
 }
 
 // Site is a hall that pushes to the centre.

@@ -117,6 +117,30 @@ type CaseState struct {
 	Case     app.Case     // History and Tickets are not used
 	Identity *app.Visitor // the full identity, kept apart from the masked one
 	Changed  bool         // must be written back
+	// Handler is the site the centre handed the case to (the town hall), 0 if none. From the
+	// handover on, that site owns the case (Owner is app.OwnerHall) and its events on the case are
+	// relayed to the case's own site. See docs/sync.md.
+	Handler int64
+}
+
+// worker is the site that owns the case while a hall owns it: its handler, or else its own site.
+func (cs *CaseState) worker() int64 {
+	if cs.Handler != 0 {
+		return cs.Handler
+	}
+	return cs.Site
+}
+
+// ownedBy reports whether the site owns the case: the case is a hall's, and that hall is site.
+func (cs *CaseState) ownedBy(site int64) bool {
+	return cs.Case.Owner == app.OwnerHall && cs.worker() == site
+}
+
+// Relay is a change the centre queues for a site as it applies another site's event: what the
+// hall working a handed-over case did, sent on to the hall that opened the case.
+type Relay struct {
+	Site   int64
+	Change wire.Change // Seq and At are set by the store
 }
 
 // Entry is one line of a case's history at the centre.
@@ -154,6 +178,7 @@ type Projection struct {
 	Entries []Entry               // new history lines, in order
 	Pending []*Pending            // centre changes awaiting their echo, in seq order
 	Ratings []RatingRow           // visitor ratings (好差评), from EventRatingRecorded
+	Relays  []Relay               // changes for the sites that opened the handed-over cases touched
 }
 
 // EventRatingRecorded is the kind of the hall event that records a visitor's rating of a
@@ -231,13 +256,20 @@ func (p *Projection) Apply(d Decoded) (outcome, reason string) {
 	if cs == nil {
 		return OutcomeRefused, "no such case at the centre"
 	}
-	if cs.Site != p.Site {
+	if cs.Site != p.Site && cs.Handler != p.Site {
 		return OutcomeRefused, "the case belongs to another site"
 	}
 	entry := lastEntry(d, snap)
+	if kind, ok := echoKinds[d.Kind]; ok {
+		if pd := p.match(snap.Code, kind, func(*Pending) bool { return true }); pd != nil {
+			pd.Echo = d.ID
+			return OutcomeEcho, ""
+		}
+		return OutcomeRefused, "no change of the centre to record"
+	}
 	switch d.Kind {
 	case app.EventCaseChanged:
-		if cs.Case.Owner != app.OwnerHall {
+		if !cs.ownedBy(p.Site) {
 			if pd := p.match(snap.Code, wire.ChangeStatus, func(pd *Pending) bool { return pd.Status == snap.Status }); pd != nil {
 				pd.Echo = d.ID
 				return OutcomeEcho, ""
@@ -246,6 +278,10 @@ func (p *Projection) Apply(d Decoded) (outcome, reason string) {
 		}
 		p.takeSnapshot(cs, snap)
 		p.hallEntry(d, snap.Code, entry)
+		p.relay(cs, wire.Change{Kind: wire.ChangeStatus, Change: &app.CaseChange{Status: snap.Status, Unit: snap.Unit,
+			Level: snap.Level, Handling: snap.Handling, Department: snap.Department, Summary: snap.Summary,
+			Category: snap.Category, Result: snap.Result, FollowUpOn: snap.FollowUpOn, Deadline: snap.Deadline,
+			Note: entry.Note, By: entry.By}})
 	case app.EventCaseNote:
 		if pd := p.match(snap.Code, wire.ChangeFollowUp, func(pd *Pending) bool { return pd.Note == entry.Note && pd.By == entry.By }); pd != nil {
 			pd.Echo = d.ID
@@ -255,9 +291,13 @@ func (p *Projection) Apply(d Decoded) (outcome, reason string) {
 			cs.Case.UpdatedAt, cs.Changed = snap.UpdatedAt, true
 		}
 		p.hallEntry(d, snap.Code, entry)
+		p.relay(cs, wire.Change{Kind: wire.ChangeFollowUp, Note: entry.Note, By: entry.By})
 	case app.EventEscalated:
-		if cs.Case.Owner != app.OwnerHall {
+		if !cs.ownedBy(p.Site) {
 			return OutcomeRefused, "the centre owns the case already"
+		}
+		if cs.Handler != 0 {
+			return OutcomeRefused, "a handed-over case is not escalated again"
 		}
 		p.takeSnapshot(cs, snap)
 		cs.Case.Owner = app.OwnerCentre
@@ -266,6 +306,23 @@ func (p *Projection) Apply(d Decoded) (outcome, reason string) {
 		return OutcomeRecorded, ""
 	}
 	return OutcomeApplied, ""
+}
+
+// echoKinds maps the hall events that only record a change of the centre's to that change's kind.
+var echoKinds = map[string]string{
+	app.EventEscalationAccepted: wire.ChangeEscalationAccepted,
+	app.EventSession:            wire.ChangeSession,
+	app.EventHandedOver:         wire.ChangeHandover,
+}
+
+// relay queues ch for the site that opened cs when the event came from the site the case was
+// handed to; the site that opened it applies it like any change of the centre and echoes it.
+func (p *Projection) relay(cs *CaseState, ch wire.Change) {
+	if cs.Handler == 0 || cs.Handler != p.Site {
+		return
+	}
+	ch.Code = cs.Case.Code
+	p.Relays = append(p.Relays, Relay{Site: cs.Site, Change: ch})
 }
 
 // validEvent checks the text an event carries.
@@ -291,7 +348,7 @@ func (p *Projection) takeSnapshot(cs *CaseState, snap app.Case) {
 	c := &cs.Case
 	c.Service, c.Category, c.Status = snap.Service, snap.Category, snap.Status
 	c.Unit, c.Level, c.Handling, c.Department = snap.Unit, snap.Level, snap.Handling, snap.Department
-	c.Summary, c.Result, c.FollowUpOn = snap.Summary, snap.Result, snap.FollowUpOn
+	c.Summary, c.Result, c.FollowUpOn, c.Deadline = snap.Summary, snap.Result, snap.FollowUpOn, snap.Deadline
 	c.UpdatedAt, c.ClosedAt = snap.UpdatedAt, snap.ClosedAt
 	if snap.Visitor != nil {
 		c.Visitor = snap.Visitor

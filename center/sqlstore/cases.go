@@ -34,6 +34,9 @@ func (s *Store) readCase(ctx context.Context, code string) (center.Case, error) 
 	if err := s.db.QueryRowContext(ctx, s.rebind("SELECT name FROM sites WHERE id = ?"), cs.Site).Scan(&out.Site); err != nil {
 		return out, dbErr("read case", err)
 	}
+	if out.Handler, err = s.handlerName(ctx, code); err != nil {
+		return out, err
+	}
 	rows, err := s.db.QueryContext(ctx, s.rebind("SELECT at, kind, status, note, by_name FROM case_entries WHERE code = ? ORDER BY id"), code)
 	if err != nil {
 		return out, dbErr("read case history", err)
@@ -192,9 +195,21 @@ func (s *Store) Changes(ctx context.Context, siteID, after int64, limit int) ([]
 			return nil, dbErr("read changes", err)
 		}
 		c.At = time.UnixMicro(at).UTC()
-		if body != "" {
+		var payload any
+		switch {
+		case body == "":
+		case c.Kind == wire.ChangeHandover:
+			c.Case = new(app.Case)
+			payload = c.Case
+		case c.Kind == wire.ChangeSession:
+			c.Session = new(app.MediationSession)
+			payload = c.Session
+		default:
 			c.Change = new(app.CaseChange)
-			if err := json.Unmarshal([]byte(body), c.Change); err != nil {
+			payload = c.Change
+		}
+		if payload != nil {
+			if err := json.Unmarshal([]byte(body), payload); err != nil {
 				return nil, dbErr("read changes", err)
 			}
 		}
