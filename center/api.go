@@ -54,6 +54,7 @@ func NewServer(st WebStore, log *slog.Logger, opts ...Option) *Server {
 	s.route("GET /api/v1/cases/{code}", token(readers, OwnSite), s.getCase)
 	s.route("POST /api/v1/cases/{code}/changes", token(writers, OwnSite), s.changeCase)
 	s.route("POST /api/v1/cases/{code}/followups", token(writers, OwnSite), s.addFollowUp)
+	s.route("POST /api/v1/cases/{code}/handover", token(writers, OwnSite), s.handover)
 	s.routeWeb()
 	return s
 }

@@ -94,6 +94,9 @@ type Store interface {
 	ChangeCase(ctx context.Context, code string, change app.CaseChange) (Case, error)
 	// AddFollowUp appends a follow-up to any case and queues it for its site.
 	AddFollowUp(ctx context.Context, code, note, by string) (Case, error)
+	// Handover hands a case the centre owns to the named site to work it, and queues the case for
+	// that site and a note for the case's own site (docs/sync.md, "Who owns a case").
+	Handover(ctx context.Context, code, site, by string) (Case, error)
 
 	Close() error
 }

@@ -1,9 +1,11 @@
 package hallsync_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
@@ -116,6 +118,29 @@ func queue(t *testing.T, s *sqlstore.Store, siteID int64, ch wire.Change) {
 	}
 }
 
+// handOver hands the case to the site through the centre's API, as a staff member (李主任).
+func handOver(t *testing.T, s *sqlstore.Store, centre, code, site string) center.Case {
+	t.Helper()
+	token, hash := center.NewToken()
+	if err := s.AddUser(context.Background(), "李主任", hash, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	body, _ := json.Marshal(center.HandoverRequest{Site: site})
+	req, _ := http.NewRequest(http.MethodPost, centre+"/api/v1/cases/"+code+"/handover", bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var c center.Case
+	if err := json.NewDecoder(resp.Body).Decode(&c); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("POST handover: %d, %v", resp.StatusCode, err)
+	}
+	return c
+}
+
 // TestHandoverEndToEnd: a village escalates a case through its hub; the centre accepts it, records
 // a mediation session and hands it to the town hall; the town hall's hub lists it and its window
 // works it to closure; the village sees every step on its own hub. Every change is applied once
@@ -174,10 +199,7 @@ func TestHandoverEndToEnd(t *testing.T) {
 			if _, err := s.Handover(ctx, kept, "城关镇大厅", "李主任"); app.ErrorCode(err) != app.ENOTOWNER {
 				t.Errorf("handing over a case its village owns: %v, want not_owner", err)
 			}
-			handed, err := s.Handover(ctx, cc, "城关镇大厅", "李主任")
-			if err != nil {
-				t.Fatal(err)
-			}
+			handed := handOver(t, s, srv.URL, cc, "城关镇大厅")
 			if handed.Handler != "城关镇大厅" || handed.Owner != app.OwnerHall {
 				t.Fatalf("handed case at the centre = %+v", handed)
 			}
