@@ -190,7 +190,12 @@ func (sc *Screen) saveCase() {
 	})
 }
 
-// codeText is the form's line about case c: its 查询码 and status.
+// codeText is the form's line about case c: its 查询码 and status, and who works it when this hall
+// escalated it (上报).
 func codeText(c app.Case) string {
-	return "查询码 " + c.Code + " · " + c.Status.Label()
+	line := "查询码 " + c.Code + " · " + c.Status.Label()
+	if c.Owner == app.OwnerCentre {
+		line += " · 由" + ownerLabel(c) + "办理"
+	}
+	return line
 }

@@ -127,6 +127,9 @@ func TestHandedCasesPage(t *testing.T) {
 	if vp.shown.Code != sent.Code || vp.owner.Text != "当前办理：镇综治中心" || vp.work.Visible() {
 		t.Errorf("village view: %s, owner %q, form %v", vp.shown.Code, vp.owner.Text, vp.work.Visible())
 	}
+	if codeText(*vp.shown) != "查询码 "+sent.Code+" · 登记 · 由镇综治中心办理" {
+		t.Errorf("case line %q", codeText(*vp.shown))
+	}
 	if hist := historyText(vp); !strings.Contains(hist, "上报镇综治中心（村干部）  涉及两个村") || !strings.Contains(hist, "中心受理上报") {
 		t.Errorf("village history:\n%s", hist)
 	}
