@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
@@ -155,5 +156,53 @@ func TestReceiveHandover(t *testing.T) {
 	evs, _ := town.DB().Outbox(ctx, 0, 100)
 	if len(evs) != 2 || evs[0].Kind != app.EventHandedOver || evs[1].Kind != app.EventCaseChanged || len(evs[0].Private) > 0 {
 		t.Errorf("town events = %+v", evs)
+	}
+}
+
+// A town hall rebuilt from its own events (restore, --recover) holds its handed case again, listed
+// and workable as before.
+func TestHandedCaseRecovered(t *testing.T) {
+	village, _ := setup(t, nil)
+	ctx := context.Background()
+	sent, err := village.Case(ctx, escalatedCase(t, village))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &clock{t: time.Date(2026, 11, 28, 9, 0, 0, 0, shanghai)}
+	town := newHall(t, filepath.Join(t.TempDir(), "town.db"), c, nil)
+	if _, err := town.ReceiveHandover(ctx, sent, "移交", "李主任"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := town.ChangeCase(ctx, sent.Code, app.CaseChange{Status: app.CaseAssigned, Unit: "派出所", Level: "人民调解"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := town.ChangeCase(ctx, sent.Code, app.CaseChange{Status: app.CaseHandling, Handling: app.HandlingReferral,
+		Department: "派出所", Deadline: "2026-12-20"}); err != nil {
+		t.Fatal(err)
+	}
+	log, err := town.DB().Outbox(ctx, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rebuilt := newHall(t, filepath.Join(t.TempDir(), "rebuilt.db"), c, nil)
+	if err := rebuilt.DB().StartRecovery(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := rebuilt.ApplyRecovered(ctx, log); err != nil {
+		t.Fatal(err)
+	}
+	if err := rebuilt.FinishRecovery(ctx, log[len(log)-1].ID, []string{town.Epoch()}, nil); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := town.Case(ctx, sent.Code)
+	b, err := rebuilt.Case(ctx, sent.Code)
+	if err != nil || !reflect.DeepEqual(a, b) {
+		t.Fatalf("rebuilt case:\nsource  %+v\nrebuilt %+v %v", a, b, err)
+	}
+	if list, err := rebuilt.HandedCases(ctx, 10); err != nil || len(list) != 1 {
+		t.Errorf("handed cases after recovery = %d, %v", len(list), err)
+	}
+	if _, err := rebuilt.ChangeCase(ctx, sent.Code, app.CaseChange{Status: app.CaseClosed, Result: app.ResultResolved}); err != nil {
+		t.Errorf("working the recovered case: %v", err)
 	}
 }
