@@ -318,7 +318,7 @@ var echoKinds = map[string]string{
 // relay queues ch for the site that opened cs when the event came from the site the case was
 // handed to; the site that opened it applies it like any change of the centre and echoes it.
 func (p *Projection) relay(cs *CaseState, ch wire.Change) {
-	if cs.Handler == 0 || cs.Handler != p.Site {
+	if cs.Handler != p.Site { // not handed over, or the event is from the case's own site
 		return
 	}
 	ch.Code = cs.Case.Code
