@@ -109,7 +109,7 @@ var caseActions = []caseAction{
 		if town.ID == 0 {
 			return "", app.Errorf(app.EINVALID, "未设置镇大厅站点。")
 		}
-		_, err = s.web.HandOver(r.Context(), code, town.ID, v.User.Name)
+		_, err = s.web.Handover(r.Context(), code, town.Name, v.User.Name)
 		return "case.handover", err
 	}},
 	{path: "followup", flash: "回访已记录，将同步至所属大厅。", do: func(s *Server, r *http.Request, v visit, code string) (string, error) {
@@ -152,8 +152,7 @@ func (s *Server) caseInScope(r *http.Request, u User) (string, CaseWork, bool, e
 	if app.ErrorCode(err) == app.ENOTFOUND {
 		return code, work, false, nil
 	}
-	sc := u.Scope()
-	return code, work, err == nil && (sc.Allows(work.Site) || work.WorkerSite != 0 && sc.Allows(work.WorkerSite)), err
+	return code, work, err == nil && work.InScope(u.Scope()), err
 }
 
 func (s *Server) casePage(w http.ResponseWriter, r *http.Request, v visit) {
@@ -224,7 +223,7 @@ func (s *Server) showCase(w http.ResponseWriter, r *http.Request, v visit, code 
 
 // availableActs says which forms the case page offers for the case's state.
 func availableActs(c app.Case, w CaseWork, town bool) map[string]bool {
-	centre := c.Owner == app.OwnerCentre
+	centre := c.Owner == app.OwnerCentre && w.WorkerSite == 0 // handed over: the town hall works it
 	accepted := w.EscAccepted != nil
 	return map[string]bool{
 		"accept":   centre && !accepted && !c.Status.Final(),
@@ -232,7 +231,7 @@ func availableActs(c app.Case, w CaseWork, town bool) map[string]bool {
 		"session":  centre && accepted && slices.Contains([]app.CaseStatus{app.CaseAssigned, app.CaseAssessing, app.CaseHandling, app.CaseFollowUp}, c.Status),
 		"refer":    centre && accepted && app.CanMove(c.Status, app.CaseHandling),
 		"close":    centre && accepted && app.CanMove(c.Status, app.CaseClosed),
-		"handover": centre && accepted && town && w.WorkerSite == 0 && !c.Status.Final(),
+		"handover": centre && accepted && town && !c.Status.Final(),
 		"followup": true,
 	}
 }

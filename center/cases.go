@@ -90,11 +90,17 @@ type CaseList struct {
 type CaseWork struct {
 	Owner       string // app.OwnerHall or app.OwnerCentre
 	Site        int64
-	WorkerSite  int64
+	WorkerSite  int64 // the site it was handed to, which works it now; 0 if none
 	Escalated   *time.Time
 	EscAccepted *time.Time
 	Deadline    string // referral (转办) due date
 	Ratings     []RatingRow
+}
+
+// InScope reports whether a user of the scope may see the case: the scope includes the site that
+// opened it or the site it was handed to.
+func (w CaseWork) InScope(sc Scope) bool {
+	return sc.Allows(w.Site) || w.WorkerSite != 0 && sc.Allows(w.WorkerSite)
 }
 
 // CaseWorkStore is the storage of the town's case workspace; package center/sqlstore implements it.
@@ -116,9 +122,6 @@ type CaseWorkStore interface {
 	// WorkChange changes the status of a case the centre owns like Store.ChangeCase and keeps a
 	// referral's deadline.
 	WorkChange(ctx context.Context, code string, change app.CaseChange) (Case, error)
-	// HandOver hands a case the centre owns to a site to work it (wire.ChangeHandover, queued for
-	// that site).
-	HandOver(ctx context.Context, code string, site int64, by string) (Case, error)
 	// Escalations returns the inbox of the scope (escalated, open, not accepted; oldest first)
 	// and the count of all its escalated cases by origin and site worked at.
 	Escalations(ctx context.Context, scope Scope) (EscalationSummary, error)

@@ -33,6 +33,9 @@ func (s *Store) readCase(ctx context.Context, code string) (center.Case, error) 
 	if err := s.db.QueryRowContext(ctx, s.rebind("SELECT name FROM sites WHERE id = ?"), cs.Site).Scan(&out.Site); err != nil {
 		return out, dbErr("read case", err)
 	}
+	if out.Worker, err = s.workerName(ctx, code); err != nil {
+		return out, err
+	}
 	rows, err := s.db.QueryContext(ctx, s.rebind("SELECT at, kind, status, note, by_name FROM case_entries WHERE code = ? ORDER BY id"), code)
 	if err != nil {
 		return out, dbErr("read case history", err)
@@ -82,6 +85,9 @@ func (s *Store) ChangeCase(ctx context.Context, code string, change app.CaseChan
 				}
 			}
 		}
+		if cs.WorkerSite != 0 {
+			return wire.Change{}, centreOwned(cs)
+		}
 		next, err := cs.Case.Apply(change, app.OwnerCentre)
 		if err != nil {
 			return wire.Change{}, err
@@ -104,9 +110,13 @@ func (s *Store) AddFollowUp(ctx context.Context, code, note, by string) (center.
 	if by == "" {
 		by = app.OwnerCentre
 	}
-	return s.caseWrite(ctx, code, func(cs *center.CaseState, now time.Time) (wire.Change, error) {
+	return s.caseWork(ctx, code, func(_ *sql.Tx, cs *center.CaseState, now time.Time) ([]outbound, error) {
 		cs.Case.UpdatedAt, cs.Changed = now, true
-		return wire.Change{Kind: wire.ChangeFollowUp, Note: note, By: by}, nil
+		outs := []outbound{{Change: wire.Change{Kind: wire.ChangeFollowUp, Note: note, By: by}}}
+		if cs.WorkerSite != 0 { // a handed-over case: the hall working it gets the follow-up too
+			outs = append(outs, outbound{Change: outs[0].Change, Site: cs.WorkerSite, Quiet: true})
+		}
+		return outs, nil
 	})
 }
 

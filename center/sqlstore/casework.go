@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -20,6 +19,8 @@ type outbound struct {
 	wire.Change
 	Site int64  // the site whose changes log gets it; 0: the case's own site
 	Note string // the history note when it is not the change's own
+	// Quiet: no history entry of its own (a copy of a change the case's history shows already).
+	Quiet bool
 }
 
 // caseWork runs fn on a case under its site's lock, then writes the case, one history entry per
@@ -64,7 +65,9 @@ func (s *Store) caseWork(ctx context.Context, code string,
 			if err != nil {
 				return err
 			}
-			entries = append(entries, e)
+			if !o.Quiet {
+				entries = append(entries, e)
+			}
 		}
 		if err := s.writeCases(ctx, tx, cases); err != nil {
 			return err
@@ -96,7 +99,7 @@ func (s *Store) queueChange(ctx context.Context, tx *sql.Tx, site int64, code st
 	case wire.ChangeEscalationAccepted:
 		e.Kind = app.EntryEscalationAccepted
 	case wire.ChangeSession:
-		e.Kind, e.Note, body = app.EntrySession, cmp.Or(o.Note, SessionNote(*ch.Session)), ch.Session
+		e.Kind, e.Note, body = app.EntrySession, cmp.Or(o.Note, ch.Session.Note()), ch.Session
 	case wire.ChangeHandover:
 		e.Kind, body = app.EntryHandover, ch.Case
 	}
@@ -133,21 +136,23 @@ func decodeChange(c *wire.Change, body string) error {
 	return json.Unmarshal([]byte(body), v)
 }
 
-// SessionNote is a mediation session as the case history shows it.
-func SessionNote(m app.MediationSession) string {
-	return fmt.Sprintf("调解（%s）：调解员 %s；到场 %s；结果 %s", m.Date, m.Mediator, m.Parties, m.Outcome)
-}
-
-// centreOwned refuses a change to a case the centre does not own.
+// centreOwned refuses a change to a case the centre does not work: a hall's own case, or one
+// handed to a hall (docs/sync.md, "Who owns a case").
 func centreOwned(cs *center.CaseState) error {
 	if cs.Case.Owner != app.OwnerCentre {
 		return app.Errorf(app.ENOTOWNER, "case is owned by the %s; only its owner changes it", cs.Case.Owner)
+	}
+	if cs.WorkerSite != 0 {
+		return app.Errorf(app.ENOTOWNER, "case was handed to a hall, which works it now")
 	}
 	return nil
 }
 
 // statusChange applies change to the case as the centre and returns it as an outbound change.
 func (s *Store) statusChange(cs *center.CaseState, change app.CaseChange, now time.Time) (outbound, error) {
+	if cs.WorkerSite != 0 {
+		return outbound{}, centreOwned(cs)
+	}
 	if change.By == "" {
 		change.By = app.OwnerCentre
 	}
@@ -192,8 +197,8 @@ func (s *Store) AcceptEscalation(ctx context.Context, code, by string) (center.C
 
 // RecordSession implements center.CaseWorkStore.
 func (s *Store) RecordSession(ctx context.Context, code string, m app.MediationSession) (center.Case, error) {
-	if _, err := time.Parse(time.DateOnly, m.Date); err != nil || m.Mediator == "" || m.Outcome == "" {
-		return center.Case{}, app.Errorf(app.EINVALID, "a session needs a date (YYYY-MM-DD), a mediator and an outcome")
+	if err := m.Valid(); err != nil {
+		return center.Case{}, err
 	}
 	return s.caseWork(ctx, code, func(_ *sql.Tx, cs *center.CaseState, now time.Time) ([]outbound, error) {
 		if err := centreOwned(cs); err != nil {
@@ -224,48 +229,12 @@ func (s *Store) WorkChange(ctx context.Context, code string, change app.CaseChan
 			return center.Case{}, app.Errorf(app.EINVALID, "a deadline (YYYY-MM-DD) goes with a referral")
 		}
 	}
-	return s.caseWork(ctx, code, func(tx *sql.Tx, cs *center.CaseState, now time.Time) ([]outbound, error) {
-		o, err := s.statusChange(cs, change, now)
+	return s.caseWork(ctx, code, func(_ *sql.Tx, cs *center.CaseState, now time.Time) ([]outbound, error) {
+		o, err := s.statusChange(cs, change, now) // the deadline is the case's (cases.referral_deadline)
 		if err != nil {
 			return nil, err
-		}
-		if change.Deadline != "" {
-			if _, err := tx.ExecContext(ctx, s.rebind("UPDATE cases SET referral_deadline = ? WHERE code = ?"),
-				change.Deadline, cs.Case.Code); err != nil {
-				return nil, dbErr("set deadline", err)
-			}
 		}
 		return []outbound{o}, nil
-	})
-}
-
-// HandOver implements center.CaseWorkStore.
-func (s *Store) HandOver(ctx context.Context, code string, site int64, by string) (center.Case, error) {
-	return s.caseWork(ctx, code, func(tx *sql.Tx, cs *center.CaseState, now time.Time) ([]outbound, error) {
-		if err := centreOwned(cs); err != nil {
-			return nil, err
-		}
-		var name string
-		err := tx.QueryRowContext(ctx, s.rebind("SELECT name FROM sites WHERE id = ?"), site).Scan(&name)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, app.Errorf(app.ENOTFOUND, "no such site")
-		}
-		if err != nil {
-			return nil, dbErr("hand over", err)
-		}
-		res, err := tx.ExecContext(ctx, s.rebind(`UPDATE cases SET worker_site_id = ? WHERE code = ?
-			AND worker_site_id IS NULL AND escalation_accepted_at IS NOT NULL`), site, cs.Case.Code)
-		if err != nil {
-			return nil, dbErr("hand over", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil, app.Errorf(app.ECONFLICT, "only an accepted escalation not yet handed over can be handed over")
-		}
-		c := cs.Case
-		c.UpdatedAt = now
-		cs.Case.UpdatedAt, cs.Changed = now, true
-		return []outbound{{Change: wire.Change{Kind: wire.ChangeHandover, Case: &c, By: by}, Site: site,
-			Note: "交由" + name + "办理"}}, nil
 	})
 }
 

@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -120,15 +121,18 @@ func TestHandOverAndReferral(t *testing.T) {
 			try(h.Escalate(ctx, c, "", "")).must(t)
 		}
 		push(t, s, village, h)
-		if _, err := s.HandOver(ctx, codes[0], town.ID, "李四"); app.ErrorCode(err) != app.ECONFLICT {
+		if _, err := s.Handover(ctx, codes[0], town.Name, "李四"); app.ErrorCode(err) != app.ECONFLICT {
 			t.Fatalf("hand over before acceptance: err = %v, want conflict", err)
 		}
 		try(s.AcceptEscalation(ctx, codes[0], "李四")).must(t)
-		try(s.HandOver(ctx, codes[0], town.ID, "李四")).must(t)
+		try(s.Handover(ctx, codes[0], town.Name, "李四")).must(t)
 		got := try(s.Changes(ctx, town.ID, 0, 10)).must(t)
 		if len(got) != 1 || got[0].Kind != wire.ChangeHandover || got[0].Case == nil || got[0].Case.Code != codes[0] ||
-			got[0].Case.Visitor == nil {
+			got[0].Case.Visitor == nil || len(got[0].Case.History) == 0 {
 			t.Fatalf("town's changes = %+v", got)
+		}
+		if v := got[0].Case.Visitor; v.IDNumber == "" || strings.Count(v.IDNumber, "*") == 0 {
+			t.Fatalf("the handed case's visitor is not masked: %+v", v)
 		}
 		if w := try(s.CaseWork(ctx, codes[0])).must(t); w.WorkerSite != town.ID {
 			t.Fatalf("worker site = %d, want %d", w.WorkerSite, town.ID)
