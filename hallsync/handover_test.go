@@ -108,6 +108,27 @@ func handOver(t *testing.T, s *sqlstore.Store, centre, code, site string) center
 	return c
 }
 
+// readCase answers GET /api/v1/cases/{code} for a staff member scoped to one site.
+func readCase(t *testing.T, s *sqlstore.Store, centre, user string, site int64, code string) int {
+	t.Helper()
+	ctx := context.Background()
+	token, hash := center.NewToken()
+	if err := s.AddUser(ctx, user, hash, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetUserAccess(ctx, user, center.RoleStaff, site); err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodGet, centre+"/api/v1/cases/"+code, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
 // TestHandoverEndToEnd: a village escalates a case through its hub; the centre accepts it, records
 // a mediation session and hands it to the town hall; the town hall's hub lists it and its window
 // works it to closure; the village sees every step on its own hub. Every change is applied once
@@ -179,7 +200,16 @@ func TestHandoverEndToEnd(t *testing.T) {
 			if _, err := s.Handover(ctx, kept, "城关镇大厅", "李主任"); app.ErrorCode(err) != app.ENOTOWNER {
 				t.Errorf("handing over a case its village owns: %v, want not_owner", err)
 			}
+			if got := readCase(t, s, srv.URL, "镇大厅甲", town.id, cc); got != http.StatusNotFound {
+				t.Errorf("the town hall's staff read the case before the handover: %d, want 404", got)
+			}
 			handed := handOver(t, s, srv.URL, cc, "城关镇大厅")
+			if got := readCase(t, s, srv.URL, "镇大厅乙", town.id, cc); got != http.StatusOK {
+				t.Errorf("the town hall's staff read the case handed to them: %d, want 200", got)
+			}
+			if got := readCase(t, s, srv.URL, "镇大厅丙", town.id, kept); got != http.StatusNotFound {
+				t.Errorf("the town hall's staff read the village's own case: %d, want 404", got)
+			}
 			if handed.Worker != "城关镇大厅" || handed.Owner != app.OwnerCentre {
 				t.Fatalf("handed case at the centre = %+v", handed)
 			}
