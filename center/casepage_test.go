@@ -12,6 +12,7 @@ import (
 
 	"fengqiao/center"
 	"fengqiao/center/centertest"
+	"fengqiao/wire"
 )
 
 // TestCasePages drives the case list, the party search and the case actions over HTTP, as each
@@ -101,6 +102,39 @@ func TestCasePages(t *testing.T) {
 			}
 			if status, _ := raw(t, reader, "GET", "/dashboard/cases/"+f.codeB, nil); status != 200 {
 				t.Errorf("readonly reads the case page: %d", status)
+			}
+
+			// 交办 to the town hall's site: it works the case now; of the centre's actions only 回访
+			// is left, and it reaches both halls.
+			caseB := "/dashboard/cases/" + f.codeB
+			if status, _ := raw(t, staff, "POST", caseB+"/handover", url.Values{"csrf": {csrf}}); status != http.StatusSeeOther {
+				t.Fatalf("handover: %d, want 303", status)
+			}
+			if status, body := raw(t, staff, "GET", caseB, nil); status != 200 || strings.Contains(body, caseB+"/assign") ||
+				!strings.Contains(body, caseB+"/followup") {
+				t.Errorf("case page after the handover: %d, offers assign %v, followup %v", status,
+					strings.Contains(body, caseB+"/assign"), strings.Contains(body, caseB+"/followup"))
+			}
+			for _, act := range []string{"handover", "assign"} {
+				form := url.Values{"csrf": {csrf}, "level": {"人民调解"}, "org": {"司法所"}}
+				if status, _ := raw(t, staff, "POST", caseB+"/"+act, form); status != http.StatusConflict {
+					t.Errorf("%s after the handover: %d, want 409", act, status)
+				}
+			}
+			if status, _ := raw(t, staff, "POST", caseB+"/followup", url.Values{"csrf": {csrf}, "result": {center.FollowUpOutcomes[0]}}); status != http.StatusSeeOther {
+				t.Errorf("回访 after the handover: %d, want 303", status)
+			}
+			for _, site := range []center.Site{f.siteA, f.siteB} {
+				changes, err := f.st.Changes(ctx, site.ID, 0, 100)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n := len(changes); n == 0 || changes[n-1].Kind != wire.ChangeFollowUp || changes[n-1].Code != f.codeB {
+					t.Errorf("site %s's last change = %+v, want the 回访", site.Name, changes[n-1:])
+				}
+			}
+			if status, _ := raw(t, village, "GET", caseB, nil); status != 200 {
+				t.Errorf("staff scoped to the town hall's site read the case handed to it: %d, want 200", status)
 			}
 		})
 	}
