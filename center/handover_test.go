@@ -11,8 +11,9 @@ import (
 )
 
 // TestHandoverOwnership walks the ownership rule of handed-over cases (docs/sync.md, "Who owns a
-// case") event by event: the site a case was handed to owns it and its changes are relayed to
-// the case's own site; every other event naming another site's case is still refused.
+// case") event by event: the site a case was handed to works it and its changes are relayed to
+// the case's own site, whose follow-ups are relayed back; every other event naming another site's
+// case is still refused.
 func TestHandoverOwnership(t *testing.T) {
 	const village, town, other = 1, 2, 3
 	codes := map[string]string{}
@@ -53,15 +54,15 @@ func TestHandoverOwnership(t *testing.T) {
 		outcome string
 		relay   string // the kind relayed to the case's other hall, if any
 	}{
-		{"the handler echoes the handover", town, []*center.Pending{{Seq: 1, Kind: wire.ChangeHandover}},
+		{"the town hall echoes the handover", town, []*center.Pending{{Seq: 1, Kind: wire.ChangeHandover}},
 			caseEvent(1, app.EventHandedOver, "handed", app.CaseAccepted, ""), center.OutcomeEcho, ""},
-		{"the handler changes the status", town, nil,
+		{"the town hall changes the status", town, nil,
 			caseEvent(2, app.EventCaseChanged, "handed", app.CaseAssigned, "分流"), center.OutcomeApplied, wire.ChangeStatus},
-		{"the handler adds a follow-up", town, nil,
+		{"the town hall adds a follow-up", town, nil,
 			caseEvent(3, app.EventCaseNote, "handed", app.CaseAccepted, "电话联系"), center.OutcomeApplied, wire.ChangeFollowUp},
-		{"the handler escalates it again", town, nil,
+		{"the town hall escalates it again", town, nil,
 			caseEvent(4, app.EventEscalated, "handed", app.CaseAccepted, ""), center.OutcomeRefused, ""},
-		{"the handler's ticket names it", town, nil, ticketEvent(5, "handed"), center.OutcomeRefused, ""},
+		{"the town hall's ticket names it", town, nil, ticketEvent(5, "handed"), center.OutcomeRefused, ""},
 		{"a session nobody sent", town, nil,
 			caseEvent(6, app.EventSession, "handed", app.CaseAccepted, ""), center.OutcomeRefused, ""},
 		{"the town changes a village case it was not handed", town, nil,
@@ -80,7 +81,7 @@ func TestHandoverOwnership(t *testing.T) {
 			caseEvent(13, app.EventCaseChanged, "handed", app.CaseAssigned, ""), center.OutcomeEcho, ""},
 		{"the village annotates its handed case", village, nil,
 			caseEvent(14, app.EventCaseNote, "handed", app.CaseAccepted, "村里回访"), center.OutcomeApplied, wire.ChangeFollowUp},
-		{"the handler echoes a relayed follow-up", town, []*center.Pending{{Seq: 5, Kind: wire.ChangeFollowUp, Note: "村里回访", By: "赵六"}},
+		{"the town hall echoes a relayed follow-up", town, []*center.Pending{{Seq: 5, Kind: wire.ChangeFollowUp, Note: "村里回访", By: "赵六"}},
 			caseEvent(18, app.EventCaseNote, "handed", app.CaseAccepted, "村里回访"), center.OutcomeEcho, ""},
 		{"the village annotates its own case", village, nil,
 			caseEvent(19, app.EventCaseNote, "own", app.CaseAccepted, "x"), center.OutcomeApplied, ""},
