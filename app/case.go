@@ -135,6 +135,7 @@ type Case struct {
 	Summary    string     `json:"summary,omitempty"`
 	Result     CaseResult `json:"result,omitempty"`
 	FollowUpOn string     `json:"follow_up_on,omitempty"` // planned 回访 date, YYYY-MM-DD
+	Deadline   string     `json:"deadline,omitempty"`     // a referral's due date, YYYY-MM-DD
 	OpenedAt   time.Time  `json:"opened_at"`
 	UpdatedAt  time.Time  `json:"updated_at"`
 	ClosedAt   *time.Time `json:"closed_at,omitempty"`
@@ -204,6 +205,12 @@ func (c Case) Apply(change CaseChange, actor Owner) (Case, error) {
 				return c, Errorf(EINVALID, "a referral needs a department")
 			}
 			c.Department = change.Department
+			if change.Deadline != "" {
+				if _, err := time.Parse(time.DateOnly, change.Deadline); err != nil {
+					return c, Errorf(EINVALID, "a referral deadline must be YYYY-MM-DD")
+				}
+				c.Deadline = change.Deadline
+			}
 		default:
 			return c, Errorf(EINVALID, "handling must be mediation or referral")
 		}

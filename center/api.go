@@ -37,6 +37,8 @@ type Server struct {
 	contactLimit time.Duration // see WithContactLimit
 	secure       bool
 	trustProxy   bool
+	townSite     string   // the town hall's site name (WithTownSite)
+	orgs         []string // mediation organisations (WithMediationOrgs)
 }
 
 // NewServer returns the centre's server over st. log may be nil for slog.Default().
@@ -55,6 +57,7 @@ func NewServer(st WebStore, log *slog.Logger, opts ...Option) *Server {
 	s.route("GET /api/v1/cases/{code}", token(readers, OwnSite), s.getCase)
 	s.route("POST /api/v1/cases/{code}/changes", token(writers, OwnSite), s.changeCase)
 	s.route("POST /api/v1/cases/{code}/followups", token(writers, OwnSite), s.addFollowUp)
+	s.route("POST /api/v1/cases/{code}/handover", token(writers, OwnSite), s.handover)
 	s.routeWeb()
 	return s
 }
@@ -144,18 +147,19 @@ func (s *Server) recover(w http.ResponseWriter, r *http.Request, v visit) {
 	writeJSON(w, http.StatusOK, reply)
 }
 
-// scopedCase returns the canonical code of a case the user's scope includes, and its site. A
-// case of another site is answered exactly like one that does not exist.
+// scopedCase returns the canonical code of a case the user's scope includes (the site that opened
+// it, or the site it was handed to), and the site that opened it. A case out of scope is answered
+// exactly like one that does not exist.
 func (s *Server) scopedCase(r *http.Request, u User) (string, int64, error) {
 	code, err := app.ParseCaseCode(r.PathValue("code"))
 	if err != nil {
 		return "", 0, app.Errorf(app.ENOTFOUND, "no such case")
 	}
-	site, err := s.store.CaseSite(r.Context(), code)
-	if err == nil && !u.Scope().Allows(site) {
+	work, err := s.store.CaseWork(r.Context(), code)
+	if err == nil && !work.InScope(u.Scope()) {
 		err = app.Errorf(app.ENOTFOUND, "no such case")
 	}
-	return code, site, err
+	return code, work.Site, err
 }
 
 func (s *Server) getCase(w http.ResponseWriter, r *http.Request, v visit) {

@@ -2,10 +2,6 @@ package center_test
 
 import (
 	"context"
-	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,9 +10,6 @@ import (
 	"time"
 
 	"fengqiao/center"
-	"fengqiao/center/centertest"
-	"fengqiao/center/demo"
-	"fengqiao/center/sqlstore"
 )
 
 // chromium returns the path of Debian's chromium, or skips the test.
@@ -66,36 +59,9 @@ func screenshotDir(t *testing.T) string {
 func TestBrowser(t *testing.T) {
 	bin := chromium(t)
 	ctx := context.Background()
-	st, err := sqlstore.Open(ctx, centertest.SQLite(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
 	now := time.Now()
-	sum, err := demo.Build(ctx, st, now, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, th := center.NewToken()
-	if err := st.AddUser(ctx, "zhongxin", th, time.Time{}); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.SetUserAccess(ctx, "zhongxin", center.RoleLeader, 0); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(center.NewServer(st, nil, center.WithCentre("枫桥镇综治中心", "0575-87010000")))
-	defer srv.Close()
-	token, err := center.NewSession(ctx, st, "zhongxin", now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	target, _ := url.Parse(srv.URL)
-	rp := httputil.NewSingleHostReverseProxy(target)
-	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.AddCookie(&http.Cookie{Name: "fq_session", Value: token})
-		rp.ServeHTTP(w, r)
-	}))
-	defer proxy.Close()
+	st, sum := demoTown(t, now)
+	srv, proxy := signedInProxy(t, st, "zhongxin", center.RoleLeader, center.WithCentre("枫桥镇综治中心", "0575-87010000"))
 	dir := screenshotDir(t)
 
 	// A case in the 处置 or 回访 stage makes the better picture.

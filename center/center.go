@@ -26,6 +26,9 @@ import (
 type Case struct {
 	app.Case
 	Site string `json:"site"`
+	// Worker is the name of the site the centre handed the case to, which works it now (镇级受理);
+	// "" if none. See docs/sync.md, "Who owns a case".
+	Worker string `json:"worker,omitempty"`
 }
 
 // Site is a hall that pushes to the centre.
@@ -88,10 +91,15 @@ type Store interface {
 
 	// Case returns a case with its history.
 	Case(ctx context.Context, code string) (Case, error)
-	// ChangeCase changes the status of a case the centre owns and queues the change for its site.
+	// ChangeCase changes the status of a case the centre works and queues the change for its site.
 	ChangeCase(ctx context.Context, code string, change app.CaseChange) (Case, error)
-	// AddFollowUp appends a follow-up to any case and queues it for its site.
+	// AddFollowUp appends a follow-up to any case and queues it for its site, and for the site it
+	// was handed to, if any.
 	AddFollowUp(ctx context.Context, code, note, by string) (Case, error)
+	// Handover hands an accepted escalation the centre works to the named site to work it, and
+	// queues the case with its history for that site and a note for the case's own site
+	// (docs/sync.md, "Who owns a case").
+	Handover(ctx context.Context, code, site, by string) (Case, error)
 
 	Close() error
 }

@@ -116,6 +116,34 @@ type CaseState struct {
 	Case     app.Case     // History and Tickets are not used
 	Identity *app.Visitor // the full identity, kept apart from the masked one
 	Changed  bool         // must be written back
+	// WorkerSite is the site the centre handed the case to (the town hall, 镇级受理), 0 if none.
+	// The case stays a town-level case (Owner is app.OwnerCentre) but that site works it: its
+	// events on the case are applied and relayed to the case's own site, and the centre's own
+	// status changes are refused. See docs/sync.md, "Who owns a case".
+	WorkerSite int64
+}
+
+// worker is the site whose events change the case: the site it was handed to, else its own site
+// while it owns it; 0 while the centre works it.
+func (cs *CaseState) worker() int64 {
+	switch {
+	case cs.WorkerSite != 0:
+		return cs.WorkerSite
+	case cs.Case.Owner == app.OwnerHall:
+		return cs.Site
+	}
+	return 0
+}
+
+// ownedBy reports whether the site works the case (see worker).
+func (cs *CaseState) ownedBy(site int64) bool { return cs.worker() == site }
+
+// Relay is a change the centre queues for a site as it applies another site's event on a
+// handed-over case: what the hall working it did, sent on to the hall that opened it, and the
+// follow-ups of the hall that opened it, sent on to the hall working it.
+type Relay struct {
+	Site   int64
+	Change wire.Change // Seq and At are set by the store
 }
 
 // Entry is one line of a case's history at the centre.
@@ -153,6 +181,7 @@ type Projection struct {
 	Entries []Entry               // new history lines, in order
 	Pending []*Pending            // centre changes awaiting their echo, in seq order
 	Ratings []RatingRow           // visitor ratings (好差评), from app.EventRated
+	Relays  []Relay               // changes for the sites that opened the handed-over cases touched
 }
 
 // ratingBody is the part of a rating event's body the centre reads. The hall's app.EventRated
@@ -227,13 +256,20 @@ func (p *Projection) Apply(d Decoded) (outcome, reason string) {
 	if cs == nil {
 		return OutcomeRefused, "no such case at the centre"
 	}
-	if cs.Site != p.Site {
+	if cs.Site != p.Site && cs.WorkerSite != p.Site {
 		return OutcomeRefused, "the case belongs to another site"
 	}
 	entry := lastEntry(d, snap)
+	if kind, ok := echoKinds[d.Kind]; ok {
+		if pd := p.match(snap.Code, kind, func(*Pending) bool { return true }); pd != nil {
+			pd.Echo = d.ID
+			return OutcomeEcho, ""
+		}
+		return OutcomeRefused, "no change of the centre to record"
+	}
 	switch d.Kind {
 	case app.EventCaseChanged:
-		if cs.Case.Owner != app.OwnerHall {
+		if !cs.ownedBy(p.Site) {
 			if pd := p.match(snap.Code, wire.ChangeStatus, func(pd *Pending) bool { return pd.Status == snap.Status }); pd != nil {
 				pd.Echo = d.ID
 				return OutcomeEcho, ""
@@ -242,6 +278,10 @@ func (p *Projection) Apply(d Decoded) (outcome, reason string) {
 		}
 		p.takeSnapshot(cs, snap)
 		p.hallEntry(d, snap.Code, entry)
+		p.relay(cs, wire.Change{Kind: wire.ChangeStatus, Change: &app.CaseChange{Status: snap.Status, Unit: snap.Unit,
+			Level: snap.Level, Handling: snap.Handling, Department: snap.Department, Summary: snap.Summary,
+			Category: snap.Category, Result: snap.Result, FollowUpOn: snap.FollowUpOn, Deadline: snap.Deadline,
+			Note: entry.Note, By: entry.By}})
 	case app.EventCaseNote:
 		if pd := p.match(snap.Code, wire.ChangeFollowUp, func(pd *Pending) bool { return pd.Note == entry.Note && pd.By == entry.By }); pd != nil {
 			pd.Echo = d.ID
@@ -251,8 +291,9 @@ func (p *Projection) Apply(d Decoded) (outcome, reason string) {
 			cs.Case.UpdatedAt, cs.Changed = snap.UpdatedAt, true
 		}
 		p.hallEntry(d, snap.Code, entry)
+		p.relay(cs, wire.Change{Kind: wire.ChangeFollowUp, Note: entry.Note, By: entry.By})
 	case app.EventEscalated:
-		if cs.Case.Owner != app.OwnerHall {
+		if cs.Case.Owner != app.OwnerHall || !cs.ownedBy(p.Site) {
 			return OutcomeRefused, "the centre owns the case already"
 		}
 		p.takeSnapshot(cs, snap)
@@ -262,6 +303,28 @@ func (p *Projection) Apply(d Decoded) (outcome, reason string) {
 		return OutcomeRecorded, ""
 	}
 	return OutcomeApplied, ""
+}
+
+// echoKinds maps the hall events that only record a change of the centre's to that change's kind.
+var echoKinds = map[app.EventKind]string{
+	app.EventEscalationAccepted: wire.ChangeEscalationAccepted,
+	app.EventSession:            wire.ChangeSession,
+	app.EventHandedOver:         wire.ChangeHandover,
+}
+
+// relay sends ch on to the other hall of a handed-over case: from the site working it to the site
+// that opened it, and from the site that opened it to the site working it. That hall applies it
+// like any change of the centre and echoes it.
+func (p *Projection) relay(cs *CaseState, ch wire.Change) {
+	to := cs.Site
+	switch {
+	case cs.WorkerSite == 0:
+		return
+	case p.Site == cs.Site:
+		to = cs.WorkerSite
+	}
+	ch.Code = cs.Case.Code
+	p.Relays = append(p.Relays, Relay{Site: to, Change: ch})
 }
 
 // validEvent checks the text an event carries.
@@ -287,7 +350,7 @@ func (p *Projection) takeSnapshot(cs *CaseState, snap app.Case) {
 	c := &cs.Case
 	c.Service, c.Category, c.Status = snap.Service, snap.Category, snap.Status
 	c.Unit, c.Level, c.Handling, c.Department = snap.Unit, snap.Level, snap.Handling, snap.Department
-	c.Summary, c.Result, c.FollowUpOn = snap.Summary, snap.Result, snap.FollowUpOn
+	c.Summary, c.Result, c.FollowUpOn, c.Deadline = snap.Summary, snap.Result, snap.FollowUpOn, snap.Deadline
 	c.UpdatedAt, c.ClosedAt = snap.UpdatedAt, snap.ClosedAt
 	if snap.Visitor != nil {
 		c.Visitor = snap.Visitor

@@ -228,6 +228,10 @@ func TestRulesTable(t *testing.T) {
 		if strings.Contains(rt.Path, "{code}") && r.Auth != center.Public && r.Reach != center.OwnSite {
 			t.Errorf("%s: case routes are scoped to the user's site", name)
 		}
+		// The party search takes a name or ID number: never in a URL, never for readonly.
+		if strings.HasPrefix(rt.Path, "/dashboard/cases/search") && (rt.Method != "POST" || slices.Contains(r.Roles, center.RoleReadOnly)) {
+			t.Errorf("%s: the party search is a POST for staff, leaders and admins", name)
+		}
 		for _, admin := range []string{"/dashboard/sites", "/dashboard/tokens", "/dashboard/audit"} {
 			if strings.HasPrefix(rt.Path, admin) && !slices.Equal(r.Roles, []center.Role{center.RoleAdmin}) {
 				t.Errorf("%s: admins only", name)

@@ -156,6 +156,7 @@ type WebStore interface {
 	Store
 	ContactStore
 	RatingFollowUpStore
+	CaseWorkStore
 
 	// Track returns the public view of a case, or an ENOTFOUND error.
 	Track(ctx context.Context, code string) (Tracked, error)

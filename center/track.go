@@ -29,6 +29,7 @@ type trackPage struct {
 	Name        string
 	Opened      string
 	Site        string
+	Owner       string // who works the case now, with Phone
 	Steps       []trackStep
 	Next        string
 	Deadline    string
@@ -62,7 +63,14 @@ func (s *Server) track(w http.ResponseWriter, r *http.Request, _ visit) {
 			s.pageFail(w, r, err)
 			return
 		}
-		s.render(w, r, http.StatusOK, "track", s.trackView(t, sites))
+		p := s.trackView(t, sites)
+		work, err := s.web.CaseWork(r.Context(), code)
+		if err != nil {
+			s.pageFail(w, r, err)
+			return
+		}
+		s.trackOwner(&p, work, sites)
+		s.render(w, r, http.StatusOK, "track", p)
 	case app.ENOTFOUND, app.EINVALID:
 		s.render(w, r, http.StatusNotFound, "track", trackPage{CSS: template.CSS(pageCSS), Centre: s.centre,
 			Phone: s.centrePhone})
@@ -138,6 +146,24 @@ func HandlingUnit(unit, handling, department string) string {
 		return department
 	}
 	return unit
+}
+
+// trackOwner names on p who works the case now (see currentOwner). When that is not the hall
+// that opened it (an escalated case), the phone and opening hours are the worker's: its phone set
+// at the centre, else its hall's own, else the centre's.
+func (s *Server) trackOwner(p *trackPage, work CaseWork, sites []Site) {
+	name, phone := s.currentOwner(work, sites)
+	p.Owner = name
+	if name == "" || name == p.Site {
+		return
+	}
+	p.Hours = ""
+	for _, st := range sites {
+		if st.Name == name && st.Catalogue != nil {
+			phone, p.Hours = cmp.Or(phone, st.Catalogue.Phone), st.Catalogue.Hours
+		}
+	}
+	p.Phone = cmp.Or(phone, s.centrePhone)
 }
 
 func (s *Server) day(t time.Time) string { return t.In(s.loc).Format("2006年1月2日") }

@@ -113,6 +113,7 @@ func (s *Server) routeWeb() {
 	s.route("GET /dashboard/followups", session(readers, OwnSite), s.followUpsPage)
 	s.route("POST /dashboard/followups", session(writers, OwnSite), s.recordFollowUp)
 	s.route("GET /dashboard/hall", session(readers, OwnSite), s.hallPage)
+	s.routeCases()
 	s.route("GET /dashboard/ledger.xlsx", session(readers, OwnSite), s.exportLedger)
 	s.route("GET /dashboard/report.pdf", session(readers, OwnSite), s.exportReport)
 	s.route("GET /dashboard/refused", session(leaders, AllSites), s.refusedPage)
@@ -222,7 +223,7 @@ func (s *Server) page(r *http.Request, v visit, tab, errMsg string) page {
 }
 
 var tabTitles = map[string]string{"ledger": "矛盾纠纷台账", "followups": "回访", "hall": "大厅统计", "users": "用户", "login": "登录",
-	"sites": "站点", "tokens": "令牌", "audit": "审计日志", "refused": "拒收事件"}
+	"sites": "站点", "tokens": "令牌", "audit": "审计日志", "refused": "拒收事件", "cases": "事项", "escalations": "上报待受理"}
 
 // SiteName returns a site's name for templates.
 func (p page) SiteName(id int64) string { return p.sites[id] }

@@ -300,6 +300,12 @@ func (w *Worker) apply(ctx context.Context, ch wire.Change) (string, error) {
 		_, err = w.hall.ApplyCentreChange(kctx, ch.Code, *ch.Change)
 	case ch.Kind == wire.ChangeFollowUp:
 		_, err = w.hall.AddFollowUp(kctx, ch.Code, ch.Note, ch.By)
+	case ch.Kind == wire.ChangeEscalationAccepted:
+		_, err = w.hall.AcceptEscalation(kctx, ch.Code, ch.Note, ch.By)
+	case ch.Kind == wire.ChangeSession && ch.Session != nil:
+		_, err = w.hall.RecordSession(kctx, ch.Code, *ch.Session)
+	case ch.Kind == wire.ChangeHandover && ch.Case != nil && ch.Case.Code == ch.Code:
+		_, err = w.hall.ReceiveHandover(kctx, *ch.Case, ch.Note, ch.By)
 	default:
 		err = app.Errorf(app.EINVALID, "unknown change kind %q", ch.Kind)
 	}

@@ -75,6 +75,7 @@ func (s *Server) routes() {
 	s.route("POST /api/v1/tickets", Rule{Roles: kioskWindow}, s.issue)
 	s.route("GET /api/v1/cases/{code}", Rule{Roles: kioskWindow, Session: true}, s.getCase)
 	s.route("POST /api/v1/cases/lookup", Rule{Roles: kioskWindow, Session: true}, s.lookupCases)
+	s.route("GET /api/v1/cases/handed", Rule{Roles: windowOnly, Session: true}, s.handedCases)
 	s.route("POST /api/v1/cases/{code}/status", caseRule, s.changeCase)
 	s.route("POST /api/v1/cases/{code}/followups", caseRule, s.followUp)
 	s.route("POST /api/v1/cases/{code}/escalate", caseRule, s.escalate)

@@ -24,11 +24,11 @@ func readCase(ctx context.Context, q queryer, where string, args ...any) (app.Ca
 	var idNumber, name, phone sql.NullString
 	var masked app.MaskedVisitor
 	err := q.QueryRowContext(ctx, `SELECT c.id, c.code, c.service, c.category, c.status, c.owner, c.unit, c.level,
-		c.handling, c.department, c.summary, c.result, c.follow_up_on, c.opened_at, c.updated_at, c.closed_at,
+		c.handling, c.department, c.summary, c.result, c.follow_up_on, c.deadline, c.opened_at, c.updated_at, c.closed_at,
 		v.id_number, v.name, v.phone, c.masked_name, c.masked_id_number, c.masked_phone
 		FROM cases c LEFT JOIN visitors v ON v.id = c.visitor_id WHERE `+where, args...).Scan(
 		&id, &c.Code, &c.Service, &c.Category, &status, &c.Owner, &c.Unit, &c.Level, &c.Handling, &c.Department,
-		&c.Summary, &result, &c.FollowUpOn, &opened, &updated, &closed, &idNumber, &name, &phone,
+		&c.Summary, &result, &c.FollowUpOn, &c.Deadline, &opened, &updated, &closed, &idNumber, &name, &phone,
 		&masked.Name, &masked.IDNumber, &masked.Phone)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, 0, app.Errorf(app.ENOTFOUND, "no such case")
@@ -175,9 +175,9 @@ func (h *Hall) applyChange(ctx context.Context, code string, change app.CaseChan
 			closed = sql.NullInt64{Int64: t.now.UnixMicro(), Valid: true}
 		}
 		if _, err := t.exec(`UPDATE cases SET status = ?, category = ?, unit = ?, level = ?, handling = ?, department = ?,
-			summary = ?, result = ?, follow_up_on = ?, updated_at = ?, closed_at = coalesce(closed_at, ?) WHERE id = ?`,
+			summary = ?, result = ?, follow_up_on = ?, deadline = ?, updated_at = ?, closed_at = coalesce(closed_at, ?) WHERE id = ?`,
 			next.Status, next.Category, next.Unit, next.Level, next.Handling, next.Department, next.Summary,
-			next.Result, next.FollowUpOn, t.now.UnixMicro(), closed, id); err != nil {
+			next.Result, next.FollowUpOn, next.Deadline, t.now.UnixMicro(), closed, id); err != nil {
 			return storeErr("change case", err)
 		}
 		by := change.By
@@ -215,6 +215,9 @@ func (h *Hall) Escalate(ctx context.Context, code, note, by string) (app.Case, e
 	return h.caseWrite(ctx, code, "escalate", app.EventEscalated, func(t *txn, c app.Case, id int64) error {
 		if c.Owner != app.OwnerHall {
 			return app.Errorf(app.ENOTOWNER, "the case is already owned by the %s", c.Owner)
+		}
+		if handedOver(t, id) {
+			return app.Errorf(app.ECONFLICT, "a case the centre handed to this hall is not escalated again")
 		}
 		if c.Status.Final() {
 			return app.Errorf(app.ECONFLICT, "a final case cannot be escalated")

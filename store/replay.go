@@ -67,6 +67,11 @@ func (h *Hall) replay1(t *txn, e OutboxEvent) error {
 		if caseID, err = t.replayCase(ev.Case, identity); err != nil {
 			return err
 		}
+		if ev.Kind == app.EventHandedOver {
+			if _, err := t.exec("UPDATE cases SET handed_over = 1 WHERE id = ?", caseID); err != nil {
+				return storeErr("recover handover", err)
+			}
+		}
 	}
 	if ev.Ticket != nil {
 		if ticketID, caseID, err = h.replayTicket(t, ev.Kind, ev.Ticket); err != nil {
@@ -113,9 +118,9 @@ func (t *txn) replayCase(c *app.Case, identity *app.Visitor) (sql.NullInt64, err
 		return sql.NullInt64{}, storeErr("recover case", err)
 	}
 	if _, err := t.exec(`UPDATE cases SET service = ?, category = ?, status = ?, owner = ?, unit = ?, level = ?, handling = ?,
-		department = ?, summary = ?, result = ?, follow_up_on = ?, opened_at = ?, updated_at = ?, closed_at = ? WHERE id = ?`,
+		department = ?, summary = ?, result = ?, follow_up_on = ?, deadline = ?, opened_at = ?, updated_at = ?, closed_at = ? WHERE id = ?`,
 		c.Service, c.Category, c.Status, c.Owner, c.Unit, c.Level, c.Handling, c.Department, c.Summary, c.Result,
-		c.FollowUpOn, c.OpenedAt.UnixMicro(), c.UpdatedAt.UnixMicro(), nullTime(c.ClosedAt), id); err != nil {
+		c.FollowUpOn, c.Deadline, c.OpenedAt.UnixMicro(), c.UpdatedAt.UnixMicro(), nullTime(c.ClosedAt), id); err != nil {
 		return sql.NullInt64{}, storeErr("recover case", err)
 	}
 	switch {

@@ -58,6 +58,7 @@ Tokens are shown once and stored only as hashes.`,
 		NewCmdRetention(hook[RetentionOptions](runF)),
 		NewCmdDemo(hook[DemoOptions](runF)),
 		NewCmdBenchTracking(hook[BenchTrackingOptions](runF)),
+		NewCmdBenchCaseList(hook[BenchCaseListOptions](runF)),
 	)
 	return cmd
 }

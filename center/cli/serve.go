@@ -28,6 +28,8 @@ type ServeOptions struct {
 	TrustProxy    bool
 	SecureCookies bool
 	ContactLimit  time.Duration
+	TownSite      string   // the town hall's site: escalated cases are handed to it
+	MediationOrgs []string // the organisations a case can be assigned to
 }
 
 // NewCmdServe returns the serve command. runF, when not nil, replaces the work (tests).
@@ -57,6 +59,8 @@ until interrupted. Without --tls-cert the server speaks plain HTTP.`,
 	f.StringVar(&opts.TLSKey, "tls-key", "", "TLS key `FILE` (PEM)")
 	f.StringVar(&opts.CentreName, "centre-name", "综治中心", "the centre's `NAME` on its pages")
 	f.StringVar(&opts.CentrePhone, "centre-phone", "", "the centre's `PHONE`, shown for case codes it does not know")
+	f.StringVar(&opts.TownSite, "town-site", "", "the town hall's site `NAME`: escalated cases show under it and can be handed to it")
+	f.StringSliceVar(&opts.MediationOrgs, "mediation-orgs", nil, "the mediation `ORGS` a case can be assigned to (default 村调委会,镇调委会,司法所,派出所,人民法庭)")
 	f.Var(&opts.Retain, "retain",
 		"strip personal data of cases closed longer ago than `DAYS`, e.g. 1095d, at start and then daily")
 	f.BoolVar(&opts.TrustProxy, "trust-proxy", false,
@@ -83,7 +87,8 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	tls := opts.TLSCert != ""
 	handler := center.NewServer(st, slog.Default(), center.WithCentre(opts.CentreName, opts.CentrePhone),
 		center.WithSecureCookies(tls || opts.SecureCookies), center.WithTrustedProxy(opts.TrustProxy),
-		center.WithContactLimit(opts.ContactLimit))
+		center.WithContactLimit(opts.ContactLimit),
+		center.WithTownSite(opts.TownSite), center.WithMediationOrgs(opts.MediationOrgs))
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,

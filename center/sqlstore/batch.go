@@ -69,6 +69,9 @@ func (s *Store) ApplyBatch(ctx context.Context, siteID int64, req wire.PushReque
 		if err := s.writeRatings(ctx, tx, p.Ratings); err != nil {
 			return err
 		}
+		if err := s.writeRelays(ctx, tx, p.Relays); err != nil {
+			return err
+		}
 		if err := s.insertRows(ctx, tx, "INSERT INTO events (site_id, event_id, at, kind, body, outcome, reason, received_at, epoch)",
 			"", raw); err != nil {
 			return dbErr("store events", err)
@@ -113,7 +116,7 @@ func contiguous(events []center.Decoded, hwm int64) []center.Decoded {
 // caseColumns are the columns of cases, in the order of caseRow and scanCase.
 const caseColumns = `code, site_id, service, category, status, owner, unit, level, handling, department, summary,
 	result, follow_up_on, opened_at, updated_at, closed_at, masked_name, masked_id_number, masked_phone,
-	id_number, name, phone`
+	id_number, name, phone, worker_site_id, referral_deadline`
 
 func caseRow(cs *center.CaseState) []any {
 	c := cs.Case
@@ -127,7 +130,7 @@ func caseRow(cs *center.CaseState) []any {
 	}
 	return []any{c.Code, cs.Site, c.Service, c.Category, string(c.Status), c.Owner, c.Unit, c.Level, c.Handling,
 		c.Department, c.Summary, string(c.Result), c.FollowUpOn, micros(c.OpenedAt), micros(c.UpdatedAt),
-		nullMicros(c.ClosedAt), m.Name, m.IDNumber, m.Phone, id.IDNumber, id.Name, id.Phone}
+		nullMicros(c.ClosedAt), m.Name, m.IDNumber, m.Phone, id.IDNumber, id.Name, id.Phone, nullInt(cs.WorkerSite), c.Deadline}
 }
 
 type scanner interface{ Scan(dest ...any) error }
@@ -140,11 +143,13 @@ func scanCase(row scanner) (*center.CaseState, error) {
 	var closed sql.NullInt64
 	var m app.MaskedVisitor
 	var id app.Visitor
+	var worker sql.NullInt64
 	if err := row.Scan(&c.Code, &cs.Site, &c.Service, &c.Category, &status, &c.Owner, &c.Unit, &c.Level, &c.Handling,
 		&c.Department, &c.Summary, &result, &c.FollowUpOn, &opened, &updated, &closed, &m.Name, &m.IDNumber, &m.Phone,
-		&id.IDNumber, &id.Name, &id.Phone); err != nil {
+		&id.IDNumber, &id.Name, &id.Phone, &worker, &c.Deadline); err != nil {
 		return nil, err
 	}
+	cs.WorkerSite = worker.Int64
 	c.Status, c.Result = app.CaseStatus(status), app.CaseResult(result)
 	c.OpenedAt, c.UpdatedAt, c.ClosedAt = time.UnixMicro(opened).UTC(), time.UnixMicro(updated).UTC(), fromMicros(closed)
 	if m != (app.MaskedVisitor{}) {
@@ -229,7 +234,8 @@ func (s *Store) writeCases(ctx context.Context, tx *sql.Tx, cases map[string]*ce
 		summary = excluded.summary, result = excluded.result, follow_up_on = excluded.follow_up_on,
 		updated_at = excluded.updated_at, closed_at = excluded.closed_at, masked_name = excluded.masked_name,
 		masked_id_number = excluded.masked_id_number, masked_phone = excluded.masked_phone,
-		id_number = excluded.id_number, name = excluded.name, phone = excluded.phone`, rows)
+		id_number = excluded.id_number, name = excluded.name, phone = excluded.phone,
+		worker_site_id = excluded.worker_site_id, referral_deadline = excluded.referral_deadline`, rows)
 	return dbErr("write cases", err)
 }
 

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"time"
 
@@ -33,6 +32,9 @@ func (s *Store) readCase(ctx context.Context, code string) (center.Case, error) 
 	out.Case = cs.Case
 	if err := s.db.QueryRowContext(ctx, s.rebind("SELECT name FROM sites WHERE id = ?"), cs.Site).Scan(&out.Site); err != nil {
 		return out, dbErr("read case", err)
+	}
+	if out.Worker, err = s.workerName(ctx, code); err != nil {
+		return out, err
 	}
 	rows, err := s.db.QueryContext(ctx, s.rebind("SELECT at, kind, status, note, by_name FROM case_entries WHERE code = ? ORDER BY id"), code)
 	if err != nil {
@@ -83,6 +85,9 @@ func (s *Store) ChangeCase(ctx context.Context, code string, change app.CaseChan
 				}
 			}
 		}
+		if cs.WorkerSite != 0 {
+			return wire.Change{}, centreOwned(cs)
+		}
 		next, err := cs.Case.Apply(change, app.OwnerCentre)
 		if err != nil {
 			return wire.Change{}, err
@@ -105,74 +110,24 @@ func (s *Store) AddFollowUp(ctx context.Context, code, note, by string) (center.
 	if by == "" {
 		by = string(app.OwnerCentre)
 	}
-	return s.caseWrite(ctx, code, func(cs *center.CaseState, now time.Time) (wire.Change, error) {
+	return s.caseWork(ctx, code, func(_ *sql.Tx, cs *center.CaseState, now time.Time) ([]outbound, error) {
 		cs.Case.UpdatedAt, cs.Changed = now, true
-		return wire.Change{Kind: wire.ChangeFollowUp, Note: note, By: by}, nil
+		outs := []outbound{{Change: wire.Change{Kind: wire.ChangeFollowUp, Note: note, By: by}}}
+		if cs.WorkerSite != 0 { // a handed-over case: the hall working it gets the follow-up too
+			outs = append(outs, outbound{Change: outs[0].Change, Site: cs.WorkerSite, Quiet: true})
+		}
+		return outs, nil
 	})
 }
 
 // caseWrite runs fn on a case under its site's lock, then writes the case, its history entry and
-// the outbound change that fn returns. The change's seq is the site's last_seq + 1, taken under
-// the lock, so no reader can see seq n+1 committed before seq n.
+// the outbound change that fn returns (see caseWork).
 func (s *Store) caseWrite(ctx context.Context, code string,
 	fn func(cs *center.CaseState, now time.Time) (wire.Change, error)) (center.Case, error) {
-	canon, err := app.ParseCaseCode(code)
-	if err != nil {
-		return center.Case{}, err
-	}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		var site int64
-		err := tx.QueryRowContext(ctx, s.rebind("SELECT site_id FROM cases WHERE code = ?"), canon).Scan(&site)
-		if errors.Is(err, sql.ErrNoRows) {
-			return app.Errorf(app.ENOTFOUND, "no such case")
-		}
-		if err != nil {
-			return dbErr("find case", err)
-		}
-		if _, err := s.lockSite(ctx, tx, site); err != nil {
-			return err
-		}
-		cases := map[string]*center.CaseState{}
-		if err := s.loadCases(ctx, tx, []string{canon}, cases); err != nil {
-			return err
-		}
-		cs := cases[canon]
-		now := s.now().UTC()
+	return s.caseWork(ctx, code, func(_ *sql.Tx, cs *center.CaseState, now time.Time) ([]outbound, error) {
 		ch, err := fn(cs, now)
-		if err != nil {
-			return err
-		}
-		if err := tx.QueryRowContext(ctx, s.rebind("UPDATE sites SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq"),
-			site).Scan(&ch.Seq); err != nil {
-			return dbErr("next change", err)
-		}
-		ch.At, ch.Code = now, canon
-		entry := center.Entry{Code: canon, At: now, Kind: app.EntryFollowUp, Note: ch.Note, By: ch.By,
-			Origin: app.OwnerCentre, Seq: ch.Seq}
-		var body []byte
-		var status app.CaseStatus
-		if ch.Change != nil {
-			status = ch.Change.Status
-			entry.Kind, entry.Status, entry.Note, entry.By = app.EntryStatus, status, ch.Change.Note, ch.Change.By
-			if body, err = json.Marshal(ch.Change); err != nil {
-				return dbErr("encode change", err)
-			}
-		}
-		if err := s.writeCases(ctx, tx, cases); err != nil {
-			return err
-		}
-		if err := s.writeEntries(ctx, tx, []center.Entry{entry}); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, s.rebind(`INSERT INTO changes (site_id, seq, code, kind, change, status, note, by_name, at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), site, ch.Seq, canon, ch.Kind, string(body), string(status), ch.Note, ch.By,
-			micros(now))
-		return dbErr("queue change", err)
+		return []outbound{{Change: ch}}, err
 	})
-	if err != nil {
-		return center.Case{}, err
-	}
-	return s.readCase(ctx, canon)
 }
 
 // Changes implements center.Store.
@@ -192,11 +147,8 @@ func (s *Store) Changes(ctx context.Context, siteID, after int64, limit int) ([]
 			return nil, dbErr("read changes", err)
 		}
 		c.At = time.UnixMicro(at).UTC()
-		if body != "" {
-			c.Change = new(app.CaseChange)
-			if err := json.Unmarshal([]byte(body), c.Change); err != nil {
-				return nil, dbErr("read changes", err)
-			}
+		if err := decodeChange(&c, body); err != nil {
+			return nil, dbErr("read changes", err)
 		}
 		out = append(out, c)
 	}

@@ -33,13 +33,19 @@ type casePanel struct {
 	save        *widget.Button
 }
 
-// buildCaseForm makes the case form.
+// buildCaseForm makes the case form of the current visitor's case.
 func (sc *Screen) buildCaseForm() fyne.CanvasObject {
-	f := &sc.form
+	form := sc.newCasePanel(&sc.form, func() { sc.saveCase() })
+	sc.buttons[ActSave] = sc.form.save
+	return container.NewVBox(container.NewBorder(nil, nil, heading("案件登记"), nil, sc.form.code), form)
+}
+
+// newCasePanel makes the widgets of a case form into f and returns the form; save is its 保存案件.
+func (sc *Screen) newCasePanel(f *casePanel, save func()) fyne.CanvasObject {
 	f.code = widget.NewLabel("")
 	f.category = widget.NewSelect(nil, nil)
 	f.category.PlaceHolder = "选择类别"
-	f.handling = widget.NewRadioGroup(Handlings, func(string) { sc.renderForm() })
+	f.handling = widget.NewRadioGroup(Handlings, func(string) { f.render() })
 	f.handling.Horizontal = true
 	f.dept = widget.NewSelect(sc.s.Info.Departments, nil)
 	f.dept.PlaceHolder = "选择部门"
@@ -69,10 +75,9 @@ func (sc *Screen) buildCaseForm() fyne.CanvasObject {
 	f.note = newKeyEntry(false)
 	f.note.SetPlaceHolder("备注（可选）")
 	f.note.onKey = sc.key
-	f.save = widget.NewButton("保存案件", func() { sc.saveCase() })
+	f.save = widget.NewButton("保存案件", save)
 	f.save.Importance = widget.HighImportance
-	sc.buttons[ActSave] = f.save
-	form := widget.NewForm(
+	return widget.NewForm(
 		widget.NewFormItem("类别", f.category),
 		widget.NewFormItem("办理方式", f.handling),
 		widget.NewFormItem("转办部门", container.NewGridWithColumns(2, f.dept,
@@ -82,14 +87,19 @@ func (sc *Screen) buildCaseForm() fyne.CanvasObject {
 		widget.NewFormItem("摘要", f.summary),
 		widget.NewFormItem("备注", container.NewBorder(nil, nil, nil, f.save, f.note)),
 	)
-	return container.NewVBox(container.NewBorder(nil, nil, heading("案件登记"), nil, f.code), form)
 }
 
 // renderForm enables the form's pickers that the chosen handling needs.
-func (sc *Screen) renderForm() {
-	h := sc.form.handling.Selected
-	setEnabled(sc.form.dept, h == HandleReferral)
-	setEnabled(sc.form.level, h == HandleMediation || h == HandleReferral)
+func (sc *Screen) renderForm() { sc.form.render() }
+
+// render enables the pickers that the chosen handling needs.
+func (f *casePanel) render() {
+	if f.handling == nil || f.dept == nil || f.level == nil {
+		return // still being built
+	}
+	h := f.handling.Selected
+	setEnabled(f.dept, h == HandleReferral)
+	setEnabled(f.level, h == HandleMediation || h == HandleReferral)
 }
 
 // clear empties the form.
@@ -180,7 +190,12 @@ func (sc *Screen) saveCase() {
 	})
 }
 
-// codeText is the form's line about case c: its 查询码 and status.
+// codeText is the form's line about case c: its 查询码 and status, and who works it when this hall
+// escalated it (上报).
 func codeText(c app.Case) string {
-	return "查询码 " + c.Code + " · " + c.Status.Label()
+	line := "查询码 " + c.Code + " · " + c.Status.Label()
+	if c.Owner == app.OwnerCentre {
+		line += " · 由" + ownerLabel(c) + "办理"
+	}
+	return line
 }

@@ -59,6 +59,7 @@ type Screen struct {
 	queue   queuePanel
 	visitor visitorPanel
 	form    casePanel
+	cases   casesPage
 
 	// buttons holds each action's button; render enables those the window's state allows.
 	buttons map[Action]*widget.Button
@@ -85,7 +86,7 @@ func New(s *Session, opt Options) *Screen {
 		card(container.NewVScroll(sc.buildQueue())), card(container.NewVScroll(right)))
 	sc.main = container.NewBorder(sc.buildHeader(), nil, nil, nil,
 		container.New(layout.NewCustomPaddedLayout(12, 12, 12, 12), body))
-	sc.root = container.NewStack(canvas.NewRectangle(theme.Ground), sc.signIn.box, sc.main)
+	sc.root = container.NewStack(canvas.NewRectangle(theme.Ground), sc.signIn.box, sc.main, sc.buildCasesPage())
 	sc.main.Hide()
 	sc.render()
 	return sc

@@ -23,6 +23,7 @@ type header struct {
 	lost        *fyne.Container // records lost when the hall's database was restored: staff re-check the day
 	lostText    *canvas.Text
 	signOutBtn  *widget.Button
+	casesBtn    *widget.Button  // the page of cases handed to this hall, and look-up by 查询码
 	offline     *fyne.Container // the hub is unreachable
 	help        *fyne.Container // a help alert from the kiosk
 	helpText    *canvas.Text
@@ -39,7 +40,8 @@ func (sc *Screen) buildHeader() fyne.CanvasObject {
 	h.lost = container.NewStack(canvas.NewRectangle(theme.Alert), container.New(layout.NewCustomPaddedLayout(4, 4, 10, 10), h.lostText))
 	h.lost.Hide()
 	h.signOutBtn = widget.NewButton("签退", func() { sc.signOut() })
-	right := container.NewHBox(container.NewCenter(h.lost), container.NewCenter(h.sync), container.NewCenter(h.staff), h.signOutBtn)
+	h.casesBtn = widget.NewButton(casesTitle, func() { sc.openCases() })
+	right := container.NewHBox(container.NewCenter(h.lost), container.NewCenter(h.sync), container.NewCenter(h.staff), h.casesBtn, h.signOutBtn)
 	band := container.NewStack(canvas.NewRectangle(theme.Navy),
 		container.New(layout.NewCustomPaddedLayout(8, 8, 16, 12), container.NewBorder(nil, nil, container.NewCenter(title), right)))
 

@@ -45,11 +45,13 @@ type Desk interface {
 }
 
 // Casework is the current visitor and their case: the history, the audited full identity and the
-// case form's changes.
+// case form's changes; and any case by its code with its follow-ups (the 镇级受理案件 page).
 type Casework interface {
 	History(ctx context.Context, session string) (app.VisitorHistory, error)
 	Reveal(ctx context.Context, session string) (app.Visitor, error)
 	ChangeCase(ctx context.Context, code string, change app.CaseChange) (app.Case, error)
+	Case(ctx context.Context, code string) (app.Case, error)
+	AddFollowUp(ctx context.Context, code string, note, by string) (app.Case, error)
 }
 
 // Monitor is what the console follows of the hall (Screen.Run): the events, the queue, the help
