@@ -245,7 +245,7 @@ func (p page) catalogue() Catalogue {
 
 func (s *Server) catalogue(sites []Site) Catalogue {
 	c := Catalogue{Sites: map[int64]string{}, Services: s.services, SiteServices: map[int64][]app.Service{}, Location: s.loc,
-		LastContact: map[int64]*time.Time{}}
+		LastContact: map[int64]*time.Time{}, Town: cmp.Or(s.town(sites).Name, s.centre)}
 	for _, st := range sites {
 		c.Sites[st.ID], c.LastContact[st.ID] = st.Name, st.LastContact()
 		if st.Catalogue != nil {
