@@ -190,20 +190,21 @@ func randomToken() string {
 
 // page is what every dashboard page shows.
 type page struct {
-	CSS     template.CSS
-	Centre  string
-	Title   string
-	Tab     string
-	User    User
-	CSRF    string
-	Error   string
-	Leads   bool        // the user sees the users and the refused events
-	Refused int         // refused sync events, for the banner of leaders and admins
-	Lost    []Freshness // the sites of the user's scope out of contact, for the banner
-	Secret  string      // a token shown once
-	sites   map[int64]string
-	cat     *Catalogue // the catalogue the page loaded, if it did
-	s       *Server
+	CSS      template.CSS
+	Centre   string
+	Title    string
+	Tab      string
+	User     User
+	CSRF     string
+	Error    string
+	Leads    bool        // the user sees the users and the refused events
+	Refused  int         // refused sync events, for the banner of leaders and admins
+	Lost     []Freshness // the sites of the user's scope out of contact, for the banner
+	Awaiting int         // escalations of the user's scope awaiting acceptance, for the nav link
+	Secret   string      // a token shown once
+	sites    map[int64]string
+	cat      *Catalogue // the catalogue the page loaded, if it did
+	s        *Server
 }
 
 func (s *Server) page(r *http.Request, v visit, tab, errMsg string) page {
@@ -218,6 +219,11 @@ func (s *Server) page(r *http.Request, v visit, tab, errMsg string) page {
 	}
 	if v.User.Name != "" {
 		p.Lost = s.lostSites(r.Context(), v.User.Scope())
+		n, err := s.web.InboxCount(r.Context(), v.User.Scope())
+		if err != nil {
+			s.log.ErrorContext(r.Context(), "count escalation inbox", "err", err)
+		}
+		p.Awaiting = n
 	}
 	return p
 }
