@@ -53,6 +53,7 @@ func escalate(t *testing.T, st *sqlstore.Store, site center.Site, code string, a
 // TestCaseWorkInBrowser works a village's escalated case at the centre by clicking through the
 // dashboard in headless Chromium: the inbox, accept, assign, a mediation session, close, a 回访.
 // After each step it reads the tracking page and the changes log that the village's hall pulls.
+// Then it accepts another village's case and hands it over (交办) to the town hall.
 func TestCaseWorkInBrowser(t *testing.T) {
 	bin := chromium(t)
 	ctx := context.Background()
@@ -127,7 +128,7 @@ func TestCaseWorkInBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	track := func(want ...string) {
+	trackPage := func(code string) string {
 		t.Helper()
 		resp, err := http.Get(srv.URL + "/t/" + code)
 		if err != nil {
@@ -135,8 +136,13 @@ func TestCaseWorkInBrowser(t *testing.T) {
 		}
 		page, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
+		return string(page)
+	}
+	track := func(want ...string) {
+		t.Helper()
+		page := trackPage(code)
 		for _, w := range want {
-			if !strings.Contains(string(page), w) {
+			if !strings.Contains(page, w) {
 				t.Errorf("the tracking page lacks %q", w)
 			}
 		}
@@ -250,6 +256,8 @@ func TestCaseWorkInBrowser(t *testing.T) {
 	// The case list, filtered to the escalated cases.
 	run("case list", chromedp.Navigate(proxy.URL+"/dashboard/cases"), chromedp.WaitVisible(chromedp.CSS("#filter")),
 		chromedp.SetValue(chromedp.CSS(`select[name="escalated"]`), "yes"), chromedp.Click(chromedp.CSS("#filter")),
+		// the filtered page is the one whose option the server marked selected
+		chromedp.WaitReady(chromedp.CSS(`select[name="escalated"] option[value="yes"][selected]`)),
 		chromedp.WaitVisible(chromedp.CSS(`a[href="/dashboard/cases/`+other+`"]`)))
 	if page := text("main"); !strings.Contains(page, code) || !strings.Contains(page, "（2 件）") {
 		t.Errorf("the escalated filter does not list both cases")
@@ -258,6 +266,37 @@ func TestCaseWorkInBrowser(t *testing.T) {
 	run("inbox after", chromedp.Navigate(proxy.URL+"/dashboard/escalations"), chromedp.WaitVisible(chromedp.CSS("#inbox")))
 	if n := text("#inbox"); n != "1" {
 		t.Errorf("上报待受理 reads %s after acceptance, want 1", n)
+	}
+	if n := text("#inbox-count"); n != "1" {
+		t.Errorf("the nav's 上报待受理 reads %s, want 1", n)
+	}
+
+	// The other village's case: accepted, then handed over (交办) to the town hall, which works
+	// it now; the tracking page names the town hall and its phone, not the village's.
+	town := demo.Sites[0]
+	run("open the other case", chromedp.Click(chromedp.CSS(`a[href="/dashboard/cases/`+other+`"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#accept")), chromedp.Click(chromedp.CSS("#accept")),
+		chromedp.WaitVisible(chromedp.CSS("#flash")), chromedp.WaitVisible(chromedp.CSS("#handover")))
+	if n := text("#inbox-count"); n != "0" {
+		t.Errorf("the nav's 上报待受理 reads %s after both acceptances, want 0", n)
+	}
+	// The page before had a #flash too: the handover's page is the one without the button.
+	run("handover", chromedp.Click(chromedp.CSS("#handover")), chromedp.WaitNotPresent(chromedp.CSS("#handover")),
+		chromedp.WaitVisible(chromedp.CSS("#flash")))
+	if got, want := text("#owner"), town.Name+" · "+town.Phone; got != want {
+		t.Errorf("the case page's 当前办理 reads %q, want %q", got, want)
+	}
+	if page := text("main"); !strings.Contains(page, "已交镇大厅办理") || !strings.Contains(page, "交办") {
+		t.Errorf("the case page does not show the handover")
+	}
+	if html, err := chromedp.Run(bctx, chromedp.InnerHTML(chromedp.CSS("main"))); err != nil || strings.Contains(html, `id="assign"`) {
+		t.Errorf("the case page still offers 分流 after the handover (%v)", err)
+	}
+	shot("centre-case-handed.png")
+	page = trackPage(other)
+	if !strings.Contains(page, `<dd id="owner">`+town.Name+`</dd>`) || !strings.Contains(page, town.Phone) ||
+		strings.Contains(page, otherVillage.Phone) {
+		t.Errorf("the tracking page of the handed case does not name %s and %s only", town.Name, town.Phone)
 	}
 	run("tracking", chromedp.EmulateViewport(390, 844), chromedp.Navigate(srv.URL+"/t/"+code), chromedp.WaitVisible(chromedp.CSS("#owner")))
 	shot("centre-tracking-escalated.png")

@@ -38,6 +38,13 @@ func TestCasePages(t *testing.T) {
 				!strings.Contains(body, `id="inbox">1<`) || !strings.Contains(body, "2小时") {
 				t.Errorf("escalations page: %d", status)
 			}
+			navCount := func(b *browser, want string) {
+				t.Helper()
+				if _, body := b.do("GET", "/dashboard", nil); !strings.Contains(body, want) {
+					t.Errorf("the nav's 上报待受理 does not read %s", want)
+				}
+			}
+			navCount(staff, `class="count hot" id="inbox-count">1<`)
 
 			// The party search: by full name, masked, audited without the words.
 			status, body := staff.do("POST", "/dashboard/cases/search", url.Values{"csrf": {csrf}, "who": {visitorA.Name}})
@@ -68,6 +75,7 @@ func TestCasePages(t *testing.T) {
 			}
 			village := f.browser(t)
 			_, vcsrf := village.signIn("village", testPassword)
+			navCount(village, `class="count" id="inbox-count">0<`) // another village's escalation
 			if _, body := village.do("POST", "/dashboard/cases/search", url.Values{"csrf": {vcsrf}, "who": {visitorB.Name}}); strings.Contains(body, f.codeB) {
 				t.Error("a village's staff found another village's case")
 			}
@@ -91,6 +99,7 @@ func TestCasePages(t *testing.T) {
 			if status, _ := raw(t, staff, "GET", accept[:len(accept)-len("/accept")]+"?done=accept", nil); status != 200 {
 				t.Errorf("case page after accepting: %d", status)
 			}
+			navCount(staff, `class="count" id="inbox-count">0<`)
 			if status, _ := raw(t, staff, "POST", accept, url.Values{"csrf": {csrf}}); status != http.StatusConflict {
 				t.Errorf("second acceptance: %d, want 409", status)
 			}

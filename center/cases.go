@@ -125,6 +125,8 @@ type CaseWorkStore interface {
 	// Escalations returns the inbox of the scope (escalated, open, not accepted; oldest first)
 	// and the count of all its escalated cases by origin and site worked at.
 	Escalations(ctx context.Context, scope Scope) (EscalationSummary, error)
+	// InboxCount counts the inbox of the scope (上报待受理 N on every dashboard page).
+	InboxCount(ctx context.Context, scope Scope) (int, error)
 }
 
 // Stage returns the list's stage of a status.

@@ -157,7 +157,7 @@ func (x *LedgerXLSX) Add(r LedgerRow) error {
 	}
 	escalated := "否"
 	if r.Escalated {
-		escalated = "是"
+		escalated = "是（" + cmp.Or(x.cat.Sites[r.Site], "站点"+strconv.FormatInt(r.Site, 10)) + "上报）"
 	}
 	var follow string
 	if r.LastFollow != nil {
@@ -165,7 +165,7 @@ func (x *LedgerXLSX) Add(r LedgerRow) error {
 	}
 	cell, _ := excelize.CoordinatesToCellName(1, x.row+1)
 	opened := r.OpenedAt
-	if err := x.sw.SetRow(cell, []any{x.n, day(&opened), "群众来访（" + svc.Name + "）", x.cat.Sites[r.Site], r.MaskedName,
+	if err := x.sw.SetRow(cell, []any{x.n, day(&opened), "群众来访（" + svc.Name + "）", x.cat.OwnerName(r), r.MaskedName,
 		kind, r.Summary, r.Unit, r.Mediator, Disposal(r.Handling, r.Department), result, day(r.ClosedAt), escalated,
 		follow, r.FollowNote}); err != nil {
 		return fmt.Errorf("ledger xlsx: %w", err)
@@ -255,7 +255,8 @@ func (x *LedgerXLSX) summary() {
 	for _, part := range []struct {
 		title string
 		rates []Rate
-	}{{"合计", []Rate{l.Total}}, {"按站点", l.BySite}, {"按类别", l.ByCategory}, {"按事项", l.ByService}, {"按月份", l.ByMonth}} {
+	}{{"合计", []Rate{l.Total}}, {"按站点", l.BySite}, {"按类别", l.ByCategory}, {"按事项", l.ByService}, {"按月份", l.ByMonth},
+		{"上报事项（按上报站点）", l.EscalatedByOrigin}, {"上报事项（按当前办理）", l.EscalatedByOwner}} {
 		put(x.bold, part.title, "受理", "已化解", "化解率")
 		for _, r := range part.rates {
 			var rate any = "—"
@@ -392,6 +393,15 @@ func WriteMonthlyPDF(w io.Writer, centre, month string, rows []LedgerRow, cat Ca
 		pdf.Ln(4)
 	}
 	table("按站点", ml.BySite, yl.BySite)
+	if yl.Escalated.Registered > 0 {
+		pdf.SetFont("cjk", "", 8)
+		pdf.SetTextColor(82, 96, 109)
+		pdf.MultiCell(0, 5, fmt.Sprintf("上报事项：本月 %d 件，年度 %d 件，已计入上报站点，每件只计一次；以下按上报站点和当前办理单位各列一次。",
+			ml.Escalated.Registered, yl.Escalated.Registered), "", "L", false)
+		pdf.SetTextColor(31, 41, 51)
+		table("上报事项（按上报站点）", ml.EscalatedByOrigin, yl.EscalatedByOrigin)
+		table("上报事项（按当前办理）", ml.EscalatedByOwner, yl.EscalatedByOwner)
+	}
 
 	// Bars of the year's rate by site.
 	pdf.SetFont("cjk", "", 12)

@@ -18,9 +18,10 @@ import (
 
 // TestLedgerXLSX writes seven cases three to a sheet and reads the workbook back: the columns of
 // a 矛盾纠纷排查化解台账, one row per case over three sheets, the referral's department as the
-// tracking page's 承办单位.
+// tracking page's 承办单位, the escalated case under the town with its origin named.
 func TestLedgerXLSX(t *testing.T) {
-	cat := center.Catalogue{Sites: map[int64]string{1: "枫源村"}, Services: app.DefaultServices(), Location: time.UTC}
+	cat := center.Catalogue{Sites: map[int64]string{1: "枫源村"}, Services: app.DefaultServices(), Location: time.UTC,
+		Town: "枫桥镇综治中心"}
 	now := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
 	x, err := center.NewLedgerXLSX(cat, now, 3)
 	if err != nil {
@@ -35,6 +36,7 @@ func TestLedgerXLSX(t *testing.T) {
 			LastFollow: &closed, FollowNote: "回访结果：满意"}
 		if i == 6 {
 			r.Service, r.Category, r.Handling, r.Department, r.Escalated = "legal", "借贷纠纷", app.HandlingReferral, "镇农业农村办", true
+			r.Owner = app.OwnerCentre
 		}
 		if err := x.Add(r); err != nil {
 			t.Fatal(err)
@@ -72,8 +74,9 @@ func TestLedgerXLSX(t *testing.T) {
 		t.Errorf("first case\n got %q\nwant %q", cases[0], want)
 	}
 	unit := center.HandlingUnit("村调委会", app.HandlingReferral, "镇农业农村办")
-	if last := cases[6]; last[5] != "法律咨询 · 借贷纠纷" || last[9] != "转办："+unit || last[12] != "是" {
-		t.Errorf("referral row %q: want 转办：%s and 上报 是", last, unit)
+	if last := cases[6]; last[3] != "枫桥镇综治中心" || last[5] != "法律咨询 · 借贷纠纷" || last[9] != "转办："+unit ||
+		last[12] != "是（枫源村上报）" {
+		t.Errorf("referral row %q: want the town's, 转办：%s and 是（枫源村上报）", last, unit)
 	}
 	sum, _ := f.GetRows("汇总")
 	if !strings.Contains(fmt.Sprint(sum), "其他事项（不计入矛盾纠纷）") || !strings.Contains(fmt.Sprint(sum), "法律咨询") {

@@ -90,6 +90,11 @@ type Ledger struct {
 	ByMonth    []Rate // oldest first, by the month the case was opened (YYYY-MM)
 	Overdue    []Overdue
 	Others     []ServiceStat // the services and categories that are not disputes, by service
+	// The escalated (上报) disputes among the registered, each once by the site that sent it and
+	// once by who works it now (Catalogue.OwnerName). BySite counts them under their origin.
+	Escalated         Rate
+	EscalatedByOrigin []Rate
+	EscalatedByOwner  []Rate
 }
 
 // ServiceStat are the figures of a service that is not a dispute: its cases accepted, closed,
@@ -108,6 +113,21 @@ type Catalogue struct {
 	Location     *time.Location          // for months and dates; UTC if nil
 	// LastContact is each site's last push or pull (nil: never), to label the figures with.
 	LastContact map[int64]*time.Time
+	// Town names who works the escalated cases the centre keeps: the town hall's site
+	// (WithTownSite), else the centre.
+	Town string
+}
+
+// OwnerName names who works the row's case now: the hall that opened it, the site the centre
+// handed it to, or the town (Town) — the name the 台账 shows as its 站点.
+func (c Catalogue) OwnerName(r LedgerRow) string {
+	switch {
+	case r.Owner != app.OwnerCentre:
+		return c.Sites[r.Site]
+	case r.WorkerSite != 0 && c.Sites[r.WorkerSite] != "":
+		return c.Sites[r.WorkerSite]
+	}
+	return cmp.Or(c.Town, "镇综治中心")
 }
 
 // AsOf labels figures with the oldest last contact of the catalogue's sites, in Chinese: the
@@ -207,14 +227,15 @@ type LedgerBuilder struct {
 	cat                           Catalogue
 	now                           time.Time
 	bySite, byCat, bySvc, byMonth map[string]*Rate
+	upOrigin, upOwner             map[string]*Rate
 	others                        map[string]*ServiceStat
 }
 
 // NewLedgerBuilder returns a builder of the ledger as of now.
 func NewLedgerBuilder(cat Catalogue, now time.Time) *LedgerBuilder {
 	b := &LedgerBuilder{cat: cat, now: now, bySite: map[string]*Rate{}, byCat: map[string]*Rate{}, bySvc: map[string]*Rate{},
-		byMonth: map[string]*Rate{}, others: map[string]*ServiceStat{}}
-	b.l.Total.Label = "合计"
+		byMonth: map[string]*Rate{}, upOrigin: map[string]*Rate{}, upOwner: map[string]*Rate{}, others: map[string]*ServiceStat{}}
+	b.l.Total.Label, b.l.Escalated.Label = "合计", "上报合计"
 	for id, name := range cat.Sites {
 		key := fmt.Sprint(id)
 		b.bySite[key] = &Rate{Key: key, Label: name}
@@ -273,6 +294,16 @@ func (b *LedgerBuilder) Add(r LedgerRow) {
 	addRate(b.bySvc, r.Service, svc.Name, r)
 	m := r.OpenedAt.In(cat.loc()).Format("2006-01")
 	addRate(b.byMonth, m, m, r)
+	if r.Escalated {
+		l.Escalated.Registered++
+		if r.Resolved() {
+			l.Escalated.Resolved++
+		}
+		origin := cmp.Or(cat.Sites[r.Site], "站点"+site)
+		addRate(b.upOrigin, origin, origin, r)
+		owner := cat.OwnerName(r)
+		addRate(b.upOwner, owner, owner, r)
+	}
 }
 
 // Ledger returns the ledger of the rows added so far.
@@ -286,6 +317,7 @@ func (b *LedgerBuilder) Ledger() Ledger {
 	l.ByCategory = sortedRates(byCat, byCount)
 	l.ByService = sortedRates(bySvc, byCount)
 	l.ByMonth = sortedRates(byMonth, func(a, b Rate) int { return cmp.Compare(a.Key, b.Key) })
+	l.EscalatedByOrigin, l.EscalatedByOwner = sortedRates(b.upOrigin, byCount), sortedRates(b.upOwner, byCount)
 	slices.SortFunc(l.Overdue, func(a, b Overdue) int { return cmp.Or(cmp.Compare(b.Days, a.Days), cmp.Compare(a.Code, b.Code)) })
 	l.Overdue = slices.Clone(l.Overdue)
 	for _, o := range b.others {

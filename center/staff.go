@@ -122,6 +122,11 @@ type LedgerRow struct {
 	Escalated  bool
 	Mediator   string
 	FollowNote string
+
+	// Who works the case now (Catalogue.OwnerName): the hall that opened it, or the centre and
+	// the site it handed the case to (0 if none).
+	Owner      app.Owner
+	WorkerSite int64
 }
 
 // TicketTimes are the mean waiting and service times of the completed tickets of one service

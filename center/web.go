@@ -190,20 +190,21 @@ func randomToken() string {
 
 // page is what every dashboard page shows.
 type page struct {
-	CSS     template.CSS
-	Centre  string
-	Title   string
-	Tab     string
-	User    User
-	CSRF    string
-	Error   string
-	Leads   bool        // the user sees the users and the refused events
-	Refused int         // refused sync events, for the banner of leaders and admins
-	Lost    []Freshness // the sites of the user's scope out of contact, for the banner
-	Secret  string      // a token shown once
-	sites   map[int64]string
-	cat     *Catalogue // the catalogue the page loaded, if it did
-	s       *Server
+	CSS      template.CSS
+	Centre   string
+	Title    string
+	Tab      string
+	User     User
+	CSRF     string
+	Error    string
+	Leads    bool        // the user sees the users and the refused events
+	Refused  int         // refused sync events, for the banner of leaders and admins
+	Lost     []Freshness // the sites of the user's scope out of contact, for the banner
+	Awaiting int         // escalations of the user's scope awaiting acceptance, for the nav link
+	Secret   string      // a token shown once
+	sites    map[int64]string
+	cat      *Catalogue // the catalogue the page loaded, if it did
+	s        *Server
 }
 
 func (s *Server) page(r *http.Request, v visit, tab, errMsg string) page {
@@ -218,6 +219,11 @@ func (s *Server) page(r *http.Request, v visit, tab, errMsg string) page {
 	}
 	if v.User.Name != "" {
 		p.Lost = s.lostSites(r.Context(), v.User.Scope())
+		n, err := s.web.InboxCount(r.Context(), v.User.Scope())
+		if err != nil {
+			s.log.ErrorContext(r.Context(), "count escalation inbox", "err", err)
+		}
+		p.Awaiting = n
 	}
 	return p
 }
@@ -245,7 +251,7 @@ func (p page) catalogue() Catalogue {
 
 func (s *Server) catalogue(sites []Site) Catalogue {
 	c := Catalogue{Sites: map[int64]string{}, Services: s.services, SiteServices: map[int64][]app.Service{}, Location: s.loc,
-		LastContact: map[int64]*time.Time{}}
+		LastContact: map[int64]*time.Time{}, Town: cmp.Or(s.town(sites).Name, s.centre)}
 	for _, st := range sites {
 		c.Sites[st.ID], c.LastContact[st.ID] = st.Name, st.LastContact()
 		if st.Catalogue != nil {

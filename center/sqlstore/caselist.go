@@ -186,11 +186,27 @@ func (s *Store) SearchParty(ctx context.Context, scope center.Scope, who string)
 
 // Escalations implements center.CaseWorkStore: the inbox's cases, and the escalated cases counted
 // by origin and current site in one GROUP BY.
-func (s *Store) Escalations(ctx context.Context, scope center.Scope) (center.EscalationSummary, error) {
-	var out center.EscalationSummary
+func inboxWhere(scope center.Scope) where {
 	var w where
 	w.add("c.owner = 'centre' AND c.escalation_accepted_at IS NULL AND " + openStatus)
 	w.scope(scope)
+	return w
+}
+
+// InboxCount implements center.CaseWorkStore: a count over the partial indexes of the cases the
+// centre owns (migration 006).
+func (s *Store) InboxCount(ctx context.Context, scope center.Scope) (int, error) {
+	w := inboxWhere(scope)
+	var n int
+	if err := s.db.QueryRowContext(ctx, s.rebind("SELECT count(*) FROM cases c"+w.String()), w.args...).Scan(&n); err != nil {
+		return 0, dbErr("count escalation inbox", err)
+	}
+	return n, nil
+}
+
+func (s *Store) Escalations(ctx context.Context, scope center.Scope) (center.EscalationSummary, error) {
+	var out center.EscalationSummary
+	w := inboxWhere(scope)
 	inbox, err := queryAll(ctx, s, "read escalations", s.rebind("SELECT "+caseListColumns+" FROM cases c"+w.String()+
 		" ORDER BY c.opened_at, c.code"), w.args, scanListRow)
 	if err != nil {

@@ -215,7 +215,8 @@ func (s *Store) EachLedgerRow(ctx context.Context, f center.LedgerFilter, fn fun
 		(SELECT max(f.at) FROM case_entries f WHERE f.code = c.code AND f.kind = 'followup'),
 		(SELECT count(*) FROM case_entries g WHERE g.code = c.code AND g.kind = 'followup'),
 		coalesce((SELECT h.note FROM case_entries h WHERE h.code = c.code AND h.kind = 'followup' ORDER BY h.id DESC LIMIT 1), ''),
-		coalesce((SELECT m.by_name FROM case_entries m WHERE m.code = c.code AND m.kind = 'session' ORDER BY m.id DESC LIMIT 1), '')
+		coalesce((SELECT m.by_name FROM case_entries m WHERE m.code = c.code AND m.kind = 'session' ORDER BY m.id DESC LIMIT 1), ''),
+		c.owner, coalesce(c.worker_site_id, 0)
 		FROM cases c WHERE 1 = 1`+where+` ORDER BY c.opened_at, c.code`), args...)
 	if err != nil {
 		return dbErr("read ledger", err)
@@ -228,7 +229,7 @@ func (s *Store) EachLedgerRow(ctx context.Context, f center.LedgerFilter, fn fun
 		var closed, accepted, follow sql.NullInt64
 		if err := rows.Scan(&r.Code, &r.Site, &r.Service, &r.Category, &status, &result, &r.Unit, &opened, &closed,
 			&r.FollowUpOn, &r.MaskedName, &r.Summary, &r.Level, &r.Handling, &r.Department, &r.Escalated, &accepted,
-			&follow, &r.Follows, &r.FollowNote, &r.Mediator); err != nil {
+			&follow, &r.Follows, &r.FollowNote, &r.Mediator, &r.Owner, &r.WorkerSite); err != nil {
 			return dbErr("read ledger", err)
 		}
 		r.Status, r.Result = app.CaseStatus(status), app.CaseResult(result)
