@@ -97,7 +97,7 @@ type Devices struct {
 	IDCardBaud  int    `toml:"idcard_baud"`  // default 115200
 	ScannerPort string `toml:"scanner_port"` // e.g. /dev/fengqiao-scanner
 	ScannerBaud int    `toml:"scanner_baud"` // default 9600
-	Printer     string `toml:"printer"`      // "cups:QUEUE", "device:/dev/usb/lp0", "serial:/dev/ttyUSB1", "tcp:HOST:9100", "pdf:FOLDER"
+	Printer     string `toml:"printer"`      // "cups:QUEUE", "device:/dev/fengqiao-printer", "serial:/dev/ttyUSB1", "tcp:HOST:9100", "pdf:FOLDER"
 	// PrinterBaud is a serial printer's line speed: a standard rate, default 9600.
 	PrinterBaud int `toml:"printer_baud"`
 	// PrinterFormat is what a cups: queue takes: "pdf" (default, a queue with a driver) or
