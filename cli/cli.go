@@ -82,6 +82,7 @@ func newRoot(e *env) *cobra.Command {
 		newBackupCmd(e),
 		newRestoreCmd(e),
 		newPINHashCmd(e),
+		newStaffCmd(e),
 	)
 	return root
 }

@@ -46,15 +46,16 @@ func (f clientFlags) connect(role string) (config.Config, *hub.Client, error) {
 	}
 	tok := f.token
 	if tok == "" {
+		// A client reads only its own role's token (docs/install.md, "Who reads what").
+		if f.config != "" {
+			if err := cfg.CheckRoleSecret(role); err != nil {
+				return cfg, nil, fmt.Errorf("%s: %w", f.config, err)
+			}
+		}
 		tok = cfg.RoleToken(role)
 	}
 	if tok == "" {
 		return cfg, nil, fmt.Errorf("no %s token: pass --token or configure one under [hub]", role)
-	}
-	if f.config != "" {
-		if err := cfg.CheckSecrets(); err != nil {
-			return cfg, nil, fmt.Errorf("%s: %w", f.config, err)
-		}
 	}
 	c, err := hubClient(cfg, url, tok)
 	return cfg, c, err
