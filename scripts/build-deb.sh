@@ -72,9 +72,10 @@ for f in install.md devices.md printing.md; do
 done
 deb_changelog "$root" fengqiao fengqiao "$VERSION" "$MAINTAINER"
 deb_install 0644 packaging/fengqiao/conffiles "$root/DEBIAN/conffiles"
-for script in postinst prerm postrm; do
+for script in config postinst prerm postrm; do
 	deb_install 0755 "packaging/fengqiao/$script" "$root/DEBIAN/$script"
 done
+deb_install 0644 packaging/fengqiao/templates "$root/DEBIAN/templates"
 # An assignment of its own, so that a failing dpkg-shlibdeps stops the build (set -e).
 shlibs=$(deb_shlibs "$work/bin/fengqiao")
 deb_build "$root" packaging/fengqiao/control.in dist "$shlibs"
