@@ -61,6 +61,17 @@ func (f clientFlags) connect(role string) (config.Config, *hub.Client, error) {
 	return cfg, c, err
 }
 
+// connectOrShow is connect for a screen started from a menu entry or a shortcut, where an error
+// on the terminal goes unseen: with a configuration file, a failure shows on screen with its
+// reason (failPage) and the program starts afresh once it is gone.
+func (f clientFlags) connectOrShow(ctx context.Context, role, appID string, fullScreen bool) (config.Config, *hub.Client, error) {
+	cfg, c, err := f.connect(role)
+	if err == nil || f.config == "" {
+		return cfg, c, err
+	}
+	return cfg, nil, failPage(ctx, appID, fullScreen, err, func() error { _, _, err := f.connect(role); return err })
+}
+
 // hubClient returns a client of the hub at url, pinning the hub's certificate when the hub is
 // reached over https (hub.cert_sha256, or the certificate in hub.cert_file).
 func hubClient(cfg config.Config, url, token string) (*hub.Client, error) {

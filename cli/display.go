@@ -37,7 +37,7 @@ func newDisplayCmd(e *env) *cobra.Command {
 }
 
 func runDisplay(ctx context.Context, o displayOptions) error {
-	cfg, client, err := o.client.connect(config.RoleDisplay)
+	cfg, client, err := o.client.connectOrShow(ctx, config.RoleDisplay, "cn.fengqiao.hall.display", !o.windowed)
 	if err != nil {
 		return err
 	}

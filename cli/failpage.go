@@ -20,9 +20,9 @@ const failRetry = 15 * time.Second
 
 // failPage shows, full screen, why a screen cannot start — a Chinese heading for whoever stands in
 // front of it and the reason in English for staff — instead of exiting unseen into a crash
-// loop. Every failRetry it calls retry; once retry succeeds the page closes and failPage returns
-// nil, so that the caller (or the kiosk's user service, which restarts it) starts afresh. It
-// returns the last error when ctx ends first. fullScreen is false for windowed runs.
+// loop. Every failRetry it calls retry; once retry succeeds the page closes and the program
+// starts afresh (restartSelf). It returns the last error when ctx ends first, or when the
+// program cannot restart. fullScreen is false for windowed runs.
 func failPage(ctx context.Context, appID string, fullScreen bool, cause error, retry func() error) error {
 	slog.Error("cannot start; showing the reason on screen and retrying", "err", cause, "every", failRetry)
 	ctx, cancel := context.WithCancel(ctx)
@@ -47,7 +47,9 @@ func failPage(ctx context.Context, appID string, fullScreen bool, cause error, r
 		container.NewPadded(container.NewVScroll(reason)))))
 	w.Resize(fyne.NewSize(1280, 800))
 	w.SetFullScreen(fullScreen)
-	w.SetCloseIntercept(func() {}) // a kiosk is left by fixing the cause, not by a close button
+	if fullScreen {
+		w.SetCloseIntercept(func() {}) // a kiosk is left by fixing the cause, not by a close button
+	}
 	last := cause
 	go func() {
 		t := time.NewTicker(failRetry)
@@ -71,5 +73,8 @@ func failPage(ctx context.Context, appID string, fullScreen bool, cause error, r
 		}
 	}()
 	w.ShowAndRun()
-	return last
+	if last != nil {
+		return last
+	}
+	return restartSelf()
 }

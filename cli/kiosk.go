@@ -53,12 +53,8 @@ func runKiosk(ctx context.Context, stdout io.Writer, o kioskOptions) error {
 		return err
 	}
 	// With the hall's configuration the kiosk is a screen in a hall: say why on it rather than
-	// exit unseen, and start afresh (the user service restarts it) once the cause is gone.
-	if err := failPage(ctx, kioskAppID, !o.windowed, err, func() error { _, _, err := kioskSetup(o); return err }); err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, "kiosk: the cause is gone; start the kiosk again (its user service does)")
-	return nil
+	// exit unseen, and start afresh once the cause is gone.
+	return failPage(ctx, kioskAppID, !o.windowed, err, func() error { _, _, err := kioskSetup(o); return err })
 }
 
 // kioskSetup reads and checks the kiosk's configuration: what must be right before its screen

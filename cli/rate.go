@@ -39,7 +39,7 @@ func newRateCmd(e *env) *cobra.Command {
 }
 
 func runRate(ctx context.Context, o rateOptions) error {
-	_, client, err := o.client.connect(config.RoleRating)
+	_, client, err := o.client.connectOrShow(ctx, config.RoleRating, "cn.fengqiao.hall.rating", !o.windowed)
 	if err != nil {
 		return err
 	}

@@ -41,7 +41,7 @@ func newWindowCmd(e *env) *cobra.Command {
 }
 
 func runWindow(ctx context.Context, o windowOptions) error {
-	cfg, client, err := o.client.connect(config.RoleWindow)
+	cfg, client, err := o.client.connectOrShow(ctx, config.RoleWindow, "cn.fengqiao.hall.window", false)
 	if err != nil {
 		return err
 	}

@@ -84,9 +84,11 @@ func windowPicker(info app.Info, chosen func(n int)) fyne.CanvasObject {
 		if name == "" {
 			name = fmt.Sprintf("%d号窗口", w.ID)
 		}
-		b := widget.NewButton(name, func() { chosen(w.ID) })
+		b := widget.NewButton("", func() { chosen(w.ID) })
 		b.Importance = widget.HighImportance
-		buttons.Add(b)
+		label := canvas.NewText(name, theme.OnPrimary)
+		label.TextSize, label.TextStyle = 36, fyne.TextStyle{Bold: true}
+		buttons.Add(container.NewStack(b, container.NewCenter(label)))
 	}
 	return container.NewStack(canvas.NewRectangle(theme.Ground), container.NewVBox(
 		layout.NewSpacer(), container.NewCenter(title), container.NewCenter(note),
