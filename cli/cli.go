@@ -83,6 +83,7 @@ func newRoot(e *env) *cobra.Command {
 		newRestoreCmd(e),
 		newPINHashCmd(e),
 		newStaffCmd(e),
+		newSetupKioskCmd(e),
 	)
 	return root
 }
