@@ -142,7 +142,9 @@ func openHall(ctx context.Context, cfg config.Config) (*store.Hall, error) {
 func hubTokens(cfg config.Config) map[string]string {
 	m := make(map[string]string, len(cfg.Hub.Tokens))
 	for _, t := range cfg.Hub.Tokens {
-		m[t.Token] = t.Role
+		if t.Token != "" { // a token file this process could not read lets nobody in
+			m[t.Token] = t.Role
+		}
 	}
 	return m
 }
