@@ -82,9 +82,11 @@ apt_get install --no-install-recommends $deps
 snapshot() {
 	chroot "$root" find / -xdev \( -path /proc -o -path /dev -o -path /tmp -o -path /var/lib/dpkg -o -path /var/lib/apt \
 		-o -path /var/cache -o -path /var/log -o -path /run \) -prune -o -print |
-		grep -v -E '^/etc/(passwd|group|shadow|gshadow)-$' | # adduser's backups: the user stays, by design
+		grep -v -E '^/etc/(passwd|group|shadow|gshadow|subuid|subgid)-$' | # adduser's backups: the user stays, by design
 		LC_ALL=C sort
 }
+# Where systemd keeps its timers' stamps, as on a booted system (the purge must remove the backup's).
+mkdir -p "$root/var/lib/systemd/timers"
 snapshot >"$upgrade/before"
 
 step "install"
@@ -185,7 +187,6 @@ apt_get remove fengqiao
 [ -d "$root/var/lib/fengqiao" ] || fail "remove deleted the data"
 
 step "purge: asks, keeps the records by default"
-mkdir -p "$root/var/lib/systemd/timers"
 touch "$root/var/lib/systemd/timers/stamp-fengqiao-backup.timer" # as systemd leaves it
 apt_get purge fengqiao
 [ ! -e "$root/etc/fengqiao" ] || fail "/etc/fengqiao left after purge"
