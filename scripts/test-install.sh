@@ -49,7 +49,7 @@ nspawn="" leader="" xpids=()
 # shellcheck disable=SC2317 # called by the trap
 cleanup() {
 	if [ -n "$nspawn" ] && kill -0 "$nspawn" 2>/dev/null; then
-		kill -TERM "$leader" 2>/dev/null # systemd's clean shutdown
+		kill -TERM "$nspawn" 2>/dev/null # nspawn asks the container's systemd to halt
 		for _ in $(seq 60); do kill -0 "$nspawn" 2>/dev/null || break; sleep 0.5; done
 		kill -KILL "$nspawn" 2>/dev/null
 		wait "$nspawn" 2>/dev/null
@@ -120,8 +120,9 @@ if [ -z "$cjk" ]; then note "no CJK font in the root (as on a plain Debian insta
 step "3. boot the root with systemd-nspawn -b"
 xdir=$work/X11-unix
 mkdir -m 1777 "$xdir"
-# The root has no network of its own (loopback only) and the host's X socket folder.
-systemd-nspawn -q -b -D "$root" -M fengqiao-test --register=no --private-network \
+# The root has no network of its own (loopback only) and the host's X socket folder. Without a
+# systemd on the host (no machined, no system bus) nspawn needs --register=no --keep-unit.
+systemd-nspawn -q -b -D "$root" -M fengqiao-test --register=no --keep-unit --private-network \
 	--bind="$xdir:/tmp/.X11-unix" --console=pipe >"$work/boot.log" 2>&1 </dev/null &
 nspawn=$!
 for _ in $(seq 100); do
@@ -151,8 +152,8 @@ check "installed: fengqiao-backup.timer loaded and waiting" \
 	test "$(in_box systemctl show -P LoadState,ActiveState fengqiao-backup.timer | paste -sd,)" = loaded,active
 failed=$(in_box systemctl --failed --no-legend --plain | awk '{print $1}' | paste -sd' ')
 check "installed: systemctl --failed is empty (${failed:-none})" test -z "$failed"
-check "installed: no example secret in $conf" \
-	sh -c "! grep -q -e 'change-me' -e 'DWw1ZJegGU2Oq8BW986RL' '$root$conf'"
+examples=$(grep -rl -e 'change-me' -e 'DWw1ZJegGU2Oq8BW986RL' "$root/etc/fengqiao" | sed "s|^$root||" | paste -sd' ')
+check "installed: no example token or PIN hash under /etc/fengqiao (${examples:-none})" test -z "$examples"
 noise=$(in_box journalctl -b --no-pager -o cat | grep -c 'Error parsing user locale')
 check "installed: no locale noise in the journal ($noise lines)" test "$noise" -eq 0
 
@@ -189,7 +190,8 @@ check "installer: fengqiao-hub.service active after the settings ($(hubstate))" 
 [ "$(hubstate)" = active ] || in_box journalctl -b -u fengqiao-hub -n 12 --no-pager -o cat | sed 's/^/  hub: /'
 
 # hub_get PATH ROLE: a GET on the hub from inside the root's network, with ROLE's token.
-token() { awk -v role="$1" '/^role = /{r=$3} /^token = /{if (r=="\""role"\"") {gsub(/"/,"",$3); print $3; exit}}' "$root$conf"; }
+# token ROLE: the role's token from the hall's configuration files.
+token() { cat "$root"/etc/fengqiao/*.toml | awk -v role="$1" '/^role = /{r=$3} /^token = /{if (r=="\""role"\"") {gsub(/"/,"",$3); print $3; exit}}'; }
 hub_get() { nsenter -t "$leader" -n -- curl -fsS -m 5 -H "Authorization: Bearer $(token "$2")" "http://127.0.0.1:8470$1"; }
 
 # ---- 4. the kiosk on an X screen ------------------------------------------------------------
@@ -240,6 +242,16 @@ if ! kiosk_ok; then
 		sleep 15
 		check "kiosk: running after hub.url set by hand ($(kstate))" test "$(kstate | cut -d' ' -f1)" = active
 	fi
+	if in_box journalctl -b _UID="$kuid" -n 20 --no-pager -o cat | grep -q 'print-queue: permission denied'; then
+		# The kiosk keeps its print queue in data_dir, which only the service user may write.
+		note "making /var/lib/fengqiao/print-queue writable for the kiosk user by hand and restarting the kiosk"
+		in_box install -d -o kiosk -g fengqiao -m 0750 /var/lib/fengqiao/print-queue
+		kiosk_user systemctl --user restart fengqiao-kiosk.service
+		sleep 15
+		check "kiosk: running after the print queue folder made by hand ($(kstate))" test "$(kstate | cut -d' ' -f1)" = active
+	fi
+	kiosk_user systemctl --user is-active -q fengqiao-kiosk.service ||
+		in_box journalctl -b _UID="$kuid" -n 6 --no-pager -o cat | sed 's/^/  kiosk: /'
 fi
 shot "$kd" "$work/kiosk.png"
 cp "$work/kiosk.png" docs/screenshots/install-kiosk.png
@@ -255,8 +267,12 @@ lit() { convert "$1" -colorspace gray -threshold 2% -format '%[fx:round(mean*100
 # Pixels that differ by more than 20 % between the two screenshots, in thousandths of the screen.
 diffk=$(compare -metric AE -fuzz 20% "$work/kiosk.png" "$work/kiosk-font.png" null: 2>&1 | awk '{printf "%d", $1*1000/(1920*1080)}')
 note "lit pixels: bare $(lit "$work/kiosk.png")‰, with the wqy font $(lit "$work/kiosk-font.png")‰; the two differ in ${diffk}‰ of pixels"
-check "kiosk: the screen shows something (at least 5 % lit)" test "$(lit "$work/kiosk.png")" -ge 50
-check "kiosk: the bare root draws the same as with a CJK font installed (${diffk}‰ differ, at most 5‰)" test "$diffk" -le 5
+if [ "$(lit "$work/kiosk.png")" -ge 50 ]; then
+	pass "kiosk: the screen shows something (at least 5 % lit)"
+	check "kiosk: the bare root draws the same as with a CJK font installed (${diffk}‰ differ, at most 5‰)" test "$diffk" -le 5
+else
+	fail "kiosk: the screen is blank (less than 5 % lit): no screenshot to check for Chinese"
+fi
 
 # ---- 5. the window console from its menu entry -------------------------------------------------
 step "5. the window console from its menu entry, as a staff user"
@@ -288,7 +304,11 @@ check "console: connected to the hub ($conns connections to :8470)" test "$conns
 # Sign in with the keyboard alone: Tab to the first staff member's button, Space picks it and
 # focuses the PIN, Return signs in with the window's services.
 export DISPLAY=":$cd_"
-xdotool key Tab sleep 0.3 key space sleep 1 type --delay 120 "$pin"
+wid=$(xdotool search --onlyvisible --name '.' | tail -1)
+note "console window: $(xdotool getwindowname "$wid" 2>/dev/null)"
+xdotool windowfocus "$wid" mousemove --window "$wid" 20 20
+# The Space that picks the name may also arrive in the PIN field it focuses: BackSpace drops it.
+xdotool key Tab sleep 0.3 key space sleep 1 key BackSpace sleep 0.3 type --delay 120 "$pin"
 xdotool sleep 0.5 key Return sleep 4
 unset DISPLAY
 shot "$cd_" "$work/console.png"
@@ -303,8 +323,9 @@ for q in $(in_box debconf-show fengqiao 2>/dev/null | sed -n 's/^[ *]*\(fengqiao
 done
 in_box systemctl stop fq-console.service fq-console2.service 2>/dev/null
 in_box systemctl stop "user@$kuid.service"
-in_box deluser --remove-home kiosk >/dev/null 2>&1
-in_box deluser --remove-home staff1 >/dev/null 2>&1
+# The test's own accounts and their homes (autostart entry, Fyne's settings) are not the package's.
+in_box userdel -r kiosk 2>/dev/null
+in_box userdel -r staff1 2>/dev/null
 in_box systemctl start fengqiao-backup.service # a backup and the timer's stamp, as on a PC that ran a day
 if in_box apt-get purge -y -q fengqiao fengqiao-center >"$work/purge.log" 2>&1; then
 	pass "purge: apt-get purge fengqiao fengqiao-center"
