@@ -154,6 +154,7 @@ failed=$(in_box systemctl --failed --no-legend --plain | awk '{print $1}' | past
 check "installed: systemctl --failed is empty (${failed:-none})" test -z "$failed"
 examples=$(grep -rl -e 'change-me' -e 'DWw1ZJegGU2Oq8BW986RL' "$root/etc/fengqiao" | sed "s|^$root||" | paste -sd' ')
 check "installed: no example token or PIN hash under /etc/fengqiao (${examples:-none})" test -z "$examples"
+note "fengqiao-center.service (not configured yet): $(in_box systemctl show -P ActiveState fengqiao-center.service)"
 noise=$(in_box journalctl -b --no-pager -o cat | grep -c 'Error parsing user locale')
 check "installed: no locale noise in the journal ($noise lines)" test "$noise" -eq 0
 
@@ -228,8 +229,11 @@ in_box runuser -u kiosk -- env DISPLAY=":$kd" XDG_RUNTIME_DIR="/run/user/$kuid" 
 	DBUS_SESSION_BUS_ADDRESS="unix:path=/run/user/$kuid/bus" sh -c "${autostart:-/usr/libexec/fengqiao/kiosk-session}"
 kiosk_user() { in_box runuser -u kiosk -- env XDG_RUNTIME_DIR="/run/user/$kuid" "$@"; }
 sleep 15
-kstate() { kiosk_user systemctl --user show -P ActiveState,NRestarts fengqiao-kiosk.service | paste -sd' '; }
-kiosk_ok() { [ "$(kstate)" = "active 0" ]; }
+kprop() { kiosk_user systemctl --user show -P "$1" fengqiao-kiosk.service; }
+kstate() { echo "$(kprop ActiveState), $(kprop NRestarts) restarts"; }
+kiosk_ok() { [ "$(kstate)" = "active, 0 restarts" ]; }
+# kiosk_steady: active, and no restart within 6 s (RestartSec is 3 s).
+kiosk_steady() { local n; n=$(kprop NRestarts); sleep 6; [ "$(kprop ActiveState)" = active ] && [ "$(kprop NRestarts)" = "$n" ]; }
 check "kiosk: fengqiao-kiosk.service running as shipped, no restarts ($(kstate))" kiosk_ok
 if ! kiosk_ok; then
 	kiosk_user journalctl --user -u fengqiao-kiosk -n 8 --no-pager -o cat 2>/dev/null | sed 's/^/  kiosk: /'
@@ -240,7 +244,7 @@ if ! kiosk_ok; then
 		sed -i 's|^url = ""|url = "http://127.0.0.1:8470"|' "$root$conf"
 		kiosk_user systemctl --user restart fengqiao-kiosk.service
 		sleep 15
-		check "kiosk: running after hub.url set by hand ($(kstate))" test "$(kstate | cut -d' ' -f1)" = active
+		check "kiosk: running after hub.url set by hand ($(kstate))" kiosk_steady
 	fi
 	if in_box journalctl -b _UID="$kuid" -n 20 --no-pager -o cat | grep -q 'print-queue: permission denied'; then
 		# The kiosk keeps its print queue in data_dir, which only the service user may write.
@@ -248,7 +252,7 @@ if ! kiosk_ok; then
 		in_box install -d -o kiosk -g fengqiao -m 0750 /var/lib/fengqiao/print-queue
 		kiosk_user systemctl --user restart fengqiao-kiosk.service
 		sleep 15
-		check "kiosk: running after the print queue folder made by hand ($(kstate))" test "$(kstate | cut -d' ' -f1)" = active
+		check "kiosk: running after the print queue folder made by hand ($(kstate))" kiosk_steady
 	fi
 	kiosk_user systemctl --user is-active -q fengqiao-kiosk.service ||
 		in_box journalctl -b _UID="$kuid" -n 6 --no-pager -o cat | sed 's/^/  kiosk: /'
