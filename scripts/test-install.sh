@@ -358,8 +358,9 @@ in_box userdel -r kiosk 2>/dev/null
 in_box userdel -r staff1 2>/dev/null
 in_box rm -f /etc/lightdm/lightdm.conf.d/50-fengqiao-kiosk.conf
 stamp=/var/lib/systemd/timers/stamp-fengqiao-backup.timer
-# A backup and the timer's stamp, as on a PC that ran a day.
-ran_a_day() { in_box systemctl start fengqiao-backup.service; in_box touch -r /var/lib/fengqiao "$stamp" 2>/dev/null; in_box test -e "$stamp"; }
+# A backup, as on a PC that ran a day, and the timer's stamp, which systemd makes when it
+# starts a Persistent= timer that never ran.
+ran_a_day() { in_box systemctl start fengqiao-backup.service && in_box test -e "$stamp"; }
 # leftovers [PATH...]: every file named like fengqiao, but under the PATHs.
 leftovers() {
 	local prune=(-path /proc -o -path /sys -o -path /dev -o -path /run -o -path /var/log/journal -o -path /var/cache/apt -o -path /tmp -o -path /root/fengqiao.deb -o -path /root/fengqiao-center.deb) p
@@ -371,7 +372,7 @@ purge() { # purge N: apt-get purge both packages, noninteractive (as a script wo
 	tail -20 "$work/purge$1.log"
 	return 1
 }
-check "purge: the backup timer ran (its stamp exists)" ran_a_day
+check "purge: a backup made, the backup timer's stamp exists" ran_a_day
 backups=$(in_box ls /var/lib/fengqiao/backups | grep -c .)
 check "purge, default answer: apt-get purge fengqiao fengqiao-center" purge 1
 grep -h 'fengqiao:' "$work/purge1.log" | sed 's/^/  postrm: /'
@@ -384,7 +385,7 @@ check "purge: dpkg -i both packages again, over the kept records" \
 	in_box sh -c 'dpkg -i /root/fengqiao.deb /root/fengqiao-center.deb >/dev/null'
 sleep 3
 check "purge: the hub of the reinstall runs on the kept records ($(hubstate))" test "$(hubstate)" = active
-check "purge: the backup timer ran again" ran_a_day
+check "purge: a backup made again, the timer's stamp exists again" ran_a_day
 echo "fengqiao fengqiao/purge-records boolean true" | in_box debconf-set-selections
 check "purge, answer true: apt-get purge fengqiao fengqiao-center" purge 2
 in_box systemctl daemon-reload
