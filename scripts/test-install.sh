@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs Fengqiao's packages into a fresh Debian 12 root and runs them as a village PC would:
 # systemd as PID 1 (systemd-nspawn -b), the hub and backup timer as installed, the kiosk on an X
-# screen as the kiosk user, the window console from its menu entry as a staff user, then purges.
+# screen as the kiosk user (set up by fengqiao setup-kiosk), the window console from its menu entry
+# as a staff user (window picker, then sign-in), then purges with the default answer (records
+# kept) and, after installing again, with fengqiao/purge-records answered true (nothing left).
 #
 #   sudo scripts/test-install.sh        build the packages, install, boot, check, purge
 #
@@ -11,7 +13,8 @@
 # ($DEBIAN_MIRROR, default http://deb.debian.org/debian). The bootstrapped base is cached in
 # $FENGQIAO_CACHE (default ~/.cache/fengqiao/bookworm-base.tar): delete it to start afresh.
 # FENGQIAO_SKIP_BUILD=1 reuses the packages in dist/. The kiosk's screenshot is written to
-# docs/screenshots/install-kiosk.png. Its last result is recorded in docs/install.md.
+# docs/screenshots/install-kiosk.png, the picker's and
+# the console's to install-window-picker.png and install-console.png. Its last result is recorded in docs/install.md.
 #
 # The booted root has no network but loopback (--private-network); the X server runs on the
 # host and its socket folder is bound into the root, so the root holds only the packages and
@@ -94,7 +97,7 @@ if [ ! -f "$base" ]; then
 	tar -C "$work/base" -cf "$base.tmp" . && mv "$base.tmp" "$base"
 	rm -rf "$work/base"
 fi
-mkdir "$root" && tar -C "$root" -xf "$base" || { fail "unpack $base"; finish; }
+if ! { mkdir "$root" && tar -C "$root" -xf "$base"; }; then fail "unpack $base"; finish; fi
 echo fengqiao-test >"$root/etc/hostname"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 cp "$hall" "$root/root/fengqiao.deb"
