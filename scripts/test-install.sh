@@ -13,8 +13,8 @@
 # ($DEBIAN_MIRROR, default http://deb.debian.org/debian). The bootstrapped base is cached in
 # $FENGQIAO_CACHE (default ~/.cache/fengqiao/bookworm-base.tar): delete it to start afresh.
 # FENGQIAO_SKIP_BUILD=1 reuses the packages in dist/. The kiosk's screenshot is written to
-# docs/screenshots/install-kiosk.png, the picker's and
-# the console's to install-window-picker.png and install-console.png. Its last result is recorded in docs/install.md.
+# docs/screenshots/install-kiosk.png, the picker's and the console's to install-window-picker.png
+# and install-console.png. Its last result is recorded in docs/install.md.
 #
 # The booted root has no network but loopback (--private-network); the X server runs on the
 # host and its socket folder is bound into the root, so the root holds only the packages and
