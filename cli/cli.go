@@ -82,6 +82,8 @@ func newRoot(e *env) *cobra.Command {
 		newBackupCmd(e),
 		newRestoreCmd(e),
 		newPINHashCmd(e),
+		newStaffCmd(e),
+		newSetupKioskCmd(e),
 	)
 	return root
 }

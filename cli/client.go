@@ -46,18 +46,30 @@ func (f clientFlags) connect(role app.Role) (config.Config, *hub.Client, error) 
 	}
 	tok := f.token
 	if tok == "" {
+		// A client reads only its own role's token (docs/install.md, "Who reads what").
+		if f.config != "" {
+			if err := cfg.CheckRoleSecret(role); err != nil {
+				return cfg, nil, fmt.Errorf("%s: %w", f.config, err)
+			}
+		}
 		tok = cfg.RoleToken(role)
 	}
 	if tok == "" {
 		return cfg, nil, fmt.Errorf("no %s token: pass --token or configure one under [hub]", role)
 	}
-	if f.config != "" {
-		if err := cfg.CheckSecrets(); err != nil {
-			return cfg, nil, fmt.Errorf("%s: %w", f.config, err)
-		}
-	}
 	c, err := hubClient(cfg, url, tok)
 	return cfg, c, err
+}
+
+// connectOrShow is connect for a screen started from a menu entry or a shortcut, where an error
+// on the terminal goes unseen: with a configuration file, a failure shows on screen with its
+// reason (failPage) and the program starts afresh once it is gone.
+func (f clientFlags) connectOrShow(ctx context.Context, role app.Role, appID string, fullScreen bool) (config.Config, *hub.Client, error) {
+	cfg, c, err := f.connect(role)
+	if err == nil || f.config == "" {
+		return cfg, c, err
+	}
+	return cfg, nil, failPage(ctx, appID, fullScreen, err, func() error { _, _, err := f.connect(role); return err })
 }
 
 // hubClient returns a client of the hub at url, pinning the hub's certificate when the hub is

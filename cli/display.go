@@ -36,7 +36,7 @@ func newDisplayCmd(e *env) *cobra.Command {
 }
 
 func runDisplay(ctx context.Context, o displayOptions) error {
-	cfg, client, err := o.client.connect(app.RoleDisplay)
+	cfg, client, err := o.client.connectOrShow(ctx, app.RoleDisplay, "cn.fengqiao.hall.display", !o.windowed)
 	if err != nil {
 		return err
 	}

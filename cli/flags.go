@@ -32,15 +32,22 @@ func addDataFlag(fs *pflag.FlagSet, p *string, def string) {
 	fs.StringVar(p, "data", def, "data `folder` holding fengqiao.db (overrides data_dir)")
 }
 
-// addWindowFlag adds --window, the number of the hall window a console or pad serves.
-func addWindowFlag(fs *pflag.FlagSet, p *int) {
-	fs.IntVar(p, "window", 0, "the hall window `N` served (required)")
+// windowFlags are --window and --choose-window: the hall window a console or pad serves.
+type windowFlags struct {
+	n      int
+	choose bool
 }
 
-// requireWindow refuses a command line without --window.
-func requireWindow(n int) error {
-	if n <= 0 {
-		return errors.New("--window N is required: the number of the hall window served, from 1")
+// addWindowFlags adds --window and --choose-window.
+func addWindowFlags(fs *pflag.FlagSet, f *windowFlags) {
+	fs.IntVar(&f.n, "window", 0, "the hall window `N` served (default: the one chosen on this PC's first start)")
+	fs.BoolVar(&f.choose, "choose-window", false, "ask again which window this PC serves")
+}
+
+// check refuses a window number below 1.
+func (f windowFlags) check(flags *pflag.FlagSet) error {
+	if flags.Changed("window") && f.n <= 0 {
+		return errors.New("--window N: the number of the hall window served, from 1")
 	}
 	return nil
 }

@@ -69,7 +69,9 @@ func runHub(ctx context.Context, stdout io.Writer, o hubOptions) error {
 	return serveHub(ctx, stdout, cfg, hall)
 }
 
-// realHall refuses to serve a real hall with the demo's or the example's secrets. With no
+// realHall refuses to serve a real hall whose secrets are missing or the demo's or the example's
+// (CheckSecrets), and on an address other PCs reach, one whose settings are still the example's
+// (CheckPlaceholders; on loopback, a hall being set up, they are only logged). With no
 // configuration file the hub serves the demo hall, for development, but only on loopback.
 func realHall(path string, cfg config.Config) error {
 	if path == "" {
@@ -83,6 +85,15 @@ func realHall(path string, cfg config.Config) error {
 	slog.Info("configuration", "file", path)
 	if err := cfg.CheckSecrets(); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := cfg.CheckPlaceholders(); err != nil {
+		if !loopback(cfg.Hub.Listen) {
+			return fmt.Errorf("%s: %w\n(refused while the hub listens on %s, which other PCs reach)", path, err, cfg.Hub.Listen)
+		}
+		slog.Warn("example settings accepted while the hub listens on loopback only", "err", err)
+	}
+	if len(cfg.Staff) == 0 {
+		slog.Warn("no staff yet: nobody can sign in at a window console until they are added (fengqiao staff add)")
 	}
 	return nil
 }
@@ -132,7 +143,9 @@ func openHall(ctx context.Context, cfg config.Config) (*store.Hall, error) {
 func hubTokens(cfg config.Config) map[string]app.Role {
 	m := make(map[string]app.Role, len(cfg.Hub.Tokens))
 	for _, t := range cfg.Hub.Tokens {
-		m[t.Token] = t.Role
+		if t.Token != "" { // a token file this process could not read lets nobody in
+			m[t.Token] = t.Role
+		}
 	}
 	return m
 }

@@ -42,18 +42,43 @@ func newKioskCmd(e *env) *cobra.Command {
 	return cmd
 }
 
+// kioskAppID is the kiosk's Fyne application id (its preferences folder).
+const kioskAppID = "cn.fengqiao.hall.kiosk"
+
 func runKiosk(ctx context.Context, stdout io.Writer, o kioskOptions) error {
+	cfg, size, err := kioskSetup(o)
+	if err == nil {
+		err = startKiosk(ctx, stdout, o, cfg, size)
+	}
+	if err == nil || o.hall.config == "" || ctx.Err() != nil {
+		return err
+	}
+	// With the hall's configuration the kiosk is a screen in a hall: say why on it rather than
+	// exit unseen, and start afresh once the cause is gone.
+	return failPage(ctx, kioskAppID, !o.windowed, err, func() error { _, _, err := kioskSetup(o); return err })
+}
+
+// kioskSetup reads and checks the kiosk's configuration: what must be right before its screen
+// can start.
+func kioskSetup(o kioskOptions) (config.Config, fyne.Size, error) {
 	cfg, err := o.hall.load()
 	if err != nil {
-		return err
+		return cfg, fyne.Size{}, err
 	}
-	if err := realHall(o.hall.config, cfg); err != nil {
-		return err
+	if cfg.Hub.URL != "" && o.hall.config != "" {
+		// A client of the hub service: it needs only its own token and leave PIN.
+		if err := cfg.CheckRoleSecret(app.RoleKiosk); err != nil {
+			return cfg, fyne.Size{}, fmt.Errorf("%s: %w", o.hall.config, err)
+		}
+	} else if err := realHall(o.hall.config, cfg); err != nil {
+		return cfg, fyne.Size{}, err
 	}
 	size, err := parseSize(o.size, cfg.Kiosk.Portrait)
-	if err != nil {
-		return err
-	}
+	return cfg, size, err
+}
+
+// startKiosk runs the kiosk's screen until it quits or ctx ends.
+func startKiosk(ctx context.Context, stdout io.Writer, o kioskOptions, cfg config.Config, size fyne.Size) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -66,7 +91,7 @@ func runKiosk(ctx context.Context, stdout io.Writer, o kioskOptions) error {
 		hall = c
 		slog.Info("kiosk: using the hub", "url", cfg.Hub.URL)
 	} else {
-		// A single-PC hall: the hub runs inside the kiosk and serves the other screens.
+		// Development: the hub runs inside the kiosk and serves the other screens.
 		h, err := openHall(ctx, cfg)
 		if err != nil {
 			return err
@@ -94,7 +119,7 @@ func runKiosk(ctx context.Context, stdout io.Writer, o kioskOptions) error {
 	}
 	watcher, sc := devs.reader, devs.scanner
 
-	a := fyneapp.NewWithID("cn.fengqiao.hall.kiosk")
+	a := fyneapp.NewWithID(kioskAppID)
 	w := a.NewWindow(cfg.Hall.Name)
 	opts.OnQuit = a.Quit
 	k := kiosk.New(ctx, opts)

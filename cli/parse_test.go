@@ -72,19 +72,20 @@ func TestParse(t *testing.T) {
 
 		// the hub's clients
 		{args: "window --hub " + url + " --window 1", cmd: "window",
-			opts: &windowOptions{client: clientFlags{hub: url}, window: 1}},
+			opts: &windowOptions{client: clientFlags{hub: url}, window: windowFlags{n: 1}}},
 		{args: "window -hub " + url + " -window=2 -token T -printer pdf:/tmp -config F", cmd: "window",
-			opts: &windowOptions{client: clientFlags{config: "F", hub: url, token: "T"}, window: 2, printer: "pdf:/tmp"}},
-		{args: "window --config F", err: "--window N is required"},
-		{args: "window --window 0", err: "--window N is required"},
+			opts: &windowOptions{client: clientFlags{config: "F", hub: url, token: "T"}, window: windowFlags{n: 2}, printer: "pdf:/tmp"}},
+		{args: "window --config F", cmd: "window", opts: &windowOptions{client: clientFlags{config: "F"}}},
+		{args: "window --choose-window", cmd: "window", opts: &windowOptions{window: windowFlags{choose: true}}},
+		{args: "window --window 0", err: "--window N: the number of the hall window served, from 1"},
 		{args: "window --window one", err: `invalid argument "one" for "--window" flag`},
 		{args: "display --hub " + url + " --mute --windowed", cmd: "display",
 			opts: &displayOptions{client: clientFlags{hub: url}, windowed: true, mute: true}},
 		{args: "display -mute", cmd: "display", opts: &displayOptions{mute: true}},
 		{args: "display --window 1", err: "unknown flag: --window"},
-		{args: "rate --window 3 --windowed", cmd: "rate", opts: &rateOptions{window: 3, windowed: true}},
-		{args: "rate -window 3 -token T", cmd: "rate", opts: &rateOptions{client: clientFlags{token: "T"}, window: 3}},
-		{args: "rate --hub " + url, err: "--window N is required"},
+		{args: "rate --window 3 --windowed", cmd: "rate", opts: &rateOptions{window: windowFlags{n: 3}, windowed: true}},
+		{args: "rate -window 3 -token T", cmd: "rate", opts: &rateOptions{client: clientFlags{token: "T"}, window: windowFlags{n: 3}}},
+		{args: "rate --hub " + url, cmd: "rate", opts: &rateOptions{client: clientFlags{hub: url}}},
 
 		// diagnostics
 		{args: "doctor", cmd: "doctor", opts: &doctorOptions{config: installed}},

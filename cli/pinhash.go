@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -30,14 +31,30 @@ func runPINHash(s Streams) error {
 	if err != nil && line == "" {
 		return fmt.Errorf("read PIN: %w", err)
 	}
-	pin := strings.TrimSpace(line)
+	h, err := hashPIN(strings.TrimSpace(line))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(s.Out, h)
+	return nil
+}
+
+// checkPIN refuses a PIN that is not 4 to 12 digits.
+func checkPIN(pin string) error {
 	if len(pin) < 4 || len(pin) > 12 || strings.Trim(pin, "0123456789") != "" {
-		return fmt.Errorf("a PIN is 4 to 12 digits")
+		return errors.New("a PIN is 4 to 12 digits")
+	}
+	return nil
+}
+
+// hashPIN checks a PIN and returns its bcrypt hash.
+func hashPIN(pin string) (string, error) {
+	if err := checkPIN(pin); err != nil {
+		return "", err
 	}
 	h, err := bcrypt.GenerateFromPassword([]byte(pin), bcrypt.DefaultCost)
 	if err != nil {
-		return fmt.Errorf("hash PIN: %w", err)
+		return "", fmt.Errorf("hash PIN: %w", err)
 	}
-	fmt.Fprintln(s.Out, string(h))
-	return nil
+	return string(h), nil
 }

@@ -60,7 +60,7 @@ func newPrintTestCmd(e *env) *cobra.Command {
 	addConfigFlag(fs, &o.config, defaultConfig())
 	fs.StringVar(&o.to, "to", "", "print to the printer `SPEC` as devices.printer names it: cups:QUEUE, device:PATH, serial:PORT, tcp:HOST:PORT or pdf:FOLDER")
 	fs.StringVar(&o.queue, "printer", "", "print to the CUPS queue `NAME` (same as --to cups:NAME)")
-	fs.StringVar(&o.device, "device", "", "print ESC/POS to the raw device `PATH`, e.g. /dev/usb/lp0")
+	fs.StringVar(&o.device, "device", "", "print ESC/POS to the raw device `PATH`, e.g. /dev/fengqiao-printer")
 	fs.StringVar(&o.serial, "serial", "", "print ESC/POS to the serial `PORT`, e.g. /dev/ttyUSB0")
 	fs.StringVar(&o.tcp, "tcp", "", "print ESC/POS to the network printer `HOST:PORT`, e.g. 192.168.1.50:9100")
 	fs.StringVar(&o.outPDF, "out", "", "write the PDF receipt to `FILE.pdf`")

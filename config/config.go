@@ -20,18 +20,24 @@ import (
 
 // Config is the whole configuration of one hall.
 type Config struct {
-	Hall        Hall      `toml:"hall"`
-	Queue       Queue     `toml:"queue"`
-	Services    []Service `toml:"services"`
-	Windows     []Window  `toml:"windows"`
-	Staff       []Staff   `toml:"staff"`
-	Departments []string  `toml:"departments"`
-	Devices     Devices   `toml:"devices"`
-	Hub         Hub       `toml:"hub"`
-	Centre      Centre    `toml:"centre"`
-	DataDir     string    `toml:"data_dir"`
-	Kiosk       Kiosk     `toml:"kiosk"`
-	Display     Display   `toml:"display"`
+	Hall     Hall      `toml:"hall"`
+	Queue    Queue     `toml:"queue"`
+	Services []Service `toml:"services"`
+	Windows  []Window  `toml:"windows"`
+	Staff    []Staff   `toml:"staff"`
+	// StaffFile holds more [[staff]] entries, kept apart from this file because of their PIN
+	// hashes: `fengqiao staff add` writes it. The package's is /etc/fengqiao/staff.toml, readable
+	// by the hub only.
+	StaffFile   string   `toml:"staff_file"`
+	Departments []string `toml:"departments"`
+	Devices     Devices  `toml:"devices"`
+	Hub         Hub      `toml:"hub"`
+	Centre      Centre   `toml:"centre"`
+	DataDir     string   `toml:"data_dir"`
+	Kiosk       Kiosk    `toml:"kiosk"`
+	Display     Display  `toml:"display"`
+
+	fileErrs []error // secret files that exist but could not be read, for CheckSecrets
 }
 
 // Display configures the hall display board and its voice.
@@ -103,7 +109,7 @@ type Devices struct {
 	IDCardBaud  int    `toml:"idcard_baud"`  // default 115200
 	ScannerPort string `toml:"scanner_port"` // e.g. /dev/fengqiao-scanner
 	ScannerBaud int    `toml:"scanner_baud"` // default 9600
-	Printer     string `toml:"printer"`      // "cups:QUEUE", "device:/dev/usb/lp0", "serial:/dev/ttyUSB1", "tcp:HOST:9100", "pdf:FOLDER"
+	Printer     string `toml:"printer"`      // "cups:QUEUE", "device:/dev/fengqiao-printer", "serial:/dev/ttyUSB1", "tcp:HOST:9100", "pdf:FOLDER"
 	// PrinterBaud is a serial printer's line speed: a standard rate, default 9600.
 	PrinterBaud int `toml:"printer_baud"`
 	// PrinterFormat is what a cups: queue takes: "pdf" (default, a queue with a driver) or
@@ -182,10 +188,15 @@ type Hub struct {
 	CertFile   string `toml:"cert_file"`
 }
 
-// Token lets a client of the hub act in one role.
+// Token lets a client of the hub act in one role. The token is written in the configuration, or
+// kept in a file of its own (File) that only the hub and that role's accounts can read; Load reads
+// it when it can.
 type Token struct {
 	Role  app.Role `toml:"role"`  // kiosk, window, display or rating
 	Token string   `toml:"token"` // at least 16 characters
+	File  string   `toml:"file"`  // or: the file holding the token, e.g. /etc/fengqiao/tokens/kiosk.token
+
+	readErr error // why File could not be read, for CheckSecrets
 }
 
 // Centre holds the two addresses of the town centre.
@@ -193,6 +204,7 @@ type Centre struct {
 	SyncURL   string `toml:"sync_url"`   // where the hall pushes its records (often the government intranet)
 	PublicURL string `toml:"public_url"` // what residents' phones open from the receipt's QR
 	Token     string `toml:"token"`      // this site's token at the centre
+	TokenFile string `toml:"token_file"` // or: the file holding it (no file: no sync yet)
 }
 
 // Kiosk holds the kiosk screen's settings.
@@ -202,11 +214,18 @@ type Kiosk struct {
 	Speech        bool   `toml:"speech"`         // spoken prompts
 	Portrait      bool   `toml:"portrait"`
 	StaffPIN      string `toml:"staff_pin_hash"` // bcrypt hash of the PIN that leaves the kiosk
-	Name          string `toml:"name"`           // this kiosk in staff help alerts, e.g. 大厅自助机
-	ReaderPlace   string `toml:"reader_place"`   // where the card reader's sensing area is, e.g. 屏幕下方
+	// StaffPINFile holds that hash instead (fengqiao staff kiosk-pin writes it); no file: the
+	// kiosk cannot be left by PIN.
+	StaffPINFile string `toml:"staff_pin_file"`
+	Name         string `toml:"name"`         // this kiosk in staff help alerts, e.g. 大厅自助机
+	ReaderPlace  string `toml:"reader_place"` // where the card reader's sensing area is, e.g. 屏幕下方
 	// ReceiptMaxAge is how old a queued receipt may be and still print by itself, e.g. "10m"
 	// (the default); an older one waits for staff (fengqiao print-queue).
 	ReceiptMaxAge Duration `toml:"receipt_max_age"`
+	// PrintQueue is the folder of the kiosk's print queue: default print-queue in data_dir. A
+	// kiosk that uses the hub service has a folder of its own, as it may not write in data_dir
+	// (the package's: /var/lib/fengqiao-kiosk/print-queue).
+	PrintQueue string `toml:"print_queue_dir"`
 }
 
 // demoPINHash is bcrypt("1234"), the PIN of the demo hall's staff.
@@ -265,6 +284,9 @@ func Load(path string) (Config, error) {
 		}
 		return c, fmt.Errorf("read config %s: unknown settings: %s", path, strings.Join(names, ", "))
 	}
+	// A real hall never starts from the demo's secrets: no staff, tokens or kiosk PIN unless
+	// the file (or the files it names) sets them.
+	c.Staff, c.Hub.Tokens, c.Kiosk.StaffPIN = nil, nil, ""
 	// Decode again onto the defaults so unset scalars keep their default values.
 	if _, err := toml.DecodeFile(path, &c); err != nil {
 		return c, fmt.Errorf("read config %s: %w", path, err)
@@ -276,13 +298,11 @@ func Load(path string) (Config, error) {
 	}
 	replace(md.IsDefined("services"), func() { c.Services = file.Services })
 	replace(md.IsDefined("windows"), func() { c.Windows = file.Windows })
-	replace(md.IsDefined("staff"), func() { c.Staff = file.Staff })
 	replace(md.IsDefined("departments"), func() { c.Departments = file.Departments })
-	replace(md.IsDefined("hub", "tokens"), func() { c.Hub.Tokens = file.Hub.Tokens })
 	if !filepath.IsAbs(c.DataDir) {
 		c.DataDir = filepath.Join(filepath.Dir(path), c.DataDir)
 	}
-	for _, p := range []*string{&c.Hub.TLSCert, &c.Hub.TLSKey, &c.Hub.CertFile} {
+	for _, p := range []*string{&c.Hub.TLSCert, &c.Hub.TLSKey, &c.Hub.CertFile, &c.Kiosk.PrintQueue} {
 		if *p != "" && !filepath.IsAbs(*p) {
 			*p = filepath.Join(filepath.Dir(path), *p)
 		}
@@ -293,7 +313,6 @@ func Load(path string) (Config, error) {
 		name string
 	}{
 		{md.IsDefined("hall", "code"), "hall.code"},
-		{md.IsDefined("staff"), "[[staff]]"},
 		{md.IsDefined("hub", "tokens"), "[[hub.tokens]]"},
 		{md.IsDefined("centre", "public_url"), "centre.public_url"},
 	} {
@@ -301,7 +320,7 @@ func Load(path string) (Config, error) {
 			missing = append(missing, m.name)
 		}
 	}
-	err = c.Validate()
+	err = errors.Join(c.readSecretFiles(filepath.Dir(path)), c.Validate())
 	if len(missing) > 0 {
 		// Never fall back to the demo hall's secrets in a real hall.
 		err = errors.Join(fmt.Errorf("config %s: missing %s: a hall's configuration must set them (see fengqiao.example.toml)",
@@ -384,7 +403,10 @@ func (c Config) Validate() error {
 		if !slices.Contains(app.Roles, t.Role) {
 			bad("hub.tokens[%d]: unknown role %q", i, t.Role)
 		}
-		if len(t.Token) < 16 {
+		switch {
+		case t.Token == "" && t.File == "":
+			bad("hub.tokens[%d]: set token, or file naming the file that holds it", i)
+		case t.Token != "" && len(t.Token) < 16:
 			bad("hub.tokens[%d]: token must have at least 16 characters", i)
 		}
 	}
@@ -448,7 +470,12 @@ func (c Config) Rules() app.Rules {
 }
 
 // PrintQueueDir is the folder of the kiosk's print queue (package printing/spool).
-func (c Config) PrintQueueDir() string { return filepath.Join(c.DataDir, "print-queue") }
+func (c Config) PrintQueueDir() string {
+	if c.Kiosk.PrintQueue != "" {
+		return c.Kiosk.PrintQueue
+	}
+	return filepath.Join(c.DataDir, "print-queue")
+}
 
 // DatabasePath is where the hall's SQLite database lives.
 func (c Config) DatabasePath() string { return filepath.Join(c.DataDir, "fengqiao.db") }

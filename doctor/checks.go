@@ -95,18 +95,23 @@ func (d *Doctor) checkConfig() (*config.Config, Result) {
 			"按提示修改配置文件，然后重启服务：systemctl restart fengqiao-hub。",
 			"Correct the settings named, then restart: systemctl restart fengqiao-hub.")
 	}
-	for _, t := range cfg.Hub.Tokens {
-		if strings.HasPrefix(t.Token, "change-me") || strings.HasPrefix(t.Token, "demo-") {
-			return &cfg, fail(CheckConfig, fmt.Sprintf("%s: hub token for %q is still the example's", name, t.Role),
-				"把 [[hub.tokens]] 中的令牌换成随机值（openssl rand -hex 16），各台电脑使用相同的令牌。",
-				"Replace the [[hub.tokens]] tokens with random ones (openssl rand -hex 16), the same on every PC of the hall.")
+	if d.ConfigPath != "" {
+		if err := cfg.CheckSecrets(); err != nil {
+			return &cfg, fail(CheckConfig, name+": "+strings.ReplaceAll(err.Error(), "\n", "; "),
+				"令牌文件缺失时运行 dpkg-reconfigure fengqiao；示例令牌换成随机值（openssl rand -hex 16）；用 fengqiao staff add 重设示例 PIN。",
+				"Missing token files: dpkg-reconfigure fengqiao; example tokens: replace with openssl rand -hex 16; example PINs: fengqiao staff add.")
+		}
+		if len(cfg.Staff) == 0 {
+			return &cfg, warn(CheckConfig, name+": valid, but no staff yet: nobody can sign in at a window console",
+				"用 fengqiao staff add 姓名 --id 工号 添加工作人员，然后重启服务：systemctl restart fengqiao-hub。",
+				"Add the staff with fengqiao staff add NAME --id NUMBER, then restart: systemctl restart fengqiao-hub.")
 		}
 	}
 	for _, s := range cfg.Staff {
 		if s.CheckPIN("1234") {
 			return &cfg, warn(CheckConfig, fmt.Sprintf("%s: valid, but staff %s still has the example PIN", name, s.Name),
-				"用 fengqiao pin-hash 为每位工作人员生成新的 PIN 哈希，填入 [[staff]]。",
-				"Make each staff member a PIN hash with fengqiao pin-hash and put it in [[staff]].")
+				"用 fengqiao staff remove 和 fengqiao staff add 为其设置新的 PIN。",
+				"Set a new PIN with fengqiao staff remove, then fengqiao staff add.")
 		}
 	}
 	return &cfg, ok(CheckConfig, name+": valid")

@@ -31,15 +31,24 @@ deb_changelog() {
 }
 
 # deb_shlibs BINARY...: the shared-library dependencies of the binaries, by dpkg-shlibdeps.
+# When dpkg-shlibdeps fails, its own messages are printed and the function fails: the build then
+# stops on the real cause (a library no installed package provides, say), not on an empty
+# Depends line further on. Its warnings are shown too.
 deb_shlibs() {
-	local tmp line
+	local tmp line status=0
 	tmp=$(mktemp -d)
 	mkdir "$tmp/debian"
 	printf 'Source: fengqiao\n\nPackage: fengqiao\nArchitecture: any\n' >"$tmp/debian/control"
 	local bins=()
 	for b in "$@"; do bins+=("$(realpath "$b")"); done
-	line=$(cd "$tmp" && dpkg-shlibdeps -O "${bins[@]}" 2>/dev/null)
+	line=$(cd "$tmp" && dpkg-shlibdeps -O "${bins[@]}" 2>"$tmp/errors") || status=$?
+	# Its warning that the binaries are not yet in their package's folder is expected here.
+	grep -v "binaries to analyze should already be installed" "$tmp/errors" | sed 's/^/build-deb: /' >&2 || true
 	rm -rf "$tmp"
+	if [ "$status" -ne 0 ] || [ "${line#shlibs:Depends=}" = "$line" ]; then
+		echo "build-deb: dpkg-shlibdeps failed (exit status $status) on $*; its messages are above" >&2
+		return 1
+	fi
 	printf '%s\n' "${line#shlibs:Depends=}"
 }
 

@@ -72,10 +72,13 @@ for f in install.md devices.md printing.md; do
 done
 deb_changelog "$root" fengqiao fengqiao "$VERSION" "$MAINTAINER"
 deb_install 0644 packaging/fengqiao/conffiles "$root/DEBIAN/conffiles"
-for script in postinst prerm postrm; do
+for script in config postinst prerm postrm; do
 	deb_install 0755 "packaging/fengqiao/$script" "$root/DEBIAN/$script"
 done
-deb_build "$root" packaging/fengqiao/control.in dist "$(deb_shlibs "$work/bin/fengqiao")"
+deb_install 0644 packaging/fengqiao/templates "$root/DEBIAN/templates"
+# An assignment of its own, so that a failing dpkg-shlibdeps stops the build (set -e).
+shlibs=$(deb_shlibs "$work/bin/fengqiao")
+deb_build "$root" packaging/fengqiao/control.in dist "$shlibs"
 
 # --- fengqiao-center: the centre -------------------------------------------------------------
 root=$work/fengqiao-center
@@ -91,7 +94,9 @@ deb_install 0644 packaging/fengqiao-center/conffiles "$root/DEBIAN/conffiles"
 for script in postinst prerm postrm; do
 	deb_install 0755 "packaging/fengqiao-center/$script" "$root/DEBIAN/$script"
 done
-deb_build "$root" packaging/fengqiao-center/control.in dist "$(deb_shlibs "$work/bin/fengqiao-center")"
+# An assignment of its own, so that a failing dpkg-shlibdeps stops the build (set -e).
+shlibs=$(deb_shlibs "$work/bin/fengqiao-center")
+deb_build "$root" packaging/fengqiao-center/control.in dist "$shlibs"
 
 debs=("dist/fengqiao_${VERSION}_$ARCH.deb" "dist/fengqiao-center_${VERSION}_$ARCH.deb")
 printf '%s\n' "${debs[@]}"
