@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"image/color"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -13,7 +14,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"fengqiao/app"
@@ -76,9 +76,11 @@ func (c windowChoice) Forget() error {
 func windowPicker(info app.Info, chosen func(n int)) fyne.CanvasObject {
 	title := canvas.NewText("请选择本机所在的窗口", theme.Navy)
 	title.TextSize, title.TextStyle = 36, fyne.TextStyle{Bold: true}
-	note := canvas.NewText("只需选择一次，本机会记住（重新选择：启动时加 --choose-window）", theme.Muted)
+	note := canvas.NewText("只需选择一次，本机会记住（重新选择：菜单中「窗口工作台（重新选择窗口）」）", theme.Muted)
 	note.TextSize = 20
-	buttons := container.NewGridWrap(fyne.NewSize(300, 140))
+	// Up to four buttons a row, so that a hall of twelve windows fits a 1366×768 screen; more
+	// scroll.
+	buttons := container.NewGridWithColumns(max(1, min(4, len(info.Windows))))
 	for _, w := range info.Windows {
 		name := w.Name
 		if name == "" {
@@ -88,11 +90,13 @@ func windowPicker(info app.Info, chosen func(n int)) fyne.CanvasObject {
 		b.Importance = widget.HighImportance
 		label := canvas.NewText(name, theme.OnPrimary)
 		label.TextSize, label.TextStyle = 36, fyne.TextStyle{Bold: true}
-		buttons.Add(container.NewStack(b, container.NewCenter(label)))
+		size := canvas.NewRectangle(color.Transparent)
+		size.SetMinSize(fyne.NewSize(300, 140))
+		buttons.Add(container.NewStack(size, b, container.NewCenter(label)))
 	}
-	return container.NewStack(canvas.NewRectangle(theme.Ground), container.NewVBox(
-		layout.NewSpacer(), container.NewCenter(title), container.NewCenter(note),
-		container.NewPadded(container.NewCenter(buttons)), layout.NewSpacer()))
+	head := container.NewVBox(container.NewCenter(title), container.NewCenter(note))
+	return container.NewStack(canvas.NewRectangle(theme.Ground), container.NewBorder(head, nil, nil, nil,
+		container.NewVScroll(container.NewCenter(container.NewPadded(buttons)))))
 }
 
 // withWindow runs start with the hall window this PC serves: n when given on the command line,
