@@ -32,7 +32,7 @@ func TestEveryPrintPathReadsTheSameSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	toml := strings.NewReplacer(`printer = "device:/dev/usb/lp0"`, `printer = "tcp:`+sim.Addr()+`"`,
+	toml := strings.NewReplacer(`printer = "device:/dev/fengqiao-printer"`, `printer = "tcp:`+sim.Addr()+`"`,
 		"paper = 80", "paper = 58", `qr = "native"`, `qr = "raster"`, `cut = "partial"`, `cut = "none"`).Replace(string(example))
 	file := filepath.Join(t.TempDir(), "fengqiao.toml")
 	if err := os.WriteFile(file, []byte(toml), 0o600); err != nil {
@@ -42,7 +42,7 @@ func TestEveryPrintPathReadsTheSameSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Devices.Paper != 58 || cfg.Devices.Cut != "none" || cfg.Devices.QR != "raster" {
+	if cfg.Devices.Paper != 58 || cfg.Devices.Cut != "none" || cfg.Devices.QR != "raster" || !strings.HasPrefix(cfg.Devices.Printer, "tcp:") {
 		t.Fatalf("the test configuration's devices: %+v", cfg.Devices)
 	}
 	const url = "https://zz.example.gov.cn"
