@@ -21,8 +21,10 @@ import (
 
 	"fengqiao/app"
 	"fengqiao/center"
+	"fengqiao/internal/backoff"
 	"fengqiao/internal/migrate"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
 	_ "github.com/mattn/go-sqlite3"    // SQLite driver
 )
@@ -127,7 +129,30 @@ func (s *Store) migrate(ctx context.Context) error {
 
 // inTx runs fn in a transaction and commits it if fn succeeds. On SQLite the transaction starts
 // with BEGIN IMMEDIATE (the _txlock setting), so it holds the write lock from the start.
+//
+// On PostgreSQL a transaction that PostgreSQL aborts as a deadlock or a serialization failure is
+// run again from the start, up to maxTxAttempts times: a push that relays to another site locks
+// the pushing site's row, then the other's, so two sites relaying to each other at the same
+// moment can deadlock (docs/sync.md). fn must therefore keep no state between runs beyond what
+// it assigns afresh.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := s.tryTx(ctx, fn)
+		if err == nil || attempt == maxTxAttempts || !retryable(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(backoff.Jitter(backoff.Delay(attempt, 5*time.Millisecond, 200*time.Millisecond))):
+		}
+	}
+}
+
+// maxTxAttempts is how many times inTx runs a transaction that keeps deadlocking.
+const maxTxAttempts = 5
+
+func (s *Store) tryTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -140,6 +165,13 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// retryable reports whether PostgreSQL aborted the transaction for a deadlock (40P01) or a
+// serialization failure (40001), which running it again resolves.
+func retryable(err error) bool {
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && (pg.Code == "40P01" || pg.Code == "40001")
 }
 
 // rebind turns ? placeholders into $1, $2, … for PostgreSQL. Queries hold no literal '?'.
