@@ -116,13 +116,11 @@ func (sc *Screen) loadHanded() {
 	if !ok {
 		return
 	}
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), sc.opt.Timeout)
-		defer cancel()
+	sc.background(func(ctx context.Context) func() {
 		cases, err := hl.HandedCases(ctx)
 		sc.s.note(err)
-		sc.opt.Post(func() { sc.showHanded(cases, err) })
-	}()
+		return func() { sc.showHanded(cases, err) }
+	})
 }
 
 // showHanded lists the handed cases, one big button each.
@@ -180,19 +178,17 @@ func (sc *Screen) lookupCase() {
 
 // fetchCase reads a case from the hub and shows it.
 func (sc *Screen) fetchCase(code string) {
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), sc.opt.Timeout)
-		defer cancel()
+	sc.background(func(ctx context.Context) func() {
 		c, err := sc.s.Client().Case(ctx, code)
 		sc.s.note(err)
-		sc.opt.Post(func() {
+		return func() {
 			if err != nil {
 				sc.caseMessage(errText(err), theme.Alert)
 				return
 			}
 			sc.showCase(c)
-		})
-	}()
+		}
+	})
 }
 
 // showCase shows case c: who works it, its history, and for a case this hall owns the form.
