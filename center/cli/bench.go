@@ -75,19 +75,12 @@ func isLoopback(host string) bool {
 }
 
 func benchTrackingRun(ctx context.Context, opts *BenchTrackingOptions) error {
-	st, err := sqlstore.Open(ctx, opts.DB)
+	out := opts.IO.Out
+	st, err := openBench(ctx, opts.DB, opts.Load, loadCases, out)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	out := opts.IO.Out
-	if opts.Load > 0 {
-		start := time.Now()
-		if err := loadCases(ctx, st, opts.Load); err != nil {
-			return fmt.Errorf("load cases: %w", err)
-		}
-		fmt.Fprintf(out, "loaded %d cases in %s\n", opts.Load, time.Since(start).Round(time.Millisecond))
-	}
 	codes, err := st.CaseCodes(ctx, 20000)
 	if err != nil {
 		return err
@@ -160,6 +153,24 @@ func (b *trackingBench) run(ctx context.Context, d time.Duration) (lat []time.Du
 
 // loadCases writes n fictitious cases of a site "bench" in chunks, each with the status history
 // of a case at a random stage.
+// openBench opens the bench database and, when load > 0, first fills it with load cases by fill,
+// saying how long that took.
+func openBench(ctx context.Context, db string, load int, fill func(context.Context, *sqlstore.Store, int) error, out io.Writer) (*sqlstore.Store, error) {
+	st, err := sqlstore.Open(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	if load > 0 {
+		start := time.Now()
+		if err := fill(ctx, st, load); err != nil {
+			st.Close()
+			return nil, fmt.Errorf("load cases: %w", err)
+		}
+		fmt.Fprintf(out, "loaded %d cases in %s\n", load, time.Since(start).Round(time.Millisecond))
+	}
+	return st, nil
+}
+
 func loadCases(ctx context.Context, st *sqlstore.Store, n int) error {
 	site, err := st.SiteByName(ctx, "bench")
 	if app.ErrorCode(err) == app.ENOTFOUND {

@@ -62,19 +62,12 @@ type benchQuery struct {
 var benchCategories = []string{"邻里纠纷", "婚姻家庭", "土地承包", "劳动争议", "物业纠纷", "交通事故"}
 
 func benchCaseListRun(ctx context.Context, opts *BenchCaseListOptions) error {
-	st, err := sqlstore.Open(ctx, opts.DB)
+	out := opts.IO.Out
+	st, err := openBench(ctx, opts.DB, opts.Load, loadCaseList, out)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	out := opts.IO.Out
-	if opts.Load > 0 {
-		start := time.Now()
-		if err := loadCaseList(ctx, st, opts.Load); err != nil {
-			return fmt.Errorf("load cases: %w", err)
-		}
-		fmt.Fprintf(out, "loaded %d cases in %s\n", opts.Load, time.Since(start).Round(time.Millisecond))
-	}
 	if _, err := st.DB().ExecContext(ctx, "ANALYZE"); err != nil {
 		return fmt.Errorf("analyze: %w", err)
 	}
