@@ -140,6 +140,11 @@ type Case struct {
 	UpdatedAt  time.Time  `json:"updated_at"`
 	ClosedAt   *time.Time `json:"closed_at,omitempty"`
 	Tickets    []string   `json:"tickets,omitempty"` // labels of the tickets linked to the case, oldest first
+	// Source is how the case came in (empty: a walk-in at a hall); Risk the 网格员's grade of a
+	// grid-registered dispute, and Grid the name of its small grid.
+	Source CaseSource `json:"source,omitempty"`
+	Risk   Risk       `json:"risk,omitempty"`
+	Grid   string     `json:"grid,omitempty"`
 
 	// Visitor is the masked identity of the person who brought the case.
 	Visitor *MaskedVisitor `json:"visitor,omitempty"`

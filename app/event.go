@@ -32,6 +32,10 @@ const (
 	EventHelp              EventKind = "help.requested"
 	EventHelpTaken         EventKind = "help.taken"
 	EventRated             EventKind = "rating.recorded"
+	// Appointments (预约): a booked resident checked in at the kiosk (the ticket's EventIssued
+	// follows), or the slot passed its grace time without them (a no-show).
+	EventBookingCheckedIn EventKind = "booking.checked_in"
+	EventBookingNoShow    EventKind = "booking.no_show"
 
 	// EventStreamReset is not a change: the hub's event stream sends it (SSE event "reset") when it
 	// cannot resume where the client left off (its Last-Event-ID is from another epoch of the

@@ -93,6 +93,10 @@ type Ticket struct {
 	Recalls          int          `json:"recalls,omitempty"`
 	CaseCode         string       `json:"case_code,omitempty"`
 	Category         string       `json:"category,omitempty"`
+	// Booking is the code of the appointment (预约) the ticket was issued for at check-in, empty for
+	// a walk-in; Slot the start of the booked slot, which the calling rule orders it by.
+	Booking string     `json:"booking,omitempty"`
+	Slot    *time.Time `json:"slot,omitempty"`
 
 	IssuedAt    time.Time  `json:"issued_at"`
 	ArrivedAt   time.Time  `json:"arrived_at"` // the original issue time; orders the queue, kept on transfer

@@ -11,7 +11,7 @@ import (
 // Role is what a centre user may do on the dashboard.
 type Role string
 
-// Roles of centre users. Every role reads; readonly never writes; leaders and admins see the
+// Roles of centre users. Every dashboard role reads; readonly never writes; leaders and admins see the
 // users and the refused sync events; only admins manage users, sites and tokens and read the
 // audit log. What each endpoint allows is its Rule (Server.Routes).
 const (
@@ -19,10 +19,14 @@ const (
 	RoleLeader   Role = "leader"   // 领导
 	RoleReadOnly Role = "readonly" // 只读
 	RoleAdmin    Role = "admin"    // 管理员
+	// 网格员 and 网格长 use only the phone app: they register disputes in their own grids (a 网格长
+	// in the small grids of their big grid) and record the follow-ups assigned to them.
+	RoleGridWorker Role = "gridworker" // 网格员
+	RoleGridLeader Role = "gridleader" // 网格长
 )
 
 // Roles lists every role, from the least to the most allowed.
-var Roles = []Role{RoleReadOnly, RoleStaff, RoleLeader, RoleAdmin}
+var Roles = []Role{RoleGridWorker, RoleGridLeader, RoleReadOnly, RoleStaff, RoleLeader, RoleAdmin}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool { return slices.Contains(Roles, r) }
@@ -41,6 +45,10 @@ func (r Role) Label() string {
 		return "只读"
 	case RoleAdmin:
 		return "管理员"
+	case RoleGridWorker:
+		return "网格员"
+	case RoleGridLeader:
+		return "网格长"
 	}
 	return string(r)
 }

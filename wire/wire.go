@@ -58,6 +58,8 @@ type Catalogue struct {
 	Weekdays []int         `json:"weekdays,omitempty"`
 	Periods  []string      `json:"periods,omitempty"`
 	Services []app.Service `json:"services"`
+	// Booking is what the hall offers for appointments (预约); absent when it takes none.
+	Booking *app.BookingPlan `json:"booking,omitempty"`
 }
 
 // NewCatalogue describes a hall from its info and opening hours.
@@ -137,6 +139,15 @@ const (
 	// ChangeHandover hands a centre-owned case to the receiving site to work it (the town hall):
 	// Case carries the case as the centre holds it, visitor masked. See docs/sync.md.
 	ChangeHandover = "handover"
+	// ChangeAssign gives the site a case the centre opened itself (a dispute a 网格员 registered
+	// in the site's village): Case carries it, visitor masked, and the site becomes its owner.
+	ChangeAssign = "assign"
+	// ChangeNotice tells the site of a case in its village that the centre keeps (a 重大
+	// dispute): Case carries it, visitor masked; the site shows it but does not own it.
+	ChangeNotice = "notice"
+	// ChangeBooking is an appointment made, moved or cancelled at the centre for the site:
+	// Booking carries it as it now stands. Code is the booking code.
+	ChangeBooking = "booking"
 )
 
 // Change is one change made at the centre to a case of a site, for the site to apply.
@@ -150,7 +161,8 @@ type Change struct {
 	By     string          `json:"by,omitempty"`     // for ChangeFollowUp, ChangeEscalationAccepted
 
 	Session *app.MediationSession `json:"session,omitempty"` // for ChangeSession
-	Case    *app.Case             `json:"case,omitempty"`    // for ChangeHandover
+	Case    *app.Case             `json:"case,omitempty"`    // for ChangeHandover, ChangeAssign, ChangeNotice
+	Booking *app.Booking          `json:"booking,omitempty"` // for ChangeBooking
 }
 
 // ChangesReply is the body of the reply to GET /api/v1/sync/changes.
