@@ -165,3 +165,13 @@ type EscalationGroup struct {
 	Site, WorkerSite      int64
 	Cases, Open, Resolved int
 }
+
+// GridStore keeps the disputes 网格员 register (docs/centre.md "Grids").
+type GridStore interface {
+	// RegisterDispute stores a dispute registered by the user, once per d.Key: it mints the case's
+	// code, records source 网格排查, and routes it (to the village's hall through the pull channel,
+	// or, for a 重大 dispute, to the centre's workspace with a notice to the village). A repeated
+	// key returns the case stored first and created false. The user must be a member of the grid
+	// (or lead its big grid): otherwise app.EFORBIDDEN.
+	RegisterDispute(ctx context.Context, user User, d app.GridDispute, at time.Time) (c app.Case, created bool, err error)
+}

@@ -24,5 +24,11 @@ CREATE INDEX grid_members_grid ON grid_members(grid_id);
 ALTER TABLE cases ADD COLUMN source TEXT NOT NULL DEFAULT '';
 ALTER TABLE cases ADD COLUMN risk TEXT NOT NULL DEFAULT '';
 ALTER TABLE cases ADD COLUMN grid_id BIGINT REFERENCES grids(id);
+
+-- parties counts a case's parties (群体性 when many); id_hash is the keyed hash of the visitor's ID
+-- number (center key), kept for matching repeat visitors after retention clears the number.
+ALTER TABLE cases ADD COLUMN parties INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE cases ADD COLUMN id_hash TEXT NOT NULL DEFAULT '';
+CREATE INDEX cases_id_hash ON cases(id_hash) WHERE id_hash <> '';
 CREATE INDEX cases_source ON cases(source, opened_at, code) WHERE source <> '';
 CREATE INDEX cases_grid ON cases(grid_id, opened_at, code) WHERE grid_id IS NOT NULL;
