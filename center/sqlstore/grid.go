@@ -66,8 +66,8 @@ func (s *Store) RegisterDispute(ctx context.Context, user center.User, d app.Gri
 	if err != nil {
 		return app.Case{}, false, err
 	}
-	c, err := s.gridCase(ctx, code)
-	return c, created, err
+	c, err := s.readCase(ctx, code)
+	return c.Case, created, err
 }
 
 // gridInfo is what RegisterDispute reads of a grid.
@@ -135,16 +135,12 @@ func (s *Store) storeDispute(ctx context.Context, tx *sql.Tx, user center.User, 
 		Note: registered.Note, By: registered.By, Origin: app.OwnerCentre}, e})
 }
 
-// gridCase reads a case with its source, risk grade and grid.
-func (s *Store) gridCase(ctx context.Context, code string) (app.Case, error) {
-	c, err := s.readCase(ctx, code)
-	if err != nil {
-		return app.Case{}, err
-	}
+// readSource fills in how the case came in, its risk grade and its grid (migration 010).
+func (s *Store) readSource(ctx context.Context, c *app.Case) error {
 	var source, risk string
 	var grid sql.NullString
-	err = s.db.QueryRowContext(ctx, s.rebind(`SELECT c.source, c.risk, g.name FROM cases c LEFT JOIN grids g ON g.id = c.grid_id
-		WHERE c.code = ?`), code).Scan(&source, &risk, &grid)
+	err := s.db.QueryRowContext(ctx, s.rebind(`SELECT c.source, c.risk, g.name FROM cases c LEFT JOIN grids g ON g.id = c.grid_id
+		WHERE c.code = ?`), c.Code).Scan(&source, &risk, &grid)
 	c.Source, c.Risk, c.Grid = app.CaseSource(source), app.Risk(risk), grid.String
-	return c.Case, dbErr("read grid case", err)
+	return dbErr("read case source", err)
 }
