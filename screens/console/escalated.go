@@ -29,7 +29,7 @@ type casesPage struct {
 	list     *fyne.Container // one big button per case this hall works
 	listNote *canvas.Text
 	notices  *fyne.Container // the town's cases of the village (ChangeNotice): heading and buttons, read-only
-	lookup   *keyEntry // a 查询码 typed or scanned
+	lookup   *keyEntry       // a 查询码 typed or scanned
 	open     *widget.Button
 	back     *widget.Button // back to the queue
 
