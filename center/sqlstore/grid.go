@@ -3,8 +3,10 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"fengqiao/app"
@@ -33,14 +35,18 @@ func (s *Store) RegisterDispute(ctx context.Context, user center.User, d app.Gri
 	}
 	at = at.UTC()
 	var g gridInfo
-	err := s.db.QueryRowContext(ctx, s.rebind(`SELECT g.site_id, g.name, s.name, EXISTS (SELECT 1 FROM grid_members m
+	var catalogue string
+	err := s.db.QueryRowContext(ctx, s.rebind(`SELECT g.site_id, g.name, s.name, s.catalogue, EXISTS (SELECT 1 FROM grid_members m
 		WHERE m.user_id = ? AND (m.grid_id = g.id OR m.grid_id = g.parent_id)) FROM grids g JOIN sites s ON s.id = g.site_id
-		WHERE g.id = ?`), user.ID, d.Grid).Scan(&g.site, &g.name, &g.siteName, &g.member)
+		WHERE g.id = ?`), user.ID, d.Grid).Scan(&g.site, &g.name, &g.siteName, &catalogue, &g.member)
 	switch {
 	case errors.Is(err, sql.ErrNoRows) || err == nil && !g.member:
 		return app.Case{}, false, app.Errorf(app.EFORBIDDEN, "the user is not a member of the grid")
 	case err != nil:
 		return app.Case{}, false, dbErr("read grid", err)
+	}
+	if err := villageDispute(catalogue, d); err != nil {
+		return app.Case{}, false, err
 	}
 	var code string
 	created := false
@@ -68,6 +74,26 @@ func (s *Store) RegisterDispute(ctx context.Context, user center.User, d app.Gri
 	}
 	c, err := s.readCase(ctx, code)
 	return c.Case, created, err
+}
+
+// villageDispute checks that the village's hall, by the catalogue it last sent, offers the
+// dispute's service and counts its category as a dispute. A village that never sent one is not
+// checked: its hall will refuse an assignment it cannot take.
+func villageDispute(catalogue string, d app.GridDispute) error {
+	var cat wire.Catalogue
+	if catalogue == "" || json.Unmarshal([]byte(catalogue), &cat) != nil || len(cat.Services) == 0 {
+		return nil
+	}
+	i := slices.IndexFunc(cat.Services, func(svc app.Service) bool { return svc.Code == d.Service })
+	switch {
+	case i < 0:
+		return app.Errorf(app.EINVALID, "the village's hall offers no service %q", d.Service)
+	case d.Category != "" && len(cat.Services[i].Categories) > 0 && !cat.Services[i].HasCategory(d.Category):
+		return app.Errorf(app.EINVALID, "the service %q has no such category", d.Service)
+	case !cat.Services[i].IsDispute(d.Category):
+		return app.Errorf(app.EINVALID, "the service %q is not for disputes", d.Service)
+	}
+	return nil
 }
 
 // gridInfo is what RegisterDispute reads of a grid.

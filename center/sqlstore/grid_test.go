@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
@@ -126,6 +127,18 @@ func TestRegisterDispute(t *testing.T) {
 		}
 		if _, _, err := s.RegisterDispute(ctx, g.worker, app.GridDispute{Key: "k-3", Grid: g.small}, at); app.ErrorCode(err) != app.EINVALID {
 			t.Errorf("empty dispute: err = %v, want invalid", err)
+		}
+		// Once the village's hall has sent its catalogue, the dispute names one of its dispute services.
+		cat, _ := json.Marshal(wire.Catalogue{Name: "东村", Services: app.DefaultServices()})
+		if _, err := s.DB().ExecContext(ctx, rebind(s, "UPDATE sites SET catalogue = ? WHERE id = ?"), string(cat), g.site.ID); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct{ service, category string }{{"nope", ""}, {"legal", "借贷纠纷"}, {"mediation", "赌博"}} {
+			d := dispute("k-4", g.small, app.RiskGeneral)
+			d.Service, d.Category = tc.service, tc.category
+			if _, _, err := s.RegisterDispute(ctx, g.worker, d, at); app.ErrorCode(err) != app.EINVALID {
+				t.Errorf("service %s category %s: err = %v, want invalid", tc.service, tc.category, err)
+			}
 		}
 
 		var cases, parties, photos int
