@@ -170,3 +170,17 @@ func (s *Store) readSource(ctx context.Context, c *app.Case) error {
 	c.Source, c.Risk, c.Grid = app.CaseSource(source), app.Risk(risk), grid.String
 	return dbErr("read case source", err)
 }
+
+// stripDisputes removes the personal data of the grid disputes that StripPersonalData strips: their
+// parties, place and photo.
+func stripDisputes(ctx context.Context, s *Store, tx *sql.Tx, closedBefore int64) error {
+	const stripped = "(SELECT code FROM cases WHERE stripped_at IS NULL AND closed_at IS NOT NULL AND closed_at < ?)"
+	for _, q := range []string{"DELETE FROM dispute_parties WHERE code IN " + stripped,
+		"DELETE FROM dispute_photos WHERE code IN " + stripped,
+		"UPDATE grid_disputes SET place = '' WHERE code IN " + stripped} {
+		if _, err := tx.ExecContext(ctx, s.rebind(q), closedBefore); err != nil {
+			return dbErr("strip grid disputes", err)
+		}
+	}
+	return nil
+}

@@ -177,6 +177,25 @@ func TestRegisterMajorDisputeStaysWithTheTown(t *testing.T) {
 		}
 		// The town works it.
 		try(s.AcceptEscalation(ctx, c.Code, "镇综治中心")).must(t)
+
+		// Retention strips its parties, place and photo with the case's identity.
+		if _, err := s.DB().ExecContext(ctx, rebind(s, "UPDATE cases SET status = 'closed', closed_at = ? WHERE code = ?"),
+			time.Now().Add(-400*24*time.Hour).UnixMicro(), c.Code); err != nil {
+			t.Fatal(err)
+		}
+		if n := try(s.StripPersonalData(ctx, time.Now().Add(-365*24*time.Hour))).must(t); n != 1 {
+			t.Fatalf("stripped %d cases, want 1", n)
+		}
+		var parties, photos int
+		var place string
+		if err := s.DB().QueryRowContext(ctx, rebind(s, `SELECT (SELECT count(*) FROM dispute_parties WHERE code = ?),
+			(SELECT count(*) FROM dispute_photos WHERE code = ?), (SELECT place FROM grid_disputes WHERE code = ?)`),
+			c.Code, c.Code, c.Code).Scan(&parties, &photos, &place); err != nil {
+			t.Fatal(err)
+		}
+		if parties != 0 || photos != 0 || place != "" {
+			t.Errorf("after retention: %d parties, %d photos, place %q", parties, photos, place)
+		}
 	})
 }
 
