@@ -57,7 +57,9 @@ func newTownCentre(t *testing.T, village *hall) *townCentre {
 	}
 	db := s.DB()
 	for _, step := range []func() error{
-		func() error { return db.QueryRowContext(ctx, "SELECT id FROM users WHERE name = ?", tc.member.Name).Scan(&tc.member.ID) },
+		func() error {
+			return db.QueryRowContext(ctx, "SELECT id FROM users WHERE name = ?", tc.member.Name).Scan(&tc.member.ID)
+		},
 		func() error {
 			return db.QueryRowContext(ctx, "INSERT INTO grids (site_id, name, created_at) VALUES (?, '东村第一网格一组', 0) RETURNING id",
 				site.ID).Scan(&tc.grid)
