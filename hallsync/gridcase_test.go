@@ -138,6 +138,13 @@ func TestGridDisputeGoesToTheVillage(t *testing.T) {
 			if n != 1 {
 				t.Errorf("the ledger holds the dispute %d times, want once", n)
 			}
+			ledger := center.BuildLedger(rows, center.Catalogue{Sites: map[int64]string{village.id: "东村便民服务中心"},
+				Services: app.DefaultServices()}, time.Now())
+			if ledger.Total.Registered != 1 || ledger.Total.Resolved != 1 || len(ledger.BySite) != 1 ||
+				ledger.BySite[0].Registered != 1 || ledger.Escalated.Registered != 0 {
+				t.Errorf("ledger: total %+v, by site %+v, escalated %+v; want the dispute once, at the village", ledger.Total,
+					ledger.BySite, ledger.Escalated)
+			}
 
 			// A 重大 dispute stays with the town; the village sees it and the town's work, read-only.
 			major, _, err := s.RegisterDispute(ctx, worker, gridDispute("phone-2", grid, app.RiskMajor), time.Now())
