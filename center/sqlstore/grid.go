@@ -27,13 +27,18 @@ var _ center.GridStore = (*Store)(nil)
 //   - a 重大 dispute stays with the town (owner centre: it waits in the escalation inbox) and the
 //     village's hall gets a wire.ChangeNotice to show it read-only.
 //
-// The site lock serialises registrations of one village, so a concurrent duplicate finds the
-// first's key once it commits; the unique key (user, key) backs that up.
+// A key is looked up first, so a resend returns its case even after the user left the grid. The
+// site lock serialises registrations of one village, so a concurrent duplicate finds the first's
+// key once it commits; the unique key (user, key) backs that up across villages.
 func (s *Store) RegisterDispute(ctx context.Context, user center.User, d app.GridDispute, at time.Time) (app.Case, bool, error) {
 	if err := d.Valid(); err != nil {
 		return app.Case{}, false, err
 	}
 	at = at.UTC()
+	// A resend returns its case even if the user has left the grid since.
+	if code, err := disputeByKey(ctx, s, s.db, user.ID, d.Key); err != nil || code != "" {
+		return s.registered(ctx, code, false, err)
+	}
 	var g gridInfo
 	var catalogue string
 	err := s.db.QueryRowContext(ctx, s.rebind(`SELECT g.site_id, g.name, s.name, s.catalogue, EXISTS (SELECT 1 FROM grid_members m
@@ -54,21 +59,35 @@ func (s *Store) RegisterDispute(ctx context.Context, user center.User, d app.Gri
 		if _, err := s.lockSite(ctx, tx, g.site); err != nil {
 			return err
 		}
-		code, created = "", false
-		err := tx.QueryRowContext(ctx, s.rebind("SELECT code FROM grid_disputes WHERE user_id = ? AND idem_key = ?"),
-			user.ID, d.Key).Scan(&code)
-		if err == nil || !errors.Is(err, sql.ErrNoRows) {
-			return dbErr("find dispute key", err)
+		var err error
+		if code, err = disputeByKey(ctx, s, tx, user.ID, d.Key); err != nil || code != "" {
+			created = false
+			return err
 		}
 		code, created = app.NewCentreCaseCode(), true
 		return s.storeDispute(ctx, tx, user, d, g, code, at)
 	})
-	if err != nil && isUnique(err) { // a concurrent duplicate committed first
+	if err != nil && isUnique(err) { // a concurrent duplicate in another village committed first
 		created = false
-		err = s.db.QueryRowContext(ctx, s.rebind("SELECT code FROM grid_disputes WHERE user_id = ? AND idem_key = ?"),
-			user.ID, d.Key).Scan(&code)
-		err = dbErr("find dispute key", err)
+		code, err = disputeByKey(ctx, s, s.db, user.ID, d.Key)
 	}
+	return s.registered(ctx, code, created, err)
+}
+
+// disputeByKey returns the code of the case the user registered with the key, "" if none.
+func disputeByKey(ctx context.Context, s *Store, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, user int64, key string) (string, error) {
+	var code string
+	err := q.QueryRowContext(ctx, s.rebind("SELECT code FROM grid_disputes WHERE user_id = ? AND idem_key = ?"), user, key).Scan(&code)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return code, dbErr("find dispute key", err)
+}
+
+// registered returns RegisterDispute's answer for the case with code.
+func (s *Store) registered(ctx context.Context, code string, created bool, err error) (app.Case, bool, error) {
 	if err != nil {
 		return app.Case{}, false, err
 	}

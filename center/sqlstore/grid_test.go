@@ -111,6 +111,20 @@ func TestRegisterDispute(t *testing.T) {
 			t.Errorf("same key again: %s created %v risk %s, %v; want %s, not created", again.Code, created, again.Risk, err, c.Code)
 		}
 
+		// A resend after the 网格员 left the grid still gets its case; a new record does not.
+		if _, err := s.DB().ExecContext(ctx, rebind(s, "DELETE FROM grid_members WHERE user_id = ?"), g.worker.ID); err != nil {
+			t.Fatal(err)
+		}
+		if again, created, err := s.RegisterDispute(ctx, g.worker, dispute("k-1", g.small, app.RiskGeneral), at); err != nil || created || again.Code != c.Code {
+			t.Errorf("resend after leaving the grid: %s created %v, %v", again.Code, created, err)
+		}
+		if _, _, err := s.RegisterDispute(ctx, g.worker, dispute("k-new", g.small, app.RiskGeneral), at); app.ErrorCode(err) != app.EFORBIDDEN {
+			t.Errorf("new record after leaving the grid: %v, want forbidden", err)
+		}
+		if _, err := s.DB().ExecContext(ctx, rebind(s, "INSERT INTO grid_members (user_id, grid_id) VALUES (?, ?)"), g.worker.ID, g.small); err != nil {
+			t.Fatal(err)
+		}
+
 		// The 网格长 registers in any small grid of the big grid; others are refused.
 		if _, _, err := s.RegisterDispute(ctx, g.leader, dispute("k-2", g.other, app.RiskHigher), at); err != nil {
 			t.Errorf("leader: %v", err)
