@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http/httptest"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -16,7 +17,10 @@ import (
 	"fengqiao/center"
 	"fengqiao/center/centertest"
 	"fengqiao/center/sqlstore"
+	"fengqiao/config"
 	"fengqiao/hallsync"
+	"fengqiao/screens/shottest"
+	"fengqiao/screens/theme"
 )
 
 // townCentre is a centre (SQLite) that the village hall syncs with, and a 网格员 of a small grid of
@@ -179,4 +183,35 @@ func TestGridDisputesAtTheVillage(t *testing.T) {
 	if waiting != 0 || refused != 0 {
 		t.Errorf("%d changes wait for their echo, %d events refused", waiting, refused)
 	}
+}
+
+// TestGridCasesScreenshot renders the page at 1366×768 with a dispute a 网格员 registered open,
+// and a 重大 one of the town listed apart: console-grid.png.
+func TestGridCasesScreenshot(t *testing.T) {
+	shottest.Render(t, func(dir string) error {
+		test.NewApp().Settings().SetTheme(theme.Staff())
+		sc := demoScreen(config.Default().Info())
+		w := test.NewWindow(sc.Content())
+		defer w.Close()
+		w.SetPadded(true)
+		w.Resize(smallScreen)
+		serveDemo(sc)
+		sc.openCases()
+		at := demoNow.Add(-26 * time.Hour)
+		visitor := &app.MaskedVisitor{Name: "王*福", IDNumber: "330681********2345"}
+		open := app.Case{Code: "ZB7K-Q2M9-XP4H-VTW3-RA5D", Service: "mediation", Category: "邻里纠纷", Status: app.CaseAccepted,
+			Owner: app.OwnerHall, Summary: "两户因排水沟堵塞争执", Source: app.SourceGrid, Risk: app.RiskHigher,
+			Grid: "第一网格一组", Visitor: visitor, History: []app.CaseEntry{
+				{At: at, Kind: app.EntryStatus, Status: app.CaseRegistered, By: "陈网格员",
+					Note: "网格员登记（网格排查，第一网格一组，风险较大，当事人2人）"},
+				{At: at.Add(time.Minute), Kind: app.EntryAssigned, Note: "网格员登记的纠纷，交本村（社区）办理", By: "陈网格员"},
+				{At: at.Add(20 * time.Hour), Kind: app.EntryStatus, Status: app.CaseAccepted, Note: "村调委会受理", By: "李明"},
+			}}
+		major := open
+		major.Code, major.Status, major.Owner, major.Risk, major.Category = "ZC2D-8E1Y-32CY-MMC7-6TM5", app.CaseRegistered,
+			app.OwnerCentre, app.RiskMajor, "土地山林"
+		sc.showHanded([]app.Case{open, major}, nil)
+		sc.showCase(open)
+		return shottest.Save(w, filepath.Join(dir, "console-grid.png"))
+	}, "console-grid.png")
 }
