@@ -26,10 +26,15 @@ type gridTown struct {
 
 // newGridTown sets up a gridTown in s, writing the grid tables directly (the grids CLI is
 // another package's).
-func newGridTown(t *testing.T, s *sqlstore.Store, village string) gridTown {
+func newGridTown(t testing.TB, s *sqlstore.Store, village string) gridTown {
 	t.Helper()
 	ctx := context.Background()
-	g := gridTown{site: addSite(t, s, village)}
+	_, hash := center.NewToken()
+	site, err := s.AddSite(ctx, village, hash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := gridTown{site: site}
 	grid := func(name string, parent any) int64 {
 		var id int64
 		if err := s.DB().QueryRowContext(ctx, rebind(s, "INSERT INTO grids (site_id, parent_id, name, created_at) VALUES (?, ?, ?, 0) RETURNING id"),
@@ -254,3 +259,25 @@ func TestRegisterDisputeConcurrently(t *testing.T) {
 
 // try2 returns the case of a RegisterDispute call and fails the test on an error.
 func try2(c app.Case, _ bool, err error) result[app.Case] { return result[app.Case]{c, err} }
+
+// BenchmarkRegisterDispute registers disputes of one 网格员, each with a new key, on each backend.
+func BenchmarkRegisterDispute(b *testing.B) {
+	for _, be := range centertest.Backends() {
+		b.Run(be.Name, func(b *testing.B) {
+			ctx := context.Background()
+			s, err := sqlstore.Open(ctx, be.DSN(b))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			g := newGridTown(b, s, "北村")
+			i := 0
+			for b.Loop() {
+				i++
+				if _, _, err := s.RegisterDispute(ctx, g.worker, dispute(fmt.Sprint("bench-", i), g.small, app.RiskGeneral), time.Now()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
