@@ -290,8 +290,8 @@ func (s *Server) exportReport(w http.ResponseWriter, r *http.Request, v visit) {
 		return
 	}
 	title := s.centre
-	if v.User.SiteName != "" {
-		title = v.User.SiteName
+	if !v.User.Scope().All() {
+		title = v.User.ScopeName()
 	}
 	var buf bytes.Buffer
 	if err := WriteMonthlyPDF(&buf, title, month, rows, cat, s.now()); err != nil {
