@@ -284,7 +284,7 @@ func (s *Server) exportReport(w http.ResponseWriter, r *http.Request, v visit) {
 		s.render(w, r, http.StatusBadRequest, "error", s.page(r, v, "", "月份格式应为 YYYY-MM。"))
 		return
 	}
-	cat, rows, err := s.ledgerRows(ctx, v)
+	cat, rows, err := s.ledgerRows(ctx, v.User.Scope())
 	if err != nil {
 		s.pageFail(w, r, err)
 		return
