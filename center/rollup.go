@@ -103,7 +103,7 @@ func rollup(v *overview, tree Tree, l Ledger, fresh []Freshness) []Rollup {
 		return nil
 	}
 	var rows []Rollup
-	index := map[int64]int{} // region or hall id → row
+	index := map[int64]int{}                         // region or hall id → row
 	group := func(f Freshness) int64 { return f.ID } // a town's halls are their own rows
 	if r, ok := tree.Region(v.Region); ok && r.Level == LevelTown {
 		v.Below = "站点"
