@@ -55,11 +55,7 @@ func viewOf(r *http.Request, u User, tree Tree, sites []Site) (overview, error) 
 			return v, notFound
 		}
 		v.Region, v.Scope = id, Scope{Region: id, Sites: tree.SitesUnder(sites, id)}
-		for _, rg := range tree.Path(id) {
-			if rg.ID != u.Region && (u.Region == 0 || tree.Under(rg.ID, u.Region)) {
-				v.Crumbs = append(v.Crumbs, Crumb{Label: rg.Level.Label() + " " + rg.Name, Link: fmt.Sprintf("/dashboard?region=%d", rg.ID)})
-			}
-		}
+		v.Crumbs = append(v.Crumbs, crumbsDown(tree, u, id)...)
 	}
 	if ref := q.Get("site"); ref != "" {
 		id, err := strconv.ParseInt(ref, 10, 64)
@@ -67,13 +63,9 @@ func viewOf(r *http.Request, u User, tree Tree, sites []Site) (overview, error) 
 		if err != nil || i < 0 || !v.Scope.Allows(id) {
 			return v, notFound
 		}
-		if v.Region == 0 && sites[i].Town != 0 && u.Site == 0 {
+		if q.Get("region") == "" && sites[i].Town != 0 && u.Site == 0 {
 			// A hall reached from the whole scope: show the way down to it.
-			for _, rg := range tree.Path(sites[i].Town) {
-				if u.Region == 0 || rg.ID != u.Region && tree.Under(rg.ID, u.Region) {
-					v.Crumbs = append(v.Crumbs, Crumb{Label: rg.Level.Label() + " " + rg.Name, Link: fmt.Sprintf("/dashboard?region=%d", rg.ID)})
-				}
-			}
+			v.Crumbs = append(v.Crumbs, crumbsDown(tree, u, sites[i].Town)...)
 		}
 		v.Site, v.Region, v.Scope = id, 0, Scope{Site: id}
 		v.Crumbs = append(v.Crumbs, Crumb{Label: "站点 " + sites[i].Name})
@@ -83,6 +75,17 @@ func viewOf(r *http.Request, u User, tree Tree, sites []Site) (overview, error) 
 	}
 	v.Crumbs[len(v.Crumbs)-1].Link = ""
 	return v, nil
+}
+
+// crumbsDown returns the steps from below the user's region down to region id.
+func crumbsDown(tree Tree, u User, id int64) []Crumb {
+	var out []Crumb
+	for _, rg := range tree.Path(id) {
+		if rg.ID != u.Region && (u.Region == 0 || tree.Under(rg.ID, u.Region)) {
+			out = append(out, Crumb{Label: rg.Level.Label() + " " + rg.Name, Link: fmt.Sprintf("/dashboard?region=%d", rg.ID)})
+		}
+	}
+	return out
 }
 
 func siteIndex(sites []Site, id int64) int {
