@@ -48,7 +48,12 @@ func newSitePlaceCmd(runF func(*AdminOptions) error) *cobra.Command {
 			return st.PlaceSite(ctx, site, town)
 		}, func(cmd *cobra.Command, o *AdminOptions) {
 			cmd.Flags().StringVar(&o.Town, "town", "", "the `TOWN` the hall belongs to (required; \"\" for none)")
-			cmd.MarkFlagRequired("town")
+			cmd.PreRunE = func(cmd *cobra.Command, _ []string) error {
+				if !cmd.Flags().Changed("town") {
+					return usageErrorf("--town is required (--town \"\" takes the hall out of its town)")
+				}
+				return nil
+			}
 		})
 }
 
