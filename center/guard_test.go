@@ -295,6 +295,14 @@ func TestRegionScopeOnEveryRoute(t *testing.T) {
 					t.Errorf("%s: no region scope check for this route", what)
 				}
 			}
+			// A handover goes only to a hall of the user's scope: site B is unknown to town A.
+			handover := "/api/v1/cases/" + f.codeA + "/handover"
+			if st, raw, _ := f.call(t, town, "POST", handover, `{"site":"`+f.siteB.Name+`"}`); st != 400 || !strings.Contains(raw, "no site named") {
+				t.Errorf("handover to site B as town A: %d %s", st, raw)
+			}
+			if _, raw, _ := f.call(t, county, "POST", handover, `{"site":"`+f.siteB.Name+`"}`); strings.Contains(raw, "no site named") {
+				t.Errorf("handover to site B as the county: %s", raw)
+			}
 			// Site B moves into town A: its case shows; moved back, it is gone again.
 			ctx := context.Background()
 			for _, tt := range []struct {
