@@ -25,7 +25,10 @@ func TestRegionCommands(t *testing.T) {
 		mustRun(t, "", "site", "place", "--db", dsn, "--town", "诸暨市/城关镇", "城关村")
 		mustRun(t, "", "site", "place", "--db", dsn, "--town", "柯桥区/城关镇", "柯岩村")
 		mustRun(t, "", "site", "place", "--db", dsn, "--town", "", "柯岩村")
-		mustRun(t, "", "user", "add", "--db", dsn, "zhuji")
+		mustRun(t, "", "user", "add", "--db", dsn, "--region", "枫桥镇", "zhuji")
+		if u, _, err := openStore(t, dsn).Credentials(context.Background(), "zhuji"); err != nil || u.RegionName != "枫桥镇" {
+			t.Errorf("user add --region: %+v, %v", u, err)
+		}
 		mustRun(t, "", "user", "role", "--db", dsn, "--role", "leader", "--region", "诸暨市", "zhuji")
 
 		tree := mustRun(t, "", "region", "list", "--db", dsn)
@@ -48,6 +51,7 @@ func TestRegionCommands(t *testing.T) {
 			{args: []string{"site", "place", "--db", dsn, "--town", "城关镇", "枫源村"}, code: cli.ExitError, want: "name it by its path"},
 			{args: []string{"site", "place", "--db", dsn, "枫源村"}, code: cli.ExitUsage, want: "town"},
 			{args: []string{"user", "role", "--db", dsn, "--site", "枫源村", "--region", "诸暨市", "zhuji"}, code: cli.ExitUsage, want: "exclude each other"},
+			{args: []string{"user", "add", "--db", dsn, "--site", "枫源村", "--region", "诸暨市", "wang"}, code: cli.ExitUsage, want: "exclude each other"},
 		})
 	})
 }
