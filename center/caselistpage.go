@@ -5,6 +5,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -91,6 +92,9 @@ func (s *Server) casesPage(w http.ResponseWriter, r *http.Request, v visit) {
 
 func (s *Server) newCasesPage(ctx context.Context, r *http.Request, v visit) (casesPage, error) {
 	sites, err := s.web.Sites(ctx)
+	town := s.town(sites).ID
+	// The filters offer the halls of the user's scope, and the town hall cases are handed to.
+	sites = slices.DeleteFunc(sites, func(st Site) bool { return !v.User.Scope().Allows(st.ID) && st.ID != town })
 	p := casesPage{page: s.page(r, v, "cases", ""), Sites: sites, Services: s.services, Statuses: app.CaseStatuses,
 		Search: session(searchers, OwnSite).Allows(v.User), Now: s.now()}
 	p.Statuses = append(p.Statuses, app.CaseRejected)

@@ -109,6 +109,11 @@ var caseActions = []caseAction{
 		if town.ID == 0 {
 			return "", app.Errorf(app.EINVALID, "未设置镇大厅站点。")
 		}
+		if err := s.handoverInScope(r, v.User, town.Name); app.ErrorCode(err) == app.EINVALID {
+			return "", app.Errorf(app.EINVALID, "镇大厅不在您的管辖范围内。")
+		} else if err != nil {
+			return "", err
+		}
 		_, err = s.web.Handover(r.Context(), code, town.Name, v.User.Name)
 		return "case.handover", err
 	}},

@@ -38,6 +38,7 @@ type Site struct {
 	AppliedThrough int64  `json:"applied_through"` // high-water mark of its events
 	LastSeq        int64  `json:"last_seq"`        // last change sent back to it
 	Phone          string `json:"phone,omitempty"` // the hall's phone for residents
+	Town           int64  `json:"town,omitempty"`  // the region (a town) the hall belongs to; 0 if not placed
 
 	// Freshness: the last push and pull, the events the hall still had to send at its last push,
 	// and the catalogue it last sent (nil until it sends one). See freshness.go.

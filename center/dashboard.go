@@ -27,6 +27,8 @@ type ledgerPage struct {
 	AsOf       string      // the oldest contact of the scope's sites (Catalogue.AsOf)
 	Sat        map[string]Satisfaction
 	SiteList   []Site // the sites the export form offers
+	View       overview
+	Rollup     []Rollup // the view's figures by the level below (docs/centre.md "Regions")
 }
 
 // SatOf returns the satisfaction of a site's row of Ledger.BySite.
@@ -34,22 +36,33 @@ func (p ledgerPage) SatOf(key string) string { return p.Sat[key].Percent() }
 
 func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request, v visit) {
 	ctx := r.Context()
-	cat, rows, err := s.ledgerRows(ctx, v)
-	if err != nil {
-		s.pageFail(w, r, err)
-		return
-	}
 	sites, err := s.web.Sites(ctx)
 	if err != nil {
 		s.pageFail(w, r, err)
 		return
 	}
-	ratings, err := s.web.Ratings(ctx, v.User.Scope(), time.Time{})
+	regions, err := s.web.Regions(ctx)
 	if err != nil {
 		s.pageFail(w, r, err)
 		return
 	}
-	sites = slices.DeleteFunc(sites, func(st Site) bool { return !v.User.Scope().Allows(st.ID) })
+	tree := NewTree(regions)
+	view, err := viewOf(r, v.User, tree, sites)
+	if err != nil {
+		s.render(w, r, http.StatusNotFound, "error", s.page(r, v, "", "未找到该区域或站点。"))
+		return
+	}
+	cat, rows, err := s.ledgerRows(ctx, view.Scope)
+	if err != nil {
+		s.pageFail(w, r, err)
+		return
+	}
+	ratings, err := s.web.Ratings(ctx, view.Scope, time.Time{})
+	if err != nil {
+		s.pageFail(w, r, err)
+		return
+	}
+	sites = slices.DeleteFunc(sites, func(st Site) bool { return !view.Scope.Allows(st.ID) })
 	now := s.now().In(s.loc)
 	l := BuildLedger(rows, cat, now)
 	p := ledgerPage{page: s.page(r, v, "ledger", ""), Ledger: l, Today: now.Format("2006年1月2日"),
@@ -58,6 +71,11 @@ func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request, v visit) {
 		MonthChart: MonthColumns(lastN(l.ByMonth, 24), "各月化解率"),
 		Fresh:      SiteFreshness(sites, s.now(), s.contactLimit),
 		Sat:        satisfactionBySite(ratings, cat.Sites), SiteList: sites}
+	p.Rollup = rollup(&view, tree, l, p.Fresh)
+	p.View = view
+	if view.Below != "" && view.Below != "站点" {
+		p.SiteChart = RateBars(rollupRates(p.Rollup), "各"+view.Below+"化解率")
+	}
 	p.AsOf = cat.AsOf()
 	p.sites, p.cat = cat.Sites, &cat
 	s.render(w, r, http.StatusOK, "ledger", p)
@@ -104,7 +122,7 @@ func (s *Server) followUpsPage(w http.ResponseWriter, r *http.Request, v visit) 
 
 func (s *Server) showFollowUps(w http.ResponseWriter, r *http.Request, v visit, status int, errMsg string) {
 	ctx := r.Context()
-	cat, rows, err := s.ledgerRows(ctx, v)
+	cat, rows, err := s.ledgerRows(ctx, v.User.Scope())
 	if err != nil {
 		s.pageFail(w, r, err)
 		return

@@ -284,14 +284,14 @@ func (s *Server) exportReport(w http.ResponseWriter, r *http.Request, v visit) {
 		s.render(w, r, http.StatusBadRequest, "error", s.page(r, v, "", "月份格式应为 YYYY-MM。"))
 		return
 	}
-	cat, rows, err := s.ledgerRows(ctx, v)
+	cat, rows, err := s.ledgerRows(ctx, v.User.Scope())
 	if err != nil {
 		s.pageFail(w, r, err)
 		return
 	}
 	title := s.centre
-	if v.User.SiteName != "" {
-		title = v.User.SiteName
+	if !v.User.Scope().All() {
+		title = v.User.ScopeName()
 	}
 	var buf bytes.Buffer
 	if err := WriteMonthlyPDF(&buf, title, month, rows, cat, s.now()); err != nil {

@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"fengqiao/app"
 	"fengqiao/center"
@@ -220,4 +224,155 @@ func TestLimits(t *testing.T) {
 			t.Errorf("ValidPhone(%.30q) = %v", tt.phone, err)
 		}
 	}
+}
+
+// TestRegionScopeOnEveryRoute: on every OwnSite route, a user scoped to town A (枫桥镇) meets
+// site B's case and hall as if they did not exist, while the county's leader sees both; every
+// AllSites route refuses both. Moving site B into town A shows it to town A's user.
+func TestRegionScopeOnEveryRoute(t *testing.T) {
+	for _, be := range centertest.Backends() {
+		t.Run(be.Name, func(t *testing.T) {
+			f := newAuthFixture(t, be.DSN(t))
+			town, county := f.principals[12], f.principals[13]
+			if town.user.Name != "townA" || county.user.Name != "county" {
+				t.Fatalf("principals %s, %s", town.user.Name, county.user.Name)
+			}
+			unknown := app.NewCaseCode()
+			for _, rt := range center.NewServer(f.st, nil).Routes() {
+				what := rt.Method + " " + rt.Path
+				if rt.Rule.Reach == center.AllSites {
+					for _, p := range []principal{town, county} {
+						if st, _, hdr := f.call(t, p, rt.Method, fill(rt.Path, f.codeA), ""); st != 403 && st != 401 &&
+							!(st == 303 && strings.HasSuffix(hdr.Get("Location"), "/login")) {
+							t.Errorf("%s as %s: %d, want refused", what, p.name, st)
+						}
+					}
+					continue
+				}
+				if rt.Rule.Reach != center.OwnSite || rt.Path == "/logout" {
+					continue
+				}
+				switch {
+				case strings.Contains(rt.Path, "{code}"):
+					// Site B's case answers as an unknown one; site A's does not.
+					stB, bodyB := regionCall(t, f, town, rt.Method, fill(rt.Path, f.codeB), nil)
+					stU, bodyU := regionCall(t, f, town, rt.Method, fill(rt.Path, unknown), nil)
+					if stB != 404 || stB != stU || strings.HasPrefix(rt.Path, "/api/") && bodyB != bodyU {
+						t.Errorf("%s as town A: site B's case %d, unknown %d", what, stB, stU)
+					}
+					if rt.Method == "GET" {
+						if st, _ := regionCall(t, f, town, "GET", fill(rt.Path, f.codeA), nil); st != 200 {
+							t.Errorf("%s as town A: own case %d", what, st)
+						}
+						if st, _ := regionCall(t, f, county, "GET", fill(rt.Path, f.codeB), nil); st != 200 {
+							t.Errorf("%s as the county: site B's case %d", what, st)
+						}
+					}
+				case rt.Method == "GET":
+					_, townBody := regionCall(t, f, town, "GET", rt.Path, nil)
+					_, countyBody := regionCall(t, f, county, "GET", rt.Path, nil)
+					townText, countyText := visibleText(t, rt.Path, townBody), visibleText(t, rt.Path, countyBody)
+					for _, secret := range []string{f.codeB, f.siteB.Name, "店口镇"} {
+						if strings.Contains(townText, secret) {
+							t.Errorf("%s as town A shows %s", what, secret)
+						}
+					}
+					if rt.Path == "/dashboard/cases" && !(strings.Contains(countyText, f.codeA) && strings.Contains(countyText, f.codeB)) {
+						t.Errorf("%s as the county lacks a case of its towns", what)
+					}
+				case rt.Path == "/dashboard/followups":
+					if st, _ := regionCall(t, f, town, "POST", rt.Path, url.Values{"code": {f.codeB}, "result": {"满意"}}); st != 404 {
+						t.Errorf("%s of site B's case as town A: %d", what, st)
+					}
+				case rt.Path == "/dashboard/cases/search":
+					if _, body := regionCall(t, f, town, "POST", rt.Path, url.Values{"who": {visitorB.Name}}); strings.Contains(body, f.codeB) {
+						t.Errorf("%s as town A finds site B's case", what)
+					}
+					if _, body := regionCall(t, f, county, "POST", rt.Path, url.Values{"who": {visitorB.Name}}); !strings.Contains(body, f.codeB) {
+						t.Errorf("%s as the county misses site B's case", what)
+					}
+				default:
+					t.Errorf("%s: no region scope check for this route", what)
+				}
+			}
+			// A handover goes only to a hall of the user's scope: site B is unknown to town A.
+			handover := "/api/v1/cases/" + f.codeA + "/handover"
+			if st, raw, _ := f.call(t, town, "POST", handover, `{"site":"`+f.siteB.Name+`"}`); st != 400 || !strings.Contains(raw, "no site named") {
+				t.Errorf("handover to site B as town A: %d %s", st, raw)
+			}
+			if _, raw, _ := f.call(t, county, "POST", handover, `{"site":"`+f.siteB.Name+`"}`); strings.Contains(raw, "no site named") {
+				t.Errorf("handover to site B as the county: %s", raw)
+			}
+			// Site B moves into town A: its case shows; moved back, it is gone again.
+			ctx := context.Background()
+			for _, tt := range []struct {
+				town string
+				sees bool
+			}{{"枫桥镇", true}, {"店口镇", false}} {
+				if err := f.st.PlaceSite(ctx, f.siteB.ID, f.regions[tt.town].ID); err != nil {
+					t.Fatal(err)
+				}
+				st, _ := regionCall(t, f, town, "GET", "/dashboard/cases/"+f.codeB, nil)
+				_, list := regionCall(t, f, town, "GET", "/dashboard/cases", nil)
+				if (st == 200) != tt.sees || strings.Contains(list, f.codeB) != tt.sees {
+					t.Errorf("site B in %s: town A's case page %d, list shows it %v; want %v", tt.town, st, !tt.sees, tt.sees)
+				}
+			}
+		})
+	}
+}
+
+// regionCall makes one request as p with a fresh session (and its CSRF token on a form) or p's
+// token on /api/ paths.
+func regionCall(t *testing.T, f *authFixture, p principal, method, path string, form url.Values) (int, string) {
+	t.Helper()
+	if strings.HasPrefix(path, "/api/") {
+		body := map[string]string{"changes": `{"status":"closed","result":"resolved"}`, "followups": `{"note":"越权"}`,
+			"handover": `{"site":"栎桥村"}`}[path[strings.LastIndex(path, "/")+1:]]
+		st, raw, _ := f.call(t, p, method, path, body)
+		return st, raw
+	}
+	cookie := f.newSession(t, p.user.Name)
+	ses, _, err := f.st.Session(context.Background(), center.HashToken(cookie), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if form == nil {
+		form = url.Values{}
+	}
+	form.Set("csrf", ses.CSRF)
+	var body io.Reader
+	if method == "POST" {
+		body = strings.NewReader(form.Encode())
+	}
+	req, _ := http.NewRequest(method, f.srv.URL+path, body)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(&http.Cookie{Name: "fq_session", Value: cookie})
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(raw)
+}
+
+// visibleText returns what a response shows: a page as it is, every cell of a workbook.
+func visibleText(t *testing.T, path, body string) string {
+	t.Helper()
+	if !strings.HasSuffix(path, ".xlsx") {
+		return body
+	}
+	x, err := excelize.OpenReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	defer x.Close()
+	var b strings.Builder
+	for _, sheet := range x.GetSheetList() {
+		rows, _ := x.GetRows(sheet)
+		fmt.Fprint(&b, rows)
+	}
+	return b.String()
 }

@@ -29,9 +29,31 @@ func (s *Server) handover(w http.ResponseWriter, r *http.Request, v visit) {
 		s.fail(w, r, err)
 		return
 	}
+	if err := s.handoverInScope(r, v.User, req.Site); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	c, err := s.store.Handover(r.Context(), code, req.Site, v.User.Name)
 	if err == nil {
 		s.audit(r, v, "case.handover", AuditEntry{Case: code, Site: site})
 	}
 	s.reply(w, r, c, err)
+}
+
+// handoverInScope refuses a scoped user's handover to a hall outside their scope, as the store
+// refuses a hall it does not know.
+func (s *Server) handoverInScope(r *http.Request, u User, siteName string) error {
+	if u.Scope().All() {
+		return nil
+	}
+	sites, err := s.web.Sites(r.Context())
+	if err != nil {
+		return err
+	}
+	for _, st := range sites {
+		if st.Name == siteName && u.Scope().Allows(st.ID) {
+			return nil
+		}
+	}
+	return app.Errorf(app.EINVALID, "no site named %q", siteName)
 }

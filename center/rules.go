@@ -36,8 +36,8 @@ func (a Auth) String() string {
 // Reach is which records a user's scope lets a route touch.
 type Reach int
 
-// Reaches. OwnSite routes serve a user scoped to a site, answering another site's records as if
-// they did not exist; AllSites routes refuse a scoped user (403).
+// Reaches. OwnSite routes serve a user scoped to a site or a region, answering the records of a
+// site outside the scope as if they did not exist; AllSites routes refuse a scoped user (403).
 const (
 	_        Reach = iota
 	OwnSite        // a scoped user sees and changes only their site's records
@@ -63,7 +63,7 @@ func (r Rule) Allows(u User) bool {
 	if !slices.Contains(r.Roles, u.Role) || u.Disabled {
 		return false
 	}
-	return r.Reach != AllSites || u.Site == 0
+	return r.Reach != AllSites || u.Scope().All()
 }
 
 // check panics on a rule that leaves a door undefined.

@@ -35,6 +35,7 @@ type authFixture struct {
 	*webFixture
 	principals []principal
 	siteTokens map[string]string // by site: A, B
+	regions    map[string]center.Region
 }
 
 func newAuthFixture(t *testing.T, dsn string, opts ...center.Option) *authFixture {
@@ -63,6 +64,7 @@ func newAuthFixture(t *testing.T, dsn string, opts ...center.Option) *authFixtur
 			t.Fatal(err)
 		}
 	}
+	f.regions = addRegions(t, st, f.siteA, f.siteB)
 	users, err := st.Users(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -102,6 +104,8 @@ func newAuthFixture(t *testing.T, dsn string, opts ...center.Option) *authFixtur
 		userPrincipal("admin", "admin", now.Add(time.Hour), false, true),
 		userPrincipal("expired token", "staff", now.Add(-time.Minute), false, false),
 		userPrincipal("revoked token", "leader", now.Add(time.Hour), true, false),
+		userPrincipal("staff of town A", "townA", now.Add(time.Hour), false, true),
+		userPrincipal("leader of the county", "county", now.Add(time.Hour), false, true),
 	}
 	return f
 }

@@ -61,18 +61,57 @@ type User struct {
 	Site     int64  // the only site the user sees; 0 for every site
 	SiteName string // the site's name, if Site is set
 	Disabled bool   // a disabled user can neither sign in nor use a token
+
+	// Region is the town, county or city whose halls the user sees (0: none); a user has a site
+	// or a region scope, not both. RegionSites are its halls, resolved when the user is loaded for
+	// a request (Store.Authenticate, WebStore.Session), in id order.
+	Region      int64
+	RegionName  string
+	RegionLevel Level
+	RegionSites []int64
 }
 
 // Scope returns the data the user may see.
-func (u User) Scope() Scope { return Scope{Site: u.Site} }
-
-// Scope restricts what a query returns: one site, or every site when Site is 0.
-type Scope struct {
-	Site int64
+func (u User) Scope() Scope {
+	if u.Site != 0 {
+		return Scope{Site: u.Site}
+	}
+	return Scope{Region: u.Region, Sites: u.RegionSites}
 }
 
+// ScopeName names the user's scope in Chinese, for pages and titles.
+func (u User) ScopeName() string {
+	switch {
+	case u.Site != 0:
+		return u.SiteName
+	case u.Region != 0:
+		return u.RegionName
+	}
+	return "全部站点"
+}
+
+// Scope restricts what a query returns: one site (Site), the halls under a region (Region, with
+// its halls in Sites), or every site when both are 0.
+type Scope struct {
+	Site   int64
+	Region int64
+	Sites  []int64 // the region's halls, in id order
+}
+
+// All reports whether the scope is every site.
+func (s Scope) All() bool { return s.Site == 0 && s.Region == 0 }
+
 // Allows reports whether the scope includes the site.
-func (s Scope) Allows(site int64) bool { return s.Site == 0 || s.Site == site }
+func (s Scope) Allows(site int64) bool {
+	switch {
+	case s.Site != 0:
+		return s.Site == site
+	case s.Region != 0:
+		_, ok := slices.BinarySearch(s.Sites, site)
+		return ok
+	}
+	return true
+}
 
 // Session is a signed-in user's session. The cookie holds the token; the store keeps its hash.
 type Session struct {
@@ -170,6 +209,7 @@ type WebStore interface {
 	ContactStore
 	RatingFollowUpStore
 	CaseWorkStore
+	RegionStore
 
 	// Track returns the public view of a case, or an ENOTFOUND error.
 	Track(ctx context.Context, code string) (Tracked, error)

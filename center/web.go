@@ -261,14 +261,13 @@ func (s *Server) catalogue(sites []Site) Catalogue {
 	return c
 }
 
-// ledgerRows loads the catalogue and the ledger rows the visitor's scope allows; the
-// catalogue's Sites are the sites of the scope.
-func (s *Server) ledgerRows(ctx context.Context, v visit) (Catalogue, []LedgerRow, error) {
+// ledgerRows loads the catalogue and the ledger rows the scope allows; the catalogue's Sites are
+// the sites of the scope.
+func (s *Server) ledgerRows(ctx context.Context, scope Scope) (Catalogue, []LedgerRow, error) {
 	cat, err := s.loadCatalogue(ctx)
 	if err != nil {
 		return cat, nil, err
 	}
-	scope := v.User.Scope()
 	maps.DeleteFunc(cat.Sites, func(id int64, _ string) bool { return !scope.Allows(id) })
 	rows, err := s.web.Ledger(ctx, scope)
 	return cat, rows, err

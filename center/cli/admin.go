@@ -24,6 +24,11 @@ type AdminOptions struct {
 	Site    string
 	TTL     time.Duration
 	Overlap time.Duration
+	// Of the region commands: a region's level and parent, a hall's town, a user's region scope.
+	Level  center.Level
+	Parent string
+	Town   string
+	Region string
 }
 
 // adminCmd returns a command that opens the database and runs run with the options. runF, when
@@ -87,20 +92,31 @@ func newAdminUserCmds(runF func(*AdminOptions) error) []*cobra.Command {
 				if u.Disabled {
 					state = "disabled"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.Name, u.Role, cmpOr(u.SiteName, "all sites"), state)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.Name, u.Role, cmpOr(u.SiteName, cmpOr(u.RegionName, "all sites")), state)
 			}
 			tw.Flush()
 			return err
 		}, nil),
-		adminCmd("role NAME", "Change a user's role and site", []string{"NAME"}, runF, func(ctx context.Context, st *sqlstore.Store, o *AdminOptions) error {
+		adminCmd("role NAME", "Change a user's role and scope (a site or a region)", []string{"NAME"}, runF, func(ctx context.Context, st *sqlstore.Store, o *AdminOptions) error {
+			if o.Site != "" && o.Region != "" {
+				return usageErrorf("--site and --region exclude each other")
+			}
 			site, err := siteID(ctx, st, o.Site)
 			if err != nil {
 				return err
 			}
-			return st.SetUserAccess(ctx, o.Args[0], o.Role, site)
+			region, err := regionID(ctx, st, o.Region, "")
+			if err != nil {
+				return err
+			}
+			if err := st.SetUserAccess(ctx, o.Args[0], o.Role, site); err != nil {
+				return err
+			}
+			return st.SetUserRegion(ctx, o.Args[0], region)
 		}, func(cmd *cobra.Command, o *AdminOptions) {
 			cmd.Flags().StringVar((*string)(&o.Role), "role", string(center.RoleStaff), "the `ROLE`: readonly, staff, leader or admin")
 			cmd.Flags().StringVar(&o.Site, "site", "", "the only `SITE` the user sees (default every site)")
+			cmd.Flags().StringVar(&o.Region, "region", "", "the town, county or city (`REGION`) whose halls the user sees")
 		}),
 		adminCmd("password NAME", "Reset a user's dashboard password from the first line of stdin", []string{"NAME"},
 			runF, func(ctx context.Context, st *sqlstore.Store, o *AdminOptions) error {

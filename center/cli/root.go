@@ -59,6 +59,7 @@ Tokens are shown once and stored only as hashes.`,
 		NewCmdDemo(hook[DemoOptions](runF)),
 		NewCmdBenchTracking(hook[BenchTrackingOptions](runF)),
 		NewCmdBenchCaseList(hook[BenchCaseListOptions](runF)),
+		NewCmdRegion(hook[AdminOptions](runF)),
 	)
 	return cmd
 }

@@ -22,6 +22,7 @@ func NewCmdSite(addF func(*SiteAddOptions) error, phoneF func(*SitePhoneOptions)
 	}
 	ignoreFlags(cmd)
 	cmd.AddCommand(NewCmdSiteAdd(addF), NewCmdSitePhone(phoneF))
+	cmd.AddCommand(newSitePlaceCmd(adminF))
 	cmd.AddCommand(newAdminSiteCmds(adminF)...)
 	return cmd
 }

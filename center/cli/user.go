@@ -40,6 +40,7 @@ type UserAddOptions struct {
 	Name          string
 	Role          center.Role
 	Site          string // the only site the user sees; "" for every site
+	Region        string // or the town, county or city whose halls the user sees
 	PasswordStdin bool
 }
 
@@ -56,6 +57,9 @@ user can also sign in to the dashboard with the password read from the first lin
 			if !opts.Role.Valid() {
 				return usageErrorf("--role must be readonly, staff, leader or admin, not %q", opts.Role)
 			}
+			if opts.Site != "" && opts.Region != "" {
+				return usageErrorf("--site and --region exclude each other")
+			}
 			opts.IO, opts.Name = streamsOf(cmd), args[0]
 			if runF != nil {
 				return runF(opts)
@@ -67,6 +71,7 @@ user can also sign in to the dashboard with the password read from the first lin
 	f := cmd.Flags()
 	f.StringVar((*string)(&opts.Role), "role", string(center.RoleStaff), "the user's `ROLE`: readonly, staff, leader or admin")
 	f.StringVar(&opts.Site, "site", "", "the only `SITE` the user sees (default every site)")
+	f.StringVar(&opts.Region, "region", "", "the town, county or city (`REGION`) whose halls the user sees")
 	f.BoolVar(&opts.PasswordStdin, "password-stdin", false, "read a dashboard password from the first line of stdin")
 	return cmd
 }
@@ -88,7 +93,14 @@ func userAddRun(ctx context.Context, opts *UserAddOptions) error {
 	}
 	defer st.Close()
 	token, hash := center.NewToken()
+	region, err := regionID(ctx, st, opts.Region, "")
+	if err != nil {
+		return err
+	}
 	if err := addUser(ctx, st, opts.Name, opts.Role, opts.Site, password, hash); err != nil {
+		return err
+	}
+	if err := st.SetUserRegion(ctx, opts.Name, region); err != nil {
 		return err
 	}
 	fmt.Fprintf(opts.IO.Err, "user %q added; their token (shown once):\n", opts.Name)

@@ -48,12 +48,15 @@ func (w *where) String() string {
 	return " WHERE " + strings.Join(w.conds, " AND ")
 }
 
-// scopeCases limits a case query to the cases a scoped user may see: their site's own, and those
-// handed to it.
+// scope limits a case query to the cases a scoped user may see: those of their site or region's
+// halls, and those handed to one of them.
 func (w *where) scope(scope center.Scope) {
-	if scope.Site != 0 {
-		w.add("(c.site_id = ? OR c.worker_site_id = ?)", scope.Site, scope.Site)
+	own, args := scopeOf("c.site_id", scope)
+	if own == "" {
+		return
 	}
+	worker, more := scopeOf("c.worker_site_id", scope)
+	w.add("("+own+" OR "+worker+")", append(args, more...)...)
 }
 
 const openStatus = "c.status NOT IN ('closed', 'rejected')"

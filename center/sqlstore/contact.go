@@ -56,7 +56,7 @@ func (s *Store) RecordContact(ctx context.Context, site int64, c center.Contact)
 }
 
 // siteColumns are the columns scanSite reads, from the sites table.
-const siteColumns = "id, name, applied_through, last_seq, phone, last_push_at, last_pull_at, backlog, catalogue"
+const siteColumns = "id, name, applied_through, last_seq, phone, last_push_at, last_pull_at, backlog, catalogue, coalesce(region_id, 0)"
 
 // scanSite reads a row of siteColumns. A catalogue the centre cannot read counts as none.
 func scanSite(row scanner) (center.Site, error) {
@@ -64,7 +64,7 @@ func scanSite(row scanner) (center.Site, error) {
 	var push, pull sql.NullInt64
 	var cat string
 	if err := row.Scan(&site.ID, &site.Name, &site.AppliedThrough, &site.LastSeq, &site.Phone, &push, &pull,
-		&site.Backlog, &cat); err != nil {
+		&site.Backlog, &cat, &site.Town); err != nil {
 		return site, err
 	}
 	site.LastPushAt, site.LastPullAt = fromMicros(push), fromMicros(pull)

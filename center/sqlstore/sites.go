@@ -77,6 +77,9 @@ func (s *Store) Authenticate(ctx context.Context, tokenHash []byte, now time.Tim
 	if err != nil {
 		return center.Principal{}, dbErr("authenticate", err)
 	}
+	if err := s.resolveRegion(ctx, &u); err != nil {
+		return center.Principal{}, err
+	}
 	return center.Principal{User: &u, TokenID: tokenID}, nil
 }
 

@@ -89,7 +89,8 @@ func (s *Store) SetUserAccess(ctx context.Context, name string, role center.Role
 		return app.Errorf(app.EINVALID, "role must be readonly, staff, leader or admin")
 	}
 	return s.updateOne(ctx, "set user access", "no such user",
-		"UPDATE users SET role = ?, site_id = ? WHERE name = ?", string(role), nullInt(site), name)
+		"UPDATE users SET role = ?, site_id = ?, region_id = CASE WHEN ? THEN NULL ELSE region_id END WHERE name = ?",
+		string(role), nullInt(site), site != 0, name)
 }
 
 // SetPassword implements center.WebStore.
@@ -110,14 +111,19 @@ func (s *Store) updateOne(ctx context.Context, step, notFound, q string, args ..
 	return nil
 }
 
-const userColumns = "u.id, u.name, u.role, coalesce(u.site_id, 0), coalesce(s.name, ''), u.disabled_at IS NOT NULL"
+const userColumns = `u.id, u.name, u.role, coalesce(u.site_id, 0), coalesce(s.name, ''), u.disabled_at IS NOT NULL,
+	coalesce(u.region_id, 0), coalesce(g.name, ''), coalesce(g.level, '')`
 
-const userFrom = " FROM users u LEFT JOIN sites s ON s.id = u.site_id "
+// userJoins are the joins userColumns read through, after users u.
+const userJoins = " LEFT JOIN sites s ON s.id = u.site_id LEFT JOIN regions g ON g.id = u.region_id "
+
+const userFrom = " FROM users u" + userJoins
 
 func scanUser(row scanner, extra ...any) (center.User, error) {
 	var u center.User
 	var role string
-	err := row.Scan(append([]any{&u.ID, &u.Name, &role, &u.Site, &u.SiteName, &u.Disabled}, extra...)...)
+	err := row.Scan(append([]any{&u.ID, &u.Name, &role, &u.Site, &u.SiteName, &u.Disabled, &u.Region, &u.RegionName,
+		&u.RegionLevel}, extra...)...)
 	u.Role = center.Role(role)
 	return u, err
 }
@@ -132,6 +138,9 @@ func (s *Store) Credentials(ctx context.Context, name string) (center.User, []by
 	}
 	if err != nil {
 		return u, nil, dbErr("read credentials", err)
+	}
+	if err := s.resolveRegion(ctx, &u); err != nil {
+		return u, nil, err
 	}
 	return u, []byte(hash), nil
 }
@@ -159,13 +168,16 @@ func (s *Store) Session(ctx context.Context, tokenHash []byte, now time.Time) (c
 	ses := center.Session{TokenHash: tokenHash}
 	var created, expires int64
 	u, err := scanUser(s.db.QueryRowContext(ctx, s.rebind("SELECT "+userColumns+`, x.csrf, x.created_at, x.expires_at
-		FROM sessions x JOIN users u ON u.id = x.user_id LEFT JOIN sites s ON s.id = u.site_id
+		FROM sessions x JOIN users u ON u.id = x.user_id`+userJoins+`
 		WHERE x.token_hash = ? AND x.expires_at > ? AND u.disabled_at IS NULL`), tokenHash, micros(now)), &ses.CSRF, &created, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ses, u, app.Errorf(app.EUNAUTHORIZED, "no such session")
 	}
 	if err != nil {
 		return ses, u, dbErr("read session", err)
+	}
+	if err := s.resolveRegion(ctx, &u); err != nil {
+		return ses, u, err
 	}
 	ses.UserID = u.ID
 	ses.CreatedAt, ses.ExpiresAt = time.UnixMicro(created).UTC(), time.UnixMicro(expires).UTC()
@@ -178,12 +190,13 @@ func (s *Store) DeleteSession(ctx context.Context, tokenHash []byte) error {
 	return dbErr("delete session", err)
 }
 
-// scoped returns " AND <col> = ?" and its argument for a scope limited to one site.
+// scoped returns " AND <condition>" and its arguments for a scope limited to a site or a region.
 func scoped(col string, scope center.Scope) (string, []any) {
-	if scope.Site == 0 {
+	cond, args := scopeOf(col, scope)
+	if cond == "" {
 		return "", nil
 	}
-	return " AND " + col + " = ?", []any{scope.Site}
+	return " AND " + cond, args
 }
 
 // Ledger implements center.WebStore.
