@@ -170,6 +170,7 @@ type WebStore interface {
 	ContactStore
 	RatingFollowUpStore
 	CaseWorkStore
+	LimitStore
 
 	// Track returns the public view of a case, or an ENOTFOUND error.
 	Track(ctx context.Context, code string) (Tracked, error)
