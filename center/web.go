@@ -201,6 +201,8 @@ type page struct {
 	Refused  int         // refused sync events, for the banner of leaders and admins
 	Lost     []Freshness // the sites of the user's scope out of contact, for the banner
 	Awaiting int         // escalations of the user's scope awaiting acceptance, for the nav link
+	Replica  string      // the read replica's lag, for admins (replica.go)
+	Lagging  bool        // the replica is behind
 	Secret   string      // a token shown once
 	sites    map[int64]string
 	cat      *Catalogue // the catalogue the page loaded, if it did
@@ -224,6 +226,7 @@ func (s *Server) page(r *http.Request, v visit, tab, errMsg string) page {
 			s.log.ErrorContext(r.Context(), "count escalation inbox", "err", err)
 		}
 		p.Awaiting = n
+		p.Replica, p.Lagging = s.replicaStatus(r.Context(), v.User)
 	}
 	return p
 }

@@ -35,6 +35,7 @@ var migrationFS embed.FS
 // Store is a centre database. It implements center.Store.
 type Store struct {
 	db       *sql.DB
+	replica  *sql.DB // a streaming replica for reads (AttachReplica), or nil
 	postgres bool
 	now      func() time.Time
 	services []app.Service
@@ -98,8 +99,13 @@ func redact(dsn string) string {
 	return dsn
 }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// Close closes the database and the replica's pool.
+func (s *Store) Close() error {
+	if s.replica != nil {
+		s.replica.Close()
+	}
+	return s.db.Close()
+}
 
 // DB returns the underlying pool, for tests and reports.
 func (s *Store) DB() *sql.DB { return s.db }
@@ -264,10 +270,10 @@ func dbErr(step string, err error) error {
 	return fmt.Errorf("centre store: %s: %w", step, err)
 }
 
-// queryAll runs query on the store's pool and returns one T per row, read by scan; step names
+// queryAll runs query on the store's reader (the replica when the request may read from it) and returns one T per row, read by scan; step names
 // the work in an error.
 func queryAll[T any](ctx context.Context, s *Store, step, query string, args []any, scan func(scanner) (T, error)) ([]T, error) {
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	rows, err := s.reader(ctx).QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, dbErr(step, err)
 	}
