@@ -120,7 +120,8 @@ for _ in $(seq 1 30); do curl -fsS "http://$centre/healthz" >/dev/null 2>&1 && b
 # mark (at most 500 a batch); after a failure it waits 200 ms doubled per failure, up to 3.2 s.
 # It writes "acked produced ok failed" to $dir/hall.state after every push.
 hall() {
-	local acked=0 produced=0 ok=0 failed=0 streak=0 t0
+	set +e # a hall keeps going whatever one push does
+	local acked=0 produced=0 ok=0 failed=0 streak=0 t0 backoff=(0.2 0.4 0.8 1.6 3.2)
 	while [ ! -f "$dir/stop" ]; do
 		produced=$((produced + 5))
 		local last=$((produced < acked + 500 ? produced : acked + 500)) body="" at
@@ -140,7 +141,7 @@ hall() {
 		else
 			failed=$((failed + 1)) streak=$((streak + 1))
 			echo "$(date -u +%H:%M:%S.%N) push failed: ${code:-no answer} $(head -c 200 "$dir/reply.json" 2>/dev/null)" >>"$dir/hall-errors.log"
-			sleep "$(echo "0.2 * 2 ^ ($streak < 5 ? $streak : 4)" | bc -l 2>/dev/null || echo 1)"
+			sleep "${backoff[$((streak < 5 ? streak - 1 : 4))]}"
 		fi
 		echo "$acked $produced $ok $failed $(date +%s.%N) $t0" >"$dir/hall.state"
 	done
