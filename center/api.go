@@ -282,6 +282,12 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if code == app.EUNAUTHORIZED {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="fengqiao-center"`)
 	}
+	if code == app.EUNAVAILABLE {
+		// The database cannot be reached or written (a failover): log the cause, answer 503.
+		s.log.WarnContext(r.Context(), "request failed: database unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
+		msg = "the centre's database is unavailable; retry later"
+		w.Header().Set("Retry-After", "5")
+	}
 	writeJSON(w, app.HTTPStatus(code), wire.ErrorReply{Error: msg, Code: code})
 }
 

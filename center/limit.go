@@ -1,71 +1,61 @@
 package center
 
 import (
-	"sync"
+	"context"
+	"sync/atomic"
 	"time"
 )
 
-// limiter is a token bucket per client address. A request that may fail (a case look-up, a
-// sign-in) takes a token before it runs and gives it back when it succeeds, so only failures
-// count, and a client with no tokens left is refused whatever it asks: a guesser cannot tell a
-// right guess from a wrong one by whether it was refused.
+// Bucket is a kind of rate limit: a token bucket per client address that holds Burst tokens and
+// refills at PerSecond.
+type Bucket struct {
+	Kind      string // "track", "login"
+	PerSecond float64
+	Burst     float64
+}
+
+// LimitStore keeps the rate-limit buckets in the database, so that every centre node on it
+// shares them: a client refused through one node is refused through all.
+type LimitStore interface {
+	// TakeToken refills the client's bucket for the time since it last changed, takes a token
+	// from it if it has one and reports whether it had.
+	TakeToken(ctx context.Context, b Bucket, client string, now time.Time) (bool, error)
+	// RefundToken gives back a token taken from the client's bucket.
+	RefundToken(ctx context.Context, kind, client string) error
+	// SweepTokens forgets the buckets of the kind that have refilled by now.
+	SweepTokens(ctx context.Context, kind string, now time.Time) error
+}
+
+// limiter is a token bucket per client address, kept in the database (LimitStore). A request
+// that may fail (a case look-up, a sign-in) takes a token before it runs and gives it back when
+// it succeeds, so only failures count, and a client with no tokens left is refused whatever it
+// asks: a guesser cannot tell a right guess from a wrong one by whether it was refused.
 type limiter struct {
-	rate  float64 // tokens added per second
-	burst float64 // bucket size
-	now   func() time.Time
-
-	mu      sync.Mutex
-	buckets map[string]*bucket
+	store  LimitStore
+	bucket Bucket
+	now    func() time.Time
+	swept  atomic.Int64 // when this node last swept the kind, unix seconds
 }
 
-type bucket struct {
-	tokens float64
-	at     time.Time
-}
+// sweepEvery is how often a node forgets the refilled buckets of a kind.
+const sweepEvery = time.Minute
 
-// maxBuckets bounds the limiter's memory; past it, full buckets (idle clients) are dropped.
-const maxBuckets = 100_000
-
-func newLimiter(perMinute, burst int, now func() time.Time) *limiter {
-	return &limiter{rate: float64(perMinute) / 60, burst: float64(burst), now: now, buckets: map[string]*bucket{}}
+func newLimiter(st LimitStore, kind string, perMinute, burst int, now func() time.Time) *limiter {
+	return &limiter{store: st, bucket: Bucket{Kind: kind, PerSecond: float64(perMinute) / 60, Burst: float64(burst)}, now: now}
 }
 
 // take takes a token for the client and reports whether there was one.
-func (l *limiter) take(client string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+func (l *limiter) take(ctx context.Context, client string) (bool, error) {
 	now := l.now()
-	b := l.buckets[client]
-	if b == nil {
-		if len(l.buckets) >= maxBuckets {
-			l.sweep(now)
+	if last := l.swept.Load(); now.Unix()-last >= int64(sweepEvery/time.Second) && l.swept.CompareAndSwap(last, now.Unix()) {
+		if err := l.store.SweepTokens(ctx, l.bucket.Kind, now); err != nil {
+			return false, err
 		}
-		b = &bucket{tokens: l.burst, at: now}
-		l.buckets[client] = b
 	}
-	b.tokens = min(l.burst, b.tokens+now.Sub(b.at).Seconds()*l.rate)
-	b.at = now
-	if b.tokens < 1 {
-		return false
-	}
-	b.tokens--
-	return true
+	return l.store.TakeToken(ctx, l.bucket, client, now)
 }
 
 // refund gives back the token of a request that succeeded.
-func (l *limiter) refund(client string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if b := l.buckets[client]; b != nil {
-		b.tokens = min(l.burst, b.tokens+1)
-	}
-}
-
-// sweep drops the buckets that have refilled. Called with l.mu held.
-func (l *limiter) sweep(now time.Time) {
-	for k, b := range l.buckets {
-		if b.tokens+now.Sub(b.at).Seconds()*l.rate >= l.burst {
-			delete(l.buckets, k)
-		}
-	}
+func (l *limiter) refund(ctx context.Context, client string) error {
+	return l.store.RefundToken(ctx, l.bucket.Kind, client)
 }

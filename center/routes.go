@@ -47,6 +47,7 @@ func (s *Server) route(pattern string, rule Rule, h handler) {
 func (s *Server) guard(rule Rule, h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, rule.MaxBody)
+		w, r = s.routeReads(w, r, rule)
 		switch rule.Auth {
 		case Public:
 			h(w, r, visit{})

@@ -210,6 +210,7 @@ type WebStore interface {
 	RatingFollowUpStore
 	CaseWorkStore
 	RegionStore
+	LimitStore
 
 	// Track returns the public view of a case, or an ENOTFOUND error.
 	Track(ctx context.Context, code string) (Tracked, error)

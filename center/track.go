@@ -46,7 +46,12 @@ type trackStep struct {
 // whatever it asks, so it cannot tell a right guess from a wrong one.
 func (s *Server) track(w http.ResponseWriter, r *http.Request, _ visit) {
 	client := s.clientIP(r)
-	if !s.trackLimit.take(client) {
+	ok, err := s.trackLimit.take(r.Context(), client)
+	if err != nil {
+		s.pageFail(w, r, err)
+		return
+	}
+	if !ok {
 		s.render(w, r, http.StatusTooManyRequests, "limited", trackPage{CSS: template.CSS(pageCSS), Phone: s.centrePhone})
 		return
 	}
@@ -57,7 +62,10 @@ func (s *Server) track(w http.ResponseWriter, r *http.Request, _ visit) {
 	}
 	switch app.ErrorCode(err) {
 	case "":
-		s.trackLimit.refund(client)
+		if err := s.trackLimit.refund(r.Context(), client); err != nil {
+			s.pageFail(w, r, err)
+			return
+		}
 		var sites []Site
 		if sites, err = s.web.Sites(r.Context()); err != nil {
 			s.pageFail(w, r, err)

@@ -68,7 +68,7 @@ func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = n
 // WithTrackLimit sets how many failed case look-ups a client address may make: burst at once,
 // then perMinute (default 10 per minute, burst 20).
 func WithTrackLimit(perMinute, burst int) Option {
-	return func(s *Server) { s.trackLimit = newLimiter(perMinute, burst, s.clock) }
+	return func(s *Server) { s.trackLimit = newLimiter(s.web, "track", perMinute, burst, s.clock) }
 }
 
 // WithLockout sets the per-account sign-in lockout (default DefaultLockout).
@@ -89,8 +89,8 @@ func (s *Server) setupWeb(opts []Option) {
 	s.loc = app.DefaultRules().Location
 	s.services = app.DefaultServices()
 	s.centre = "综治中心"
-	s.trackLimit = newLimiter(10, 20, s.clock)
-	s.loginLimit = newLimiter(5, 10, s.clock)
+	s.trackLimit = newLimiter(s.web, "track", 10, 20, s.clock)
+	s.loginLimit = newLimiter(s.web, "login", 5, 10, s.clock)
 	s.lockout = DefaultLockout
 	s.contactLimit = DefaultContactLimit
 	for _, o := range opts {
@@ -201,6 +201,8 @@ type page struct {
 	Refused  int         // refused sync events, for the banner of leaders and admins
 	Lost     []Freshness // the sites of the user's scope out of contact, for the banner
 	Awaiting int         // escalations of the user's scope awaiting acceptance, for the nav link
+	Replica  string      // the read replica's lag, for admins (replica.go)
+	Lagging  bool        // the replica is behind
 	Secret   string      // a token shown once
 	sites    map[int64]string
 	cat      *Catalogue // the catalogue the page loaded, if it did
@@ -224,6 +226,7 @@ func (s *Server) page(r *http.Request, v visit, tab, errMsg string) page {
 			s.log.ErrorContext(r.Context(), "count escalation inbox", "err", err)
 		}
 		p.Awaiting = n
+		p.Replica, p.Lagging = s.replicaStatus(r.Context(), v.User)
 	}
 	return p
 }
@@ -307,12 +310,15 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ visit) {
 		s.showLogin(w, r, http.StatusForbidden, "表单已失效，请重新登录。")
 		return
 	}
-	client := s.clientIP(r)
-	if !s.loginLimit.take(client) {
+	client, ctx := s.clientIP(r), r.Context()
+	if ok, err := s.loginLimit.take(ctx, client); err != nil || !ok {
+		if err != nil {
+			s.pageFail(w, r, err)
+			return
+		}
 		s.showLogin(w, r, http.StatusTooManyRequests, "登录失败次数过多，请稍后再试。")
 		return
 	}
-	ctx := r.Context()
 	name := strings.TrimSpace(r.PostFormValue("username"))
 	if ValidName(name) != nil {
 		// No such account can exist: refuse as for a wrong password, without touching the lockout.
@@ -352,7 +358,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ visit) {
 		s.pageFail(w, r, err)
 		return
 	}
-	s.loginLimit.refund(client)
+	if err := s.loginLimit.refund(ctx, client); err != nil {
+		s.pageFail(w, r, err)
+		return
+	}
 	token, now := randomToken(), s.now()
 	ses := Session{TokenHash: HashToken(token), UserID: user.ID, CSRF: randomToken(), CreatedAt: now, ExpiresAt: now.Add(sessionTTL)}
 	if err := s.web.CreateSession(ctx, ses); err != nil {

@@ -32,6 +32,7 @@ const testPassword = "correct horse battery"
 // webFixture is a centre with two villages, one case each, and a user of every kind.
 type webFixture struct {
 	st           *sqlstore.Store
+	dsn          string
 	srv          *httptest.Server
 	codeA, codeB string
 	siteA, siteB center.Site
@@ -45,7 +46,7 @@ func newWebFixture(t *testing.T, dsn string, opts ...center.Option) *webFixture 
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	f := &webFixture{st: st}
+	f := &webFixture{st: st, dsn: dsn}
 	push := func(name, phone string, v app.Visitor) (center.Site, string) {
 		_, hash := center.NewToken()
 		site, err := st.AddSite(ctx, name, hash)
@@ -108,6 +109,7 @@ func newWebFixture(t *testing.T, dsn string, opts ...center.Option) *webFixture 
 type browser struct {
 	t      *testing.T
 	base   string
+	addr   string // sent as X-Forwarded-For, if set
 	client *http.Client
 }
 
@@ -126,6 +128,9 @@ func (b *browser) do(method, path string, form url.Values) (int, string) {
 	req, _ := http.NewRequest(method, b.base+path, body)
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if b.addr != "" {
+		req.Header.Set("X-Forwarded-For", b.addr)
 	}
 	resp, err := b.client.Do(req)
 	if err != nil {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of Fengqiao on a fresh Debian 12 machine that has only Go: it installs the
 # Debian packages the build and the tests need (scripts/install-deps.sh), starts a throwaway
-# PostgreSQL server on 127.0.0.1 (scripts/pg-start.sh), then runs `go vet`, `go test ./...`, and
+# PostgreSQL server on 127.0.0.1 (scripts/pg-start.sh) and a streaming replica of it
+# (scripts/pg-replica-start.sh), then runs `go vet`, `go test ./...`, and
 # the race detector over the concurrent core. With arguments, only `go test` with them runs
 # (e.g. scripts/test.sh -run Crash ./hub).
 set -euo pipefail
@@ -12,6 +13,11 @@ bash scripts/install-deps.sh
 if [ -z "${FENGQIAO_TEST_POSTGRES:-}" ]; then
 	FENGQIAO_TEST_POSTGRES=$(bash scripts/pg-start.sh)
 	export FENGQIAO_TEST_POSTGRES
+	# A streaming replica of that server, for the tests of reads from a replica.
+	if [ -z "${FENGQIAO_TEST_POSTGRES_REPLICA:-}" ]; then
+		FENGQIAO_TEST_POSTGRES_REPLICA=$(bash scripts/pg-replica-start.sh)
+		export FENGQIAO_TEST_POSTGRES_REPLICA
+	fi
 fi
 
 go vet ./...

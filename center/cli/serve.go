@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -15,10 +16,14 @@ import (
 	"fengqiao/center/sqlstore"
 )
 
+// ReadDSNEnv names the environment variable holding the default of serve --read-dsn.
+const ReadDSNEnv = "FENGQIAO_CENTER_READ_DSN"
+
 // ServeOptions are the settings of serve.
 type ServeOptions struct {
 	IO            Streams
 	DB            string
+	ReadDSN       string // a streaming replica for the pages' reads; "" reads from DB
 	Listen        string
 	TLSCert       string
 	TLSKey        string
@@ -46,6 +51,9 @@ until interrupted. Without --tls-cert the server speaks plain HTTP.`,
 				return usageErrorf("--tls-cert and --tls-key go together")
 			}
 			opts.IO = streamsOf(cmd)
+			if opts.ReadDSN == "" {
+				opts.ReadDSN = os.Getenv(ReadDSNEnv)
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -54,6 +62,8 @@ until interrupted. Without --tls-cert the server speaks plain HTTP.`,
 	}
 	addDBFlag(cmd, &opts.DB)
 	f := cmd.Flags()
+	f.StringVar(&opts.ReadDSN, "read-dsn", "",
+		"PostgreSQL streaming replica `DSN` that the tracking page, dashboard and exports read from (default $"+ReadDSNEnv+")")
 	f.StringVar(&opts.Listen, "listen", ":8443", "listen on `ADDR` (host:port)")
 	f.StringVar(&opts.TLSCert, "tls-cert", "", "TLS certificate `FILE` (PEM)")
 	f.StringVar(&opts.TLSKey, "tls-key", "", "TLS key `FILE` (PEM)")
@@ -77,6 +87,11 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 		return err
 	}
 	defer st.Close()
+	if opts.ReadDSN != "" {
+		if err := st.AttachReplica(ctx, opts.ReadDSN); err != nil {
+			return err
+		}
+	}
 	ln, err := net.Listen("tcp", opts.Listen)
 	if err != nil {
 		return err
@@ -96,7 +111,7 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 		WriteTimeout:      2 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
 	}
-	slog.InfoContext(ctx, "centre serving", "addr", ln.Addr().String(), "tls", tls)
+	slog.InfoContext(ctx, "centre serving", "addr", ln.Addr().String(), "tls", tls, "read_replica", opts.ReadDSN != "")
 	errc := make(chan error, 1)
 	go func() {
 		if tls {

@@ -154,7 +154,7 @@ func (s *Store) AuditLog(ctx context.Context, limit int) ([]center.AuditEntry, e
 // RefusedEvents implements center.WebStore.
 func (s *Store) RefusedEvents(ctx context.Context, limit int) (int, []center.RefusedEvent, error) {
 	var n int
-	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM refused_events").Scan(&n); err != nil || n == 0 {
+	if err := s.reader(ctx).QueryRowContext(ctx, "SELECT count(*) FROM refused_events").Scan(&n); err != nil || n == 0 {
 		return n, nil, dbErr("count refused events", err)
 	}
 	out, err := queryAll(ctx, s, "read refused events", s.rebind(`SELECT site_id, event_id, kind, reason, received_at FROM refused_events

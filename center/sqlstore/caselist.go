@@ -201,7 +201,7 @@ func inboxWhere(scope center.Scope) where {
 func (s *Store) InboxCount(ctx context.Context, scope center.Scope) (int, error) {
 	w := inboxWhere(scope)
 	var n int
-	if err := s.db.QueryRowContext(ctx, s.rebind("SELECT count(*) FROM cases c"+w.String()), w.args...).Scan(&n); err != nil {
+	if err := s.reader(ctx).QueryRowContext(ctx, s.rebind("SELECT count(*) FROM cases c"+w.String()), w.args...).Scan(&n); err != nil {
 		return 0, dbErr("count escalation inbox", err)
 	}
 	return n, nil

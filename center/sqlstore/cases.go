@@ -22,7 +22,7 @@ func (s *Store) Case(ctx context.Context, code string) (center.Case, error) {
 
 func (s *Store) readCase(ctx context.Context, code string) (center.Case, error) {
 	var out center.Case
-	cs, err := scanCase(s.db.QueryRowContext(ctx, s.rebind("SELECT "+caseColumns+" FROM cases WHERE code = ?"), code))
+	cs, err := scanCase(s.reader(ctx).QueryRowContext(ctx, s.rebind("SELECT "+caseColumns+" FROM cases WHERE code = ?"), code))
 	if errors.Is(err, sql.ErrNoRows) {
 		return out, app.Errorf(app.ENOTFOUND, "no such case")
 	}
@@ -30,7 +30,7 @@ func (s *Store) readCase(ctx context.Context, code string) (center.Case, error) 
 		return out, dbErr("read case", err)
 	}
 	out.Case = cs.Case
-	if err := s.db.QueryRowContext(ctx, s.rebind("SELECT name FROM sites WHERE id = ?"), cs.Site).Scan(&out.Site); err != nil {
+	if err := s.reader(ctx).QueryRowContext(ctx, s.rebind("SELECT name FROM sites WHERE id = ?"), cs.Site).Scan(&out.Site); err != nil {
 		return out, dbErr("read case", err)
 	}
 	if out.Worker, err = s.workerName(ctx, code); err != nil {
@@ -39,7 +39,7 @@ func (s *Store) readCase(ctx context.Context, code string) (center.Case, error) 
 	if err := s.readSource(ctx, &out.Case); err != nil {
 		return out, err
 	}
-	rows, err := s.db.QueryContext(ctx, s.rebind("SELECT at, kind, status, note, by_name FROM case_entries WHERE code = ? ORDER BY id"), code)
+	rows, err := s.reader(ctx).QueryContext(ctx, s.rebind("SELECT at, kind, status, note, by_name FROM case_entries WHERE code = ? ORDER BY id"), code)
 	if err != nil {
 		return out, dbErr("read case history", err)
 	}
@@ -59,7 +59,7 @@ func (s *Store) readCase(ctx context.Context, code string) (center.Case, error) 
 		return out, dbErr("read case history", err)
 	}
 	rows.Close()
-	trows, err := s.db.QueryContext(ctx, s.rebind("SELECT label FROM tickets WHERE case_code = ? AND site_id = ? ORDER BY ticket_id"), code, cs.Site)
+	trows, err := s.reader(ctx).QueryContext(ctx, s.rebind("SELECT label FROM tickets WHERE case_code = ? AND site_id = ? ORDER BY ticket_id"), code, cs.Site)
 	if err != nil {
 		return out, dbErr("read case tickets", err)
 	}

@@ -246,7 +246,7 @@ func (s *Store) WorkChange(ctx context.Context, code string, change app.CaseChan
 func (s *Store) CaseWork(ctx context.Context, code string) (center.CaseWork, error) {
 	var w center.CaseWork
 	var worker, esc, acc sql.NullInt64
-	err := s.db.QueryRowContext(ctx, s.rebind(`SELECT c.owner, c.site_id, c.worker_site_id, c.escalation_accepted_at,
+	err := s.reader(ctx).QueryRowContext(ctx, s.rebind(`SELECT c.owner, c.site_id, c.worker_site_id, c.escalation_accepted_at,
 		c.referral_deadline, (SELECT min(e.at) FROM case_entries e WHERE e.code = c.code AND e.kind = 'escalated')
 		FROM cases c WHERE c.code = ?`), code).Scan(&w.Owner, &w.Site, &worker, &acc, &w.Deadline, &esc)
 	if errors.Is(err, sql.ErrNoRows) {

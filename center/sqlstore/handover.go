@@ -104,7 +104,7 @@ func (s *Store) history(ctx context.Context, tx *sql.Tx, code string) ([]app.Cas
 // workerName returns the name of the site a case was handed to, "" if none.
 func (s *Store) workerName(ctx context.Context, code string) (string, error) {
 	var name sql.NullString
-	err := s.db.QueryRowContext(ctx, s.rebind("SELECT s.name FROM cases c LEFT JOIN sites s ON s.id = c.worker_site_id WHERE c.code = ?"),
+	err := s.reader(ctx).QueryRowContext(ctx, s.rebind("SELECT s.name FROM cases c LEFT JOIN sites s ON s.id = c.worker_site_id WHERE c.code = ?"),
 		code).Scan(&name)
 	return name.String, dbErr("read case handler", err)
 }

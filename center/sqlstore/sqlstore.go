@@ -10,9 +10,12 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/url"
 	"path"
 	"strconv"
@@ -35,6 +38,7 @@ var migrationFS embed.FS
 // Store is a centre database. It implements center.Store.
 type Store struct {
 	db       *sql.DB
+	replica  *sql.DB // a streaming replica for reads (AttachReplica), or nil
 	postgres bool
 	now      func() time.Time
 	services []app.Service
@@ -98,8 +102,13 @@ func redact(dsn string) string {
 	return dsn
 }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// Close closes the database and the replica's pool.
+func (s *Store) Close() error {
+	if s.replica != nil {
+		s.replica.Close()
+	}
+	return s.db.Close()
+}
 
 // DB returns the underlying pool, for tests and reports.
 func (s *Store) DB() *sql.DB { return s.db }
@@ -155,14 +164,14 @@ const maxTxAttempts = 5
 func (s *Store) tryTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return dbErr("begin", err)
 	}
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return dbErr("commit", err)
 	}
 	return nil
 }
@@ -252,7 +261,9 @@ func fromMicros(v sql.NullInt64) *time.Time {
 
 func nullInt(v int64) sql.NullInt64 { return sql.NullInt64{Int64: v, Valid: v != 0} }
 
-// dbErr wraps a database failure with the step that failed; app errors pass through.
+// dbErr wraps a database failure with the step that failed; app errors pass through. A failure
+// to reach a writable database (unavailable) carries app.EUNAVAILABLE, so that the halls and a
+// load balancer get 503 and retry, rather than 500.
 func dbErr(step string, err error) error {
 	if err == nil {
 		return nil
@@ -261,13 +272,36 @@ func dbErr(step string, err error) error {
 	if errors.As(err, &ae) {
 		return err
 	}
+	if unavailable(err) {
+		return fmt.Errorf("centre store: %s: %w: %w", step, errUnavailable, err)
+	}
 	return fmt.Errorf("centre store: %s: %w", step, err)
 }
 
-// queryAll runs query on the store's pool and returns one T per row, read by scan; step names
+var errUnavailable = app.Errorf(app.EUNAVAILABLE, "the centre's database is unavailable")
+
+// unavailable reports whether err says the database cannot be reached or cannot take writes
+// now, as during a failover: no connection, a connection lost, a server shutting down or
+// starting, or a standby (read-only) where the primary was.
+func unavailable(err error) bool {
+	var (
+		connect *pgconn.ConnectError
+		pg      *pgconn.PgError
+		netErr  net.Error
+	)
+	switch {
+	case errors.As(err, &connect), errors.As(err, &netErr), errors.Is(err, driver.ErrBadConn), errors.Is(err, io.ErrUnexpectedEOF):
+		return true
+	case errors.As(err, &pg):
+		return strings.HasPrefix(pg.Code, "08") || pg.Code == "25006" || pg.Code == "57P01" || pg.Code == "57P02" || pg.Code == "57P03"
+	}
+	return false
+}
+
+// queryAll runs query on the store's reader (the replica when the request may read from it) and returns one T per row, read by scan; step names
 // the work in an error.
 func queryAll[T any](ctx context.Context, s *Store, step, query string, args []any, scan func(scanner) (T, error)) ([]T, error) {
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	rows, err := s.reader(ctx).QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, dbErr(step, err)
 	}

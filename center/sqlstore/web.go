@@ -17,7 +17,7 @@ var _ center.WebStore = (*Store)(nil)
 // its history.
 func (s *Store) Track(ctx context.Context, code string) (center.Tracked, error) {
 	var t center.Tracked
-	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT c.service, c.category, c.status, c.result, c.unit, c.handling,
+	rows, err := s.reader(ctx).QueryContext(ctx, s.rebind(`SELECT c.service, c.category, c.status, c.result, c.unit, c.handling,
 		c.department, c.follow_up_on, c.opened_at, c.masked_name, s.name, s.phone, e.status, e.at
 		FROM cases c JOIN sites s ON s.id = c.site_id
 		LEFT JOIN case_entries e ON e.code = c.code AND e.kind = 'status'
@@ -221,7 +221,7 @@ func (s *Store) EachLedgerRow(ctx context.Context, f center.LedgerFilter, fn fun
 	if !f.To.IsZero() {
 		where, args = where+" AND c.opened_at < ?", append(args, micros(f.To))
 	}
-	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT c.code, c.site_id, c.service, c.category, c.status, c.result,
+	rows, err := s.reader(ctx).QueryContext(ctx, s.rebind(`SELECT c.code, c.site_id, c.service, c.category, c.status, c.result,
 		c.unit, c.opened_at, c.closed_at, c.follow_up_on, c.masked_name, c.summary, c.level, c.handling, c.department,
 		c.owner = 'centre' OR EXISTS (SELECT 1 FROM case_entries x WHERE x.code = c.code AND x.kind = 'escalated'),
 		(SELECT min(e.at) FROM case_entries e WHERE e.code = c.code AND e.kind = 'status' AND e.status = 'accepted'),
@@ -258,7 +258,7 @@ func (s *Store) EachLedgerRow(ctx context.Context, f center.LedgerFilter, fn fun
 // TicketTimes implements center.WebStore.
 func (s *Store) TicketTimes(ctx context.Context, scope center.Scope, since time.Time) ([]center.TicketTimes, error) {
 	where, args := scoped("site_id", scope)
-	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT site_id, service, window_id, count(*),
+	rows, err := s.reader(ctx).QueryContext(ctx, s.rebind(`SELECT site_id, service, window_id, count(*),
 		avg((called_at - issued_at) / 1000000.0), avg((completed_at - started_at) / 1000000.0)
 		FROM tickets WHERE completed_at IS NOT NULL AND called_at IS NOT NULL AND started_at IS NOT NULL
 		AND issued_at >= ?`+where+` GROUP BY site_id, service, window_id ORDER BY site_id, service, window_id`),
@@ -281,7 +281,7 @@ func (s *Store) TicketTimes(ctx context.Context, scope center.Scope, since time.
 // Ratings implements center.WebStore.
 func (s *Store) Ratings(ctx context.Context, scope center.Scope, since time.Time) ([]center.RatingRow, error) {
 	where, args := scoped("r.site_id", scope)
-	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT r.site_id, r.rating_id, r.label, r.window_id, r.score, r.flagged,
+	rows, err := s.reader(ctx).QueryContext(ctx, s.rebind(`SELECT r.site_id, r.rating_id, r.label, r.window_id, r.score, r.flagged,
 		r.case_code, r.at, r.staff, EXISTS (SELECT 1 FROM case_entries e WHERE e.code = r.case_code AND e.kind = 'followup'
 		AND e.at > r.at) OR EXISTS (SELECT 1 FROM rating_followups f WHERE f.site_id = r.site_id AND f.rating_id = r.rating_id)
 		FROM ratings r WHERE r.at >= ?`+where+` ORDER BY r.at DESC, r.site_id, r.rating_id`),
