@@ -184,7 +184,7 @@ func (s *Store) storeDispute(ctx context.Context, tx *sql.Tx, user center.User, 
 func (s *Store) readSource(ctx context.Context, c *app.Case) error {
 	var source, risk string
 	var grid sql.NullString
-	err := s.db.QueryRowContext(ctx, s.rebind(`SELECT c.source, c.risk, g.name FROM cases c LEFT JOIN grids g ON g.id = c.grid_id
+	err := s.reader(ctx).QueryRowContext(ctx, s.rebind(`SELECT c.source, c.risk, g.name FROM cases c LEFT JOIN grids g ON g.id = c.grid_id
 		WHERE c.code = ?`), c.Code).Scan(&source, &risk, &grid)
 	c.Source, c.Risk, c.Grid = app.CaseSource(source), app.Risk(risk), grid.String
 	return dbErr("read case source", err)
