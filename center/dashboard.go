@@ -34,7 +34,8 @@ func (p ledgerPage) SatOf(key string) string { return p.Sat[key].Percent() }
 
 func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request, v visit) {
 	ctx := r.Context()
-	cat, rows, err := s.ledgerRows(ctx, v)
+	now := s.now().In(s.loc)
+	cat, l, err := s.ledger(ctx, v, now)
 	if err != nil {
 		s.pageFail(w, r, err)
 		return
@@ -50,8 +51,6 @@ func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request, v visit) {
 		return
 	}
 	sites = slices.DeleteFunc(sites, func(st Site) bool { return !v.User.Scope().Allows(st.ID) })
-	now := s.now().In(s.loc)
-	l := BuildLedger(rows, cat, now)
 	p := ledgerPage{page: s.page(r, v, "ledger", ""), Ledger: l, Today: now.Format("2006年1月2日"),
 		Month:      now.Format("2006-01"),
 		SiteChart:  RateBars(l.BySite, "各站点化解率"),

@@ -204,11 +204,13 @@ func (c Catalogue) loc() *time.Location {
 }
 
 // LedgerFilter selects the ledger's rows: the cases of a scope, of one site of it (Site, 0 for
-// all), opened in a period (From inclusive, To exclusive; zero for no bound).
+// all), opened in a period (From inclusive, To exclusive; zero for no bound), only the open ones
+// if Open.
 type LedgerFilter struct {
 	Scope    Scope
 	Site     int64
 	From, To time.Time
+	Open     bool
 }
 
 // BuildLedger counts rows as of now. Every site of the catalogue has its row in BySite, with
@@ -243,66 +245,81 @@ func NewLedgerBuilder(cat Catalogue, now time.Time) *LedgerBuilder {
 	return b
 }
 
-func addRate(m map[string]*Rate, key, label string, r LedgerRow) {
+func addRate(m map[string]*Rate, key, label string, r LedgerRow, n int) {
 	x := m[key]
 	if x == nil {
 		x = &Rate{Key: key, Label: label}
 		m[key] = x
 	}
-	x.Registered++
+	x.Registered += n
 	if r.Resolved() {
-		x.Resolved++
+		x.Resolved += n
 	}
 }
 
 // Add counts a row.
 func (b *LedgerBuilder) Add(r LedgerRow) {
+	late := b.overdue(r)
+	b.count(r, r.OpenedAt.In(b.cat.loc()).Format("2006-01"), 1, late)
+}
+
+// overdue adds the row to Overdue if it is an open dispute past its deadline, and reports whether
+// it is past its deadline.
+func (b *LedgerBuilder) overdue(r LedgerRow) bool {
+	if !r.Open() {
+		return false
+	}
+	svc := b.cat.SiteService(r.Site, r.Service)
+	d, ok := r.Deadline(svc)
+	late := ok && b.now.After(d)
+	if late && svc.IsDispute(r.Category) {
+		b.l.Overdue = append(b.l.Overdue, Overdue{LedgerRow: r, SiteName: b.cat.Sites[r.Site], ServiceName: svc.Name,
+			Deadline: d, Days: int(b.now.Sub(d).Hours() / 24)})
+	}
+	return late
+}
+
+// count counts n cases like r, opened in month (YYYY-MM; "" leaves ByMonth alone), late if they
+// are past their deadline.
+func (b *LedgerBuilder) count(r LedgerRow, month string, n int, late bool) {
 	l, cat := &b.l, b.cat
 	svc := cat.SiteService(r.Site, r.Service)
-	late := false
-	if r.Open() {
-		d, ok := r.Deadline(svc)
-		late = ok && b.now.After(d)
-		if late && svc.IsDispute(r.Category) {
-			l.Overdue = append(l.Overdue, Overdue{LedgerRow: r, SiteName: cat.Sites[r.Site], ServiceName: svc.Name,
-				Deadline: d, Days: int(b.now.Sub(d).Hours() / 24)})
-		}
-	}
 	if !svc.IsDispute(r.Category) {
-		countOther(b.others, svc, r, late)
+		countOther(b.others, svc, r, n, late)
 		return
 	}
 	switch r.Status {
 	case app.CaseRejected:
-		l.Rejected++
+		l.Rejected += n
 	case app.CaseRegistered:
-		l.Pending++
+		l.Pending += n
 	}
 	if r.Open() {
-		l.Open++
+		l.Open += n
 	}
 	if !r.Registered() {
 		return
 	}
-	l.Total.Registered++
+	l.Total.Registered += n
 	if r.Resolved() {
-		l.Total.Resolved++
+		l.Total.Resolved += n
 	}
 	site := fmt.Sprint(r.Site)
-	addRate(b.bySite, site, cmp.Or(cat.Sites[r.Site], "站点"+site), r)
-	addRate(b.byCat, r.Category, cmp.Or(r.Category, "未分类"), r)
-	addRate(b.bySvc, r.Service, svc.Name, r)
-	m := r.OpenedAt.In(cat.loc()).Format("2006-01")
-	addRate(b.byMonth, m, m, r)
+	addRate(b.bySite, site, cmp.Or(cat.Sites[r.Site], "站点"+site), r, n)
+	addRate(b.byCat, r.Category, cmp.Or(r.Category, "未分类"), r, n)
+	addRate(b.bySvc, r.Service, svc.Name, r, n)
+	if month != "" {
+		addRate(b.byMonth, month, month, r, n)
+	}
 	if r.Escalated {
-		l.Escalated.Registered++
+		l.Escalated.Registered += n
 		if r.Resolved() {
-			l.Escalated.Resolved++
+			l.Escalated.Resolved += n
 		}
 		origin := cmp.Or(cat.Sites[r.Site], "站点"+site)
-		addRate(b.upOrigin, origin, origin, r)
+		addRate(b.upOrigin, origin, origin, r, n)
 		owner := cat.OwnerName(r)
-		addRate(b.upOwner, owner, owner, r)
+		addRate(b.upOwner, owner, owner, r, n)
 	}
 }
 
@@ -331,7 +348,7 @@ func (b *LedgerBuilder) Ledger() Ledger {
 
 // countOther counts a case that is not a dispute in its service's figures. A service whose
 // categories are partly disputes is counted here for its other categories.
-func countOther(m map[string]*ServiceStat, svc app.Service, r LedgerRow, late bool) {
+func countOther(m map[string]*ServiceStat, svc app.Service, r LedgerRow, n int, late bool) {
 	x := m[svc.Name]
 	if x == nil {
 		x = &ServiceStat{Key: svc.Name, Label: svc.Name}
@@ -340,15 +357,15 @@ func countOther(m map[string]*ServiceStat, svc app.Service, r LedgerRow, late bo
 	if !r.Registered() {
 		return
 	}
-	x.Registered++
+	x.Registered += n
 	switch {
 	case r.Status == app.CaseClosed:
-		x.Closed++
+		x.Closed += n
 	case r.Open():
-		x.Open++
+		x.Open += n
 	}
 	if late {
-		x.Late++
+		x.Late += n
 	}
 }
 

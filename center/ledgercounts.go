@@ -1,0 +1,122 @@
+package center
+
+import (
+	"context"
+	"maps"
+	"time"
+
+	"fengqiao/app"
+)
+
+// LedgerCount is a number of cases that the ledger counts alike: of one site, service, category,
+// status, result, escalation and owner, opened in one month (or in any, Month "").
+type LedgerCount struct {
+	Site       int64 // 0 when counted over all sites
+	Month      string
+	Service    string
+	Category   string
+	Status     app.CaseStatus
+	Result     app.CaseResult
+	Escalated  bool
+	Owner      app.Owner
+	WorkerSite int64
+	N          int
+}
+
+func (c LedgerCount) row() LedgerRow {
+	return LedgerRow{Site: c.Site, Service: c.Service, Category: c.Category, Status: c.Status, Result: c.Result,
+		Escalated: c.Escalated, Owner: c.Owner, WorkerSite: c.WorkerSite}
+}
+
+// LedgerCounter is a store that keeps the ledger's counts up to date as cases change, so that the
+// ledger of a city reads a few thousand counts instead of every case.
+type LedgerCounter interface {
+	// LedgerCounts returns the counts of the scope's cases over all months.
+	LedgerCounts(ctx context.Context, scope Scope) ([]LedgerCount, error)
+	// LedgerMonths returns the counts of the scope's cases by month, over all sites (Site 0)
+	// unless bySite.
+	LedgerMonths(ctx context.Context, scope Scope, bySite bool) ([]LedgerCount, error)
+	// LedgerOffset returns the UTC offset in seconds of the months of the counts.
+	LedgerOffset(ctx context.Context) (int, error)
+}
+
+// BuildCountedLedger builds the ledger as of now from counts (over all months), months (by
+// month) and the open cases, which give the overdue cases: the same ledger as BuildLedger of
+// every row.
+func BuildCountedLedger(counts, months []LedgerCount, open []LedgerRow, cat Catalogue, now time.Time) Ledger {
+	b := NewLedgerBuilder(cat, now)
+	for _, c := range counts {
+		b.count(c.row(), "", c.N, false)
+	}
+	for _, m := range months {
+		r := m.row()
+		if r.Registered() && cat.SiteService(r.Site, r.Service).IsDispute(r.Category) {
+			addRate(b.byMonth, m.Month, m.Month, r, m.N)
+		}
+	}
+	for _, r := range open {
+		svc := cat.SiteService(r.Site, r.Service)
+		if x := b.others[svc.Name]; b.overdue(r) && x != nil && !svc.IsDispute(r.Category) && r.Registered() {
+			x.Late++
+		}
+	}
+	return b.Ledger()
+}
+
+// UniformDisputes reports whether every service and category of the counts is a dispute, or is
+// not, alike at every site and by the centre's catalogue (Site 0): then the months can be
+// counted over all sites.
+func UniformDisputes(counts []LedgerCount, cat Catalogue) bool {
+	type kind struct{ service, category string }
+	seen := map[kind]bool{}
+	for _, c := range counts {
+		k := kind{c.Service, c.Category}
+		d := cat.SiteService(c.Site, c.Service).IsDispute(c.Category)
+		if _, ok := seen[k]; !ok {
+			seen[k] = cat.SiteService(0, c.Service).IsDispute(c.Category)
+		}
+		if seen[k] != d {
+			return false
+		}
+	}
+	return true
+}
+
+// ledger returns the catalogue of the visitor's scope and its ledger as of now: from the store's
+// counts when it keeps them (LedgerCounter) in the months of the centre's time zone, else from
+// every row.
+func (s *Server) ledger(ctx context.Context, v visit, now time.Time) (Catalogue, Ledger, error) {
+	lc, ok := s.web.(LedgerCounter)
+	if ok {
+		off, err := lc.LedgerOffset(ctx)
+		if err != nil {
+			return Catalogue{}, Ledger{}, err
+		}
+		_, cur := now.In(s.loc).Zone()
+		ok = off == cur
+	}
+	if !ok {
+		cat, rows, err := s.ledgerRows(ctx, v)
+		return cat, BuildLedger(rows, cat, now), err
+	}
+	cat, err := s.loadCatalogue(ctx)
+	if err != nil {
+		return cat, Ledger{}, err
+	}
+	scope := v.User.Scope()
+	maps.DeleteFunc(cat.Sites, func(id int64, _ string) bool { return !scope.Allows(id) })
+	counts, err := lc.LedgerCounts(ctx, scope)
+	if err != nil {
+		return cat, Ledger{}, err
+	}
+	months, err := lc.LedgerMonths(ctx, scope, !UniformDisputes(counts, cat))
+	if err != nil {
+		return cat, Ledger{}, err
+	}
+	var open []LedgerRow
+	err = s.web.EachLedgerRow(ctx, LedgerFilter{Scope: scope, Open: true}, func(r LedgerRow) error {
+		open = append(open, r)
+		return nil
+	})
+	return cat, BuildCountedLedger(counts, months, open, cat, now), err
+}
