@@ -33,9 +33,9 @@ func NewHall(seed uint64, after int64) *Hall {
 // Last returns the id of the last event made.
 func (h *Hall) Last() int64 { return h.next - 1 }
 
-// Events returns the hall's next n events, all at the time at: new visitors' tickets (half of
-// them opening a case), tickets called, started and completed, cases moving a stage, follow-ups
-// and escalations, about ten events per visitor.
+// Events returns the hall's next n events (n+1 when the last visitor's ticket opens a case), all
+// at the time at: new visitors' tickets (half of them opening a case), tickets called, started
+// and completed, cases moving a stage, follow-ups and escalations, about ten events per visitor.
 func (h *Hall) Events(n int, at time.Time) []wire.Event {
 	out := make([]wire.Event, 0, n)
 	for len(out) < n {
@@ -59,7 +59,7 @@ func (h *Hall) Events(n int, at time.Time) []wire.Event {
 			h.cases = append(h.cases[:i], h.cases[i+1:]...) // the centre works it now
 		}
 	}
-	return out[:n]
+	return out
 }
 
 // issue takes a visitor's ticket, opening a case for every other one.

@@ -59,6 +59,8 @@ Tokens are shown once and stored only as hashes.`,
 		NewCmdDemo(hook[DemoOptions](runF)),
 		NewCmdBenchTracking(hook[BenchTrackingOptions](runF)),
 		NewCmdBenchCaseList(hook[BenchCaseListOptions](runF)),
+		NewCmdLedger(hook[LedgerRebuildOptions](runF)),
+		NewCmdBench(hook[BenchOptions](runF)),
 	)
 	return cmd
 }

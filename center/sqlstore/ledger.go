@@ -32,7 +32,7 @@ func (s *Store) LedgerMonths(ctx context.Context, scope center.Scope, bySite boo
 // ledgerCounts sums ledger_counts by the columns cols of center.LedgerCount (all but N).
 func (s *Store) ledgerCounts(ctx context.Context, cols, where string, args []any) ([]center.LedgerCount, error) {
 	q := "SELECT " + cols + ", sum(n) FROM ledger_counts WHERE 1 = 1" + where + " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9 HAVING sum(n) <> 0"
-	return queryAll(ctx, s, "read ledger counts", q, args, func(r scanner) (center.LedgerCount, error) {
+	return queryAll(ctx, s, "read ledger counts", s.rebind(q), args, func(r scanner) (center.LedgerCount, error) {
 		var c center.LedgerCount
 		var status, result, owner string
 		err := r.Scan(&c.Site, &c.Month, &c.Service, &c.Category, &status, &result, &c.Escalated, &owner, &c.WorkerSite, &c.N)
