@@ -204,13 +204,11 @@ func (c Catalogue) loc() *time.Location {
 }
 
 // LedgerFilter selects the ledger's rows: the cases of a scope, of one site of it (Site, 0 for
-// all), opened in a period (From inclusive, To exclusive; zero for no bound), only the open ones
-// if Open.
+// all), opened in a period (From inclusive, To exclusive; zero for no bound).
 type LedgerFilter struct {
 	Scope    Scope
 	Site     int64
 	From, To time.Time
-	Open     bool
 }
 
 // BuildLedger counts rows as of now. Every site of the catalogue has its row in BySite, with
@@ -282,9 +280,26 @@ func (b *LedgerBuilder) overdue(r LedgerRow) bool {
 // count counts n cases like r, opened in month (YYYY-MM; "" leaves ByMonth alone), late if they
 // are past their deadline.
 func (b *LedgerBuilder) count(r LedgerRow, month string, n int, late bool) {
-	l, cat := &b.l, b.cat
-	svc := cat.SiteService(r.Site, r.Service)
-	if !svc.IsDispute(r.Category) {
+	svc := b.cat.SiteService(r.Site, r.Service)
+	dispute := svc.IsDispute(r.Category)
+	b.countKind(r, svc, dispute, n, late)
+	if !dispute || !r.Registered() {
+		return
+	}
+	b.countSite(r, n)
+	if month != "" {
+		addRate(b.byMonth, month, month, r, n)
+	}
+	if r.Escalated {
+		b.countEscalated(r, n)
+	}
+}
+
+// countKind counts n cases like r in the totals and by category and service, or in the figures
+// of the services that are not disputes.
+func (b *LedgerBuilder) countKind(r LedgerRow, svc app.Service, dispute bool, n int, late bool) {
+	l := &b.l
+	if !dispute {
 		countOther(b.others, svc, r, n, late)
 		return
 	}
@@ -304,23 +319,28 @@ func (b *LedgerBuilder) count(r LedgerRow, month string, n int, late bool) {
 	if r.Resolved() {
 		l.Total.Resolved += n
 	}
-	site := fmt.Sprint(r.Site)
-	addRate(b.bySite, site, cmp.Or(cat.Sites[r.Site], "站点"+site), r, n)
 	addRate(b.byCat, r.Category, cmp.Or(r.Category, "未分类"), r, n)
 	addRate(b.bySvc, r.Service, svc.Name, r, n)
-	if month != "" {
-		addRate(b.byMonth, month, month, r, n)
+}
+
+// countSite counts n registered disputes like r by site.
+func (b *LedgerBuilder) countSite(r LedgerRow, n int) {
+	site := fmt.Sprint(r.Site)
+	addRate(b.bySite, site, cmp.Or(b.cat.Sites[r.Site], "站点"+site), r, n)
+}
+
+// countEscalated counts n escalated registered disputes like r.
+func (b *LedgerBuilder) countEscalated(r LedgerRow, n int) {
+	l := &b.l
+	l.Escalated.Registered += n
+	if r.Resolved() {
+		l.Escalated.Resolved += n
 	}
-	if r.Escalated {
-		l.Escalated.Registered += n
-		if r.Resolved() {
-			l.Escalated.Resolved += n
-		}
-		origin := cmp.Or(cat.Sites[r.Site], "站点"+site)
-		addRate(b.upOrigin, origin, origin, r, n)
-		owner := cat.OwnerName(r)
-		addRate(b.upOwner, owner, owner, r, n)
-	}
+	site := fmt.Sprint(r.Site)
+	origin := cmp.Or(b.cat.Sites[r.Site], "站点"+site)
+	addRate(b.upOrigin, origin, origin, r, n)
+	owner := b.cat.OwnerName(r)
+	addRate(b.upOwner, owner, owner, r, n)
 }
 
 // Ledger returns the ledger of the rows added so far.

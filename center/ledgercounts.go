@@ -3,6 +3,7 @@ package center
 import (
 	"context"
 	"maps"
+	"slices"
 	"time"
 
 	"fengqiao/app"
@@ -38,6 +39,101 @@ type LedgerCounter interface {
 	LedgerMonths(ctx context.Context, scope Scope, bySite bool) ([]LedgerCount, error)
 	// LedgerOffset returns the UTC offset in seconds of the months of the counts.
 	LedgerOffset(ctx context.Context) (int, error)
+	// LedgerSums returns the counts of the scope's cases summed by each LedgerDim, with what is a
+	// dispute decided by kinds; ok is false when the store cannot (then use LedgerCounts).
+	LedgerSums(ctx context.Context, scope Scope, kinds DisputeKinds) (sums []LedgerSum, ok bool, err error)
+	// OpenCases returns the scope's open cases with what their deadlines need (LedgerRow.Deadline)
+	// and what the list of overdue cases shows.
+	OpenCases(ctx context.Context, scope Scope) ([]LedgerRow, error)
+}
+
+// LedgerDim is what a LedgerSum sums by, besides status and result.
+type LedgerDim int
+
+// The sums of LedgerCounter.LedgerSums.
+const (
+	ByKind       LedgerDim = iota // service and category
+	BySite                        // site
+	ByMonth                       // month
+	ByEscalation                  // escalation, site and owner
+)
+
+// LedgerSum is a count summed by one LedgerDim: the fields of the others are zero.
+type LedgerSum struct {
+	LedgerCount
+	By      LedgerDim
+	Dispute bool
+}
+
+// DisputeKinds is what is a dispute, for a store to decide: whole services, and categories of
+// services ("service/category").
+type DisputeKinds struct {
+	Services   []string
+	Categories []string
+}
+
+// DisputeKinds returns what is a dispute at every site of the catalogue, when that is the same
+// at all of them (same services, names and dispute marks); ok is false when sites differ.
+func (c Catalogue) DisputeKinds() (k DisputeKinds, ok bool) {
+	codes := map[string]bool{}
+	for _, s := range c.Services {
+		codes[s.Code] = true
+	}
+	for _, svcs := range c.SiteServices {
+		for _, s := range svcs {
+			codes[s.Code] = true
+		}
+	}
+	for _, code := range slices.Sorted(maps.Keys(codes)) {
+		ref := c.SiteService(0, code)
+		for site := range c.Sites {
+			s := c.SiteService(site, code)
+			if s.Name != ref.Name || s.Dispute != ref.Dispute || !slices.Equal(s.DisputeCategories, ref.DisputeCategories) {
+				return k, false
+			}
+		}
+		if ref.Dispute {
+			k.Services = append(k.Services, code)
+			continue
+		}
+		for _, cat := range ref.DisputeCategories {
+			k.Categories = append(k.Categories, code+"/"+cat)
+		}
+	}
+	return k, true
+}
+
+// BuildSummedLedger builds the ledger as of now from sums (LedgerCounter.LedgerSums) and the
+// open cases: the same ledger as BuildLedger of every row.
+func BuildSummedLedger(sums []LedgerSum, open []LedgerRow, cat Catalogue, now time.Time) Ledger {
+	b := NewLedgerBuilder(cat, now)
+	for _, s := range sums {
+		r := s.row()
+		switch {
+		case s.By == ByKind:
+			b.countKind(r, cat.SiteService(0, r.Service), s.Dispute, s.N, false)
+		case !s.Dispute || !r.Registered():
+		case s.By == BySite:
+			b.countSite(r, s.N)
+		case s.By == ByMonth:
+			addRate(b.byMonth, s.Month, s.Month, r, s.N)
+		case s.By == ByEscalation && r.Escalated:
+			b.countEscalated(r, s.N)
+		}
+	}
+	b.addOpen(open)
+	return b.Ledger()
+}
+
+// addOpen adds the overdue ones of the open cases, and counts the late ones that are not
+// disputes in their service's figures.
+func (b *LedgerBuilder) addOpen(open []LedgerRow) {
+	for _, r := range open {
+		svc := b.cat.SiteService(r.Site, r.Service)
+		if x := b.others[svc.Name]; b.overdue(r) && x != nil && !svc.IsDispute(r.Category) && r.Registered() {
+			x.Late++
+		}
+	}
 }
 
 // BuildCountedLedger builds the ledger as of now from counts (over all months), months (by
@@ -54,12 +150,7 @@ func BuildCountedLedger(counts, months []LedgerCount, open []LedgerRow, cat Cata
 			addRate(b.byMonth, m.Month, m.Month, r, m.N)
 		}
 	}
-	for _, r := range open {
-		svc := cat.SiteService(r.Site, r.Service)
-		if x := b.others[svc.Name]; b.overdue(r) && x != nil && !svc.IsDispute(r.Category) && r.Registered() {
-			x.Late++
-		}
-	}
+	b.addOpen(open)
 	return b.Ledger()
 }
 
@@ -105,18 +196,20 @@ func (s *Server) ledger(ctx context.Context, v visit, now time.Time) (Catalogue,
 	}
 	scope := v.User.Scope()
 	maps.DeleteFunc(cat.Sites, func(id int64, _ string) bool { return !scope.Allows(id) })
+	open, err := lc.OpenCases(ctx, scope)
+	if err != nil {
+		return cat, Ledger{}, err
+	}
+	if kinds, ok := cat.DisputeKinds(); ok {
+		sums, ok, err := lc.LedgerSums(ctx, scope, kinds)
+		if err != nil || ok {
+			return cat, BuildSummedLedger(sums, open, cat, now), err
+		}
+	}
 	counts, err := lc.LedgerCounts(ctx, scope)
 	if err != nil {
 		return cat, Ledger{}, err
 	}
 	months, err := lc.LedgerMonths(ctx, scope, !UniformDisputes(counts, cat))
-	if err != nil {
-		return cat, Ledger{}, err
-	}
-	var open []LedgerRow
-	err = s.web.EachLedgerRow(ctx, LedgerFilter{Scope: scope, Open: true}, func(r LedgerRow) error {
-		open = append(open, r)
-		return nil
-	})
 	return cat, BuildCountedLedger(counts, months, open, cat, now), err
 }

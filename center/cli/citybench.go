@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -187,9 +188,12 @@ func printDisk(ctx context.Context, st *sqlstore.Store, out io.Writer) error {
 
 func mib(b int64) string { return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20)) }
 
-// resetPeakRSS resets the peak resident size the kernel keeps (VmHWM), so that the peak measured
-// is of the measurement, not of generating the city.
-func resetPeakRSS() { os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
+// resetPeakRSS returns the memory of generating the city to the system and resets the peak
+// resident size the kernel keeps (VmHWM), so that the peak measured is of the measurement.
+func resetPeakRSS() {
+	debug.FreeOSMemory()
+	os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
+}
 
 // peakRSS reads the process's peak resident size from /proc/self/status.
 func peakRSS() string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"fengqiao/app"
 	"fengqiao/center"
@@ -97,4 +98,56 @@ func (s *Store) RebuildLedger(ctx context.Context, utcOffset int) (changed int, 
 		return nil
 	})
 	return changed, err
+}
+
+// ledgerSets are the grouping sets of LedgerSums, by the GROUPING(site_id, month, category,
+// escalated) of their rows (a bit set for each column summed over).
+var ledgerSets = map[int]center.LedgerDim{0b1101: center.ByKind, 0b0111: center.BySite, 0b1011: center.ByMonth,
+	0b0110: center.ByEscalation}
+
+// LedgerSums implements center.LedgerCounter on PostgreSQL, with one scan of ledger_counts
+// summed four ways (GROUPING SETS): a few thousand rows for a city whatever its cases.
+func (s *Store) LedgerSums(ctx context.Context, scope center.Scope, kinds center.DisputeKinds) ([]center.LedgerSum, bool, error) {
+	if !s.postgres {
+		return nil, false, nil
+	}
+	where, args := scoped("site_id", scope)
+	q := `SELECT GROUPING(site_id, month, category, escalated), d, coalesce(site_id, 0), coalesce(month, ''),
+		coalesce(service, ''), coalesce(category, ''), status, result, coalesce(escalated, false), coalesce(owner, ''),
+		coalesce(worker_site_id, 0), sum(n)
+		FROM (SELECT *, coalesce(service = ANY(?) OR service || '/' || category = ANY(?), false) AS d FROM ledger_counts WHERE 1 = 1` + where + `) l
+		GROUP BY GROUPING SETS ((d, service, category, status, result), (d, site_id, status, result), (d, month, status, result),
+			(d, site_id, escalated, owner, worker_site_id, status, result))
+		HAVING sum(n) <> 0 AND (d OR GROUPING(site_id, month, category, escalated) = 13)`
+	args = append([]any{kinds.Services, kinds.Categories}, args...)
+	sums, err := queryAll(ctx, s, "read ledger sums", s.rebind(q), args, func(r scanner) (center.LedgerSum, error) {
+		var x center.LedgerSum
+		var set int
+		var status, result, owner string
+		err := r.Scan(&set, &x.Dispute, &x.Site, &x.Month, &x.Service, &x.Category, &status, &result, &x.Escalated, &owner,
+			&x.WorkerSite, &x.N)
+		x.Status, x.Result, x.Owner, x.By = app.CaseStatus(status), app.CaseResult(result), app.Owner(owner), ledgerSets[set]
+		return x, err
+	})
+	return sums, true, err
+}
+
+// OpenCases implements center.LedgerCounter.
+func (s *Store) OpenCases(ctx context.Context, scope center.Scope) ([]center.LedgerRow, error) {
+	where, args := scoped("c.site_id", scope)
+	q := `SELECT c.code, c.site_id, c.service, c.category, c.status, c.result, c.opened_at, c.masked_name, c.owner,
+		coalesce(c.worker_site_id, 0),
+		(SELECT min(e.at) FROM case_entries e WHERE e.code = c.code AND e.kind = 'status' AND e.status = 'accepted')
+		FROM cases c WHERE c.status NOT IN ('closed', 'rejected')` + where
+	return queryAll(ctx, s, "read open cases", s.rebind(q), args, func(r scanner) (center.LedgerRow, error) {
+		var x center.LedgerRow
+		var status, result, owner string
+		var opened int64
+		var accepted sql.NullInt64
+		err := r.Scan(&x.Code, &x.Site, &x.Service, &x.Category, &status, &result, &opened, &x.MaskedName, &owner,
+			&x.WorkerSite, &accepted)
+		x.Status, x.Result, x.Owner = app.CaseStatus(status), app.CaseResult(result), app.Owner(owner)
+		x.OpenedAt, x.AcceptedAt = time.UnixMicro(opened).UTC(), fromMicros(accepted)
+		return x, err
+	})
 }

@@ -208,9 +208,6 @@ func (s *Store) EachLedgerRow(ctx context.Context, f center.LedgerFilter, fn fun
 	if !f.To.IsZero() {
 		where, args = where+" AND c.opened_at < ?", append(args, micros(f.To))
 	}
-	if f.Open {
-		where += " AND c.status NOT IN ('closed', 'rejected')"
-	}
 	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT c.code, c.site_id, c.service, c.category, c.status, c.result,
 		c.unit, c.opened_at, c.closed_at, c.follow_up_on, c.masked_name, c.summary, c.level, c.handling, c.department,
 		c.owner = 'centre' OR EXISTS (SELECT 1 FROM case_entries x WHERE x.code = c.code AND x.kind = 'escalated'),
