@@ -103,7 +103,7 @@ func (g *cityGen) write(ctx context.Context, c *pgx.Conn) error {
 		}{
 			{"cases", []string{"code", "site_id", "service", "category", "status", "owner", "unit", "result", "follow_up_on",
 				"opened_at", "updated_at", "closed_at", "masked_name", "masked_id_number", "masked_phone", "escalated",
-				"escalation_accepted_at"}, g.cases},
+				"escalation_accepted_at", "accepted_at"}, g.cases},
 			{"case_entries", []string{"code", "at", "kind", "status", "note", "by_name", "origin", "event_id"}, g.entries},
 			{"tickets", []string{"site_id", "ticket_id", "day", "label", "service", "category", "status", "window_id",
 				"case_code", "issued_at", "called_at", "started_at", "completed_at"}, g.tickets},
@@ -238,13 +238,19 @@ func (g *cityGen) addCase() error {
 	if err != nil {
 		return fmt.Errorf("encode case: %w", err)
 	}
-	var closed any
+	var closed, acceptedAt any
 	if c.ClosedAt != nil {
 		closed = c.ClosedAt.UnixMicro()
 	}
+	for _, s := range steps {
+		if s.status == app.CaseAccepted && s.entry == app.EntryStatus {
+			acceptedAt = s.at.UnixMicro()
+			break
+		}
+	}
 	g.cases = append(g.cases, []any{c.Code, site, c.Service, c.Category, string(c.Status), string(c.Owner), c.Unit,
 		string(c.Result), c.FollowUpOn, opened.UnixMicro(), c.UpdatedAt.UnixMicro(), closed, c.Visitor.Name,
-		c.Visitor.IDNumber, c.Visitor.Phone, escalated, accepted})
+		c.Visitor.IDNumber, c.Visitor.Phone, escalated, accepted, acceptedAt})
 	g.tickets = append(g.tickets, []any{site, t.ID, t.Day, t.Label, t.Service, t.Category, string(t.Status), t.Window,
 		c.Code, opened.UnixMicro(), called.UnixMicro(), started.UnixMicro(), done.UnixMicro()})
 	received := g.now.UnixMicro()

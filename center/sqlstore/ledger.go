@@ -63,6 +63,8 @@ func (s *Store) RebuildLedger(ctx context.Context, utcOffset int) (changed int, 
 			{"set ledger offset", "UPDATE ledger_meta SET utc_offset = " + fmt.Sprint(utcOffset)},
 			{"mark escalated cases", `UPDATE cases SET escalated = true WHERE NOT escalated
 				AND code IN (SELECT code FROM case_entries WHERE kind = 'escalated')`},
+			{"mark accepted cases", `UPDATE cases SET accepted_at = (SELECT min(at) FROM case_entries e WHERE e.code = cases.code
+				AND e.kind = 'status' AND e.status = 'accepted') WHERE status NOT IN ('closed', 'rejected')`},
 			{"count cases", `CREATE TEMPORARY TABLE ledger_fresh AS SELECT site_id, ` + month + ` AS month, service,
 				category, status, result, owner = 'centre' OR escalated AS escalated, owner,
 				coalesce(worker_site_id, 0) AS worker_site_id, count(*) AS n
@@ -136,8 +138,7 @@ func (s *Store) LedgerSums(ctx context.Context, scope center.Scope, kinds center
 func (s *Store) OpenCases(ctx context.Context, scope center.Scope) ([]center.LedgerRow, error) {
 	where, args := scoped("c.site_id", scope)
 	q := `SELECT c.code, c.site_id, c.service, c.category, c.status, c.result, c.opened_at, c.masked_name, c.owner,
-		coalesce(c.worker_site_id, 0),
-		(SELECT min(e.at) FROM case_entries e WHERE e.code = c.code AND e.kind = 'status' AND e.status = 'accepted')
+		coalesce(c.worker_site_id, 0), c.accepted_at
 		FROM cases c WHERE c.status NOT IN ('closed', 'rejected')` + where
 	return queryAll(ctx, s, "read open cases", s.rebind(q), args, func(r scanner) (center.LedgerRow, error) {
 		var x center.LedgerRow

@@ -9,6 +9,12 @@
 ALTER TABLE cases ADD COLUMN escalated BOOLEAN NOT NULL DEFAULT false;
 UPDATE cases SET escalated = true WHERE code IN (SELECT code FROM case_entries WHERE kind = 'escalated');
 
+-- accepted_at is the first 受理 of the case (its first 'accepted' status entry), from which the
+-- open case's deadline runs: the dashboard's overdue list reads it without the history.
+ALTER TABLE cases ADD COLUMN accepted_at BIGINT;
+UPDATE cases c SET accepted_at = m.at FROM (SELECT code, min(at) AS at FROM case_entries
+	WHERE kind = 'status' AND status = 'accepted' GROUP BY code) m WHERE c.code = m.code;
+
 -- utc_offset is the offset in seconds of the centre's time zone, in which months are counted
 -- (Asia/Shanghai: 28800). A centre configured with another zone rebuilds the table.
 CREATE TABLE ledger_meta (
@@ -79,6 +85,14 @@ BEGIN
 END $$;
 CREATE TRIGGER ledger_escalated AFTER INSERT ON case_entries FOR EACH ROW WHEN (NEW.kind = 'escalated')
 	EXECUTE FUNCTION ledger_escalated();
+
+CREATE FUNCTION ledger_accepted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	UPDATE cases SET accepted_at = NEW.at WHERE code = NEW.code AND (accepted_at IS NULL OR accepted_at > NEW.at);
+	RETURN NULL;
+END $$;
+CREATE TRIGGER ledger_accepted AFTER INSERT ON case_entries FOR EACH ROW
+	WHEN (NEW.kind = 'status' AND NEW.status = 'accepted') EXECUTE FUNCTION ledger_accepted();
 
 INSERT INTO ledger_counts (site_id, month, service, category, status, result, escalated, owner, worker_site_id, n)
 SELECT site_id, ledger_month(opened_at), service, category, status, result, owner = 'centre' OR escalated, owner,

@@ -3,6 +3,10 @@
 ALTER TABLE cases ADD COLUMN escalated INTEGER NOT NULL DEFAULT 0;
 UPDATE cases SET escalated = 1 WHERE code IN (SELECT code FROM case_entries WHERE kind = 'escalated');
 
+ALTER TABLE cases ADD COLUMN accepted_at INTEGER;
+UPDATE cases SET accepted_at = (SELECT min(at) FROM case_entries e WHERE e.code = cases.code AND e.kind = 'status'
+	AND e.status = 'accepted');
+
 CREATE TABLE ledger_meta (
 	id         INTEGER PRIMARY KEY CHECK (id = 1),
 	utc_offset INTEGER NOT NULL
@@ -63,6 +67,10 @@ END;
 
 CREATE TRIGGER ledger_escalated AFTER INSERT ON case_entries WHEN NEW.kind = 'escalated' BEGIN
 	UPDATE cases SET escalated = 1 WHERE code = NEW.code AND escalated = 0;
+END;
+
+CREATE TRIGGER ledger_accepted AFTER INSERT ON case_entries WHEN NEW.kind = 'status' AND NEW.status = 'accepted' BEGIN
+	UPDATE cases SET accepted_at = NEW.at WHERE code = NEW.code AND (accepted_at IS NULL OR accepted_at > NEW.at);
 END;
 
 INSERT INTO ledger_counts (site_id, month, service, category, status, result, escalated, owner, worker_site_id, n)
