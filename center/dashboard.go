@@ -52,7 +52,8 @@ func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request, v visit) {
 		s.render(w, r, http.StatusNotFound, "error", s.page(r, v, "", "未找到该区域或站点。"))
 		return
 	}
-	cat, rows, err := s.ledgerRows(ctx, view.Scope)
+	now := s.now().In(s.loc)
+	cat, l, err := s.ledger(ctx, view.Scope, now)
 	if err != nil {
 		s.pageFail(w, r, err)
 		return
@@ -63,8 +64,6 @@ func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request, v visit) {
 		return
 	}
 	sites = slices.DeleteFunc(sites, func(st Site) bool { return !view.Scope.Allows(st.ID) })
-	now := s.now().In(s.loc)
-	l := BuildLedger(rows, cat, now)
 	p := ledgerPage{page: s.page(r, v, "ledger", ""), Ledger: l, Today: now.Format("2006年1月2日"),
 		Month:      now.Format("2006-01"),
 		SiteChart:  RateBars(l.BySite, "各站点化解率"),

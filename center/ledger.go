@@ -243,67 +243,104 @@ func NewLedgerBuilder(cat Catalogue, now time.Time) *LedgerBuilder {
 	return b
 }
 
-func addRate(m map[string]*Rate, key, label string, r LedgerRow) {
+func addRate(m map[string]*Rate, key, label string, r LedgerRow, n int) {
 	x := m[key]
 	if x == nil {
 		x = &Rate{Key: key, Label: label}
 		m[key] = x
 	}
-	x.Registered++
+	x.Registered += n
 	if r.Resolved() {
-		x.Resolved++
+		x.Resolved += n
 	}
 }
 
 // Add counts a row.
 func (b *LedgerBuilder) Add(r LedgerRow) {
-	l, cat := &b.l, b.cat
-	svc := cat.SiteService(r.Site, r.Service)
-	late := false
-	if r.Open() {
-		d, ok := r.Deadline(svc)
-		late = ok && b.now.After(d)
-		if late && svc.IsDispute(r.Category) {
-			l.Overdue = append(l.Overdue, Overdue{LedgerRow: r, SiteName: cat.Sites[r.Site], ServiceName: svc.Name,
-				Deadline: d, Days: int(b.now.Sub(d).Hours() / 24)})
-		}
+	late := b.overdue(r)
+	b.count(r, r.OpenedAt.In(b.cat.loc()).Format("2006-01"), 1, late)
+}
+
+// overdue adds the row to Overdue if it is an open dispute past its deadline, and reports whether
+// it is past its deadline.
+func (b *LedgerBuilder) overdue(r LedgerRow) bool {
+	if !r.Open() {
+		return false
 	}
-	if !svc.IsDispute(r.Category) {
-		countOther(b.others, svc, r, late)
+	svc := b.cat.SiteService(r.Site, r.Service)
+	d, ok := r.Deadline(svc)
+	late := ok && b.now.After(d)
+	if late && svc.IsDispute(r.Category) {
+		b.l.Overdue = append(b.l.Overdue, Overdue{LedgerRow: r, SiteName: b.cat.Sites[r.Site], ServiceName: svc.Name,
+			Deadline: d, Days: int(b.now.Sub(d).Hours() / 24)})
+	}
+	return late
+}
+
+// count counts n cases like r, opened in month (YYYY-MM; "" leaves ByMonth alone), late if they
+// are past their deadline.
+func (b *LedgerBuilder) count(r LedgerRow, month string, n int, late bool) {
+	svc := b.cat.SiteService(r.Site, r.Service)
+	dispute := svc.IsDispute(r.Category)
+	b.countKind(r, svc, dispute, n, late)
+	if !dispute || !r.Registered() {
+		return
+	}
+	b.countSite(r, n)
+	if month != "" {
+		addRate(b.byMonth, month, month, r, n)
+	}
+	if r.Escalated {
+		b.countEscalated(r, n)
+	}
+}
+
+// countKind counts n cases like r in the totals and by category and service, or in the figures
+// of the services that are not disputes.
+func (b *LedgerBuilder) countKind(r LedgerRow, svc app.Service, dispute bool, n int, late bool) {
+	l := &b.l
+	if !dispute {
+		countOther(b.others, svc, r, n, late)
 		return
 	}
 	switch r.Status {
 	case app.CaseRejected:
-		l.Rejected++
+		l.Rejected += n
 	case app.CaseRegistered:
-		l.Pending++
+		l.Pending += n
 	}
 	if r.Open() {
-		l.Open++
+		l.Open += n
 	}
 	if !r.Registered() {
 		return
 	}
-	l.Total.Registered++
+	l.Total.Registered += n
 	if r.Resolved() {
-		l.Total.Resolved++
+		l.Total.Resolved += n
+	}
+	addRate(b.byCat, r.Category, cmp.Or(r.Category, "未分类"), r, n)
+	addRate(b.bySvc, r.Service, svc.Name, r, n)
+}
+
+// countSite counts n registered disputes like r by site.
+func (b *LedgerBuilder) countSite(r LedgerRow, n int) {
+	site := fmt.Sprint(r.Site)
+	addRate(b.bySite, site, cmp.Or(b.cat.Sites[r.Site], "站点"+site), r, n)
+}
+
+// countEscalated counts n escalated registered disputes like r.
+func (b *LedgerBuilder) countEscalated(r LedgerRow, n int) {
+	l := &b.l
+	l.Escalated.Registered += n
+	if r.Resolved() {
+		l.Escalated.Resolved += n
 	}
 	site := fmt.Sprint(r.Site)
-	addRate(b.bySite, site, cmp.Or(cat.Sites[r.Site], "站点"+site), r)
-	addRate(b.byCat, r.Category, cmp.Or(r.Category, "未分类"), r)
-	addRate(b.bySvc, r.Service, svc.Name, r)
-	m := r.OpenedAt.In(cat.loc()).Format("2006-01")
-	addRate(b.byMonth, m, m, r)
-	if r.Escalated {
-		l.Escalated.Registered++
-		if r.Resolved() {
-			l.Escalated.Resolved++
-		}
-		origin := cmp.Or(cat.Sites[r.Site], "站点"+site)
-		addRate(b.upOrigin, origin, origin, r)
-		owner := cat.OwnerName(r)
-		addRate(b.upOwner, owner, owner, r)
-	}
+	origin := cmp.Or(b.cat.Sites[r.Site], "站点"+site)
+	addRate(b.upOrigin, origin, origin, r, n)
+	owner := b.cat.OwnerName(r)
+	addRate(b.upOwner, owner, owner, r, n)
 }
 
 // Ledger returns the ledger of the rows added so far.
@@ -331,7 +368,7 @@ func (b *LedgerBuilder) Ledger() Ledger {
 
 // countOther counts a case that is not a dispute in its service's figures. A service whose
 // categories are partly disputes is counted here for its other categories.
-func countOther(m map[string]*ServiceStat, svc app.Service, r LedgerRow, late bool) {
+func countOther(m map[string]*ServiceStat, svc app.Service, r LedgerRow, n int, late bool) {
 	x := m[svc.Name]
 	if x == nil {
 		x = &ServiceStat{Key: svc.Name, Label: svc.Name}
@@ -340,15 +377,15 @@ func countOther(m map[string]*ServiceStat, svc app.Service, r LedgerRow, late bo
 	if !r.Registered() {
 		return
 	}
-	x.Registered++
+	x.Registered += n
 	switch {
 	case r.Status == app.CaseClosed:
-		x.Closed++
+		x.Closed += n
 	case r.Open():
-		x.Open++
+		x.Open += n
 	}
 	if late {
-		x.Late++
+		x.Late += n
 	}
 }
 

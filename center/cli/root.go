@@ -60,6 +60,8 @@ Tokens are shown once and stored only as hashes.`,
 		NewCmdBenchTracking(hook[BenchTrackingOptions](runF)),
 		NewCmdBenchCaseList(hook[BenchCaseListOptions](runF)),
 		NewCmdRegion(hook[AdminOptions](runF)),
+		NewCmdLedger(hook[LedgerRebuildOptions](runF)),
+		NewCmdBench(hook[BenchOptions](runF)),
 	)
 	return cmd
 }

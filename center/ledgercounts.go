@@ -1,0 +1,214 @@
+package center
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"time"
+
+	"fengqiao/app"
+)
+
+// LedgerCount is a number of cases that the ledger counts alike: of one site, service, category,
+// status, result, escalation and owner, opened in one month (or in any, Month "").
+type LedgerCount struct {
+	Site       int64 // 0 when counted over all sites
+	Month      string
+	Service    string
+	Category   string
+	Status     app.CaseStatus
+	Result     app.CaseResult
+	Escalated  bool
+	Owner      app.Owner
+	WorkerSite int64
+	N          int
+}
+
+func (c LedgerCount) row() LedgerRow {
+	return LedgerRow{Site: c.Site, Service: c.Service, Category: c.Category, Status: c.Status, Result: c.Result,
+		Escalated: c.Escalated, Owner: c.Owner, WorkerSite: c.WorkerSite}
+}
+
+// LedgerCounter is a store that keeps the ledger's counts up to date as cases change, so that the
+// ledger of a city reads a few thousand counts instead of every case.
+type LedgerCounter interface {
+	// LedgerCounts returns the counts of the scope's cases over all months.
+	LedgerCounts(ctx context.Context, scope Scope) ([]LedgerCount, error)
+	// LedgerMonths returns the counts of the scope's cases by month, over all sites (Site 0)
+	// unless bySite.
+	LedgerMonths(ctx context.Context, scope Scope, bySite bool) ([]LedgerCount, error)
+	// LedgerOffset returns the UTC offset in seconds of the months of the counts.
+	LedgerOffset(ctx context.Context) (int, error)
+	// LedgerSums returns the counts of the scope's cases summed by each LedgerDim, with what is a
+	// dispute decided by kinds; ok is false when the store cannot (then use LedgerCounts).
+	LedgerSums(ctx context.Context, scope Scope, kinds DisputeKinds) (sums []LedgerSum, ok bool, err error)
+	// OpenCases returns the scope's open cases with what their deadlines need (LedgerRow.Deadline)
+	// and what the list of overdue cases shows.
+	OpenCases(ctx context.Context, scope Scope) ([]LedgerRow, error)
+}
+
+// LedgerDim is what a LedgerSum sums by, besides status and result.
+type LedgerDim int
+
+// The sums of LedgerCounter.LedgerSums.
+const (
+	ByKind       LedgerDim = iota // service and category
+	BySite                        // site
+	ByMonth                       // month
+	ByEscalation                  // escalation, site and owner
+)
+
+// LedgerSum is a count summed by one LedgerDim: the fields of the others are zero.
+type LedgerSum struct {
+	LedgerCount
+	By      LedgerDim
+	Dispute bool
+}
+
+// DisputeKinds is what is a dispute, for a store to decide: whole services, and categories of
+// services ("service/category").
+type DisputeKinds struct {
+	Services   []string
+	Categories []string
+}
+
+// DisputeKinds returns what is a dispute at every site of the catalogue, when that is the same
+// at all of them (same services, names and dispute marks); ok is false when sites differ.
+func (c Catalogue) DisputeKinds() (k DisputeKinds, ok bool) {
+	codes := map[string]bool{}
+	for _, s := range c.Services {
+		codes[s.Code] = true
+	}
+	for _, svcs := range c.SiteServices {
+		for _, s := range svcs {
+			codes[s.Code] = true
+		}
+	}
+	for _, code := range slices.Sorted(maps.Keys(codes)) {
+		ref := c.SiteService(0, code)
+		for site := range c.Sites {
+			s := c.SiteService(site, code)
+			if s.Name != ref.Name || s.Dispute != ref.Dispute || !slices.Equal(s.DisputeCategories, ref.DisputeCategories) {
+				return k, false
+			}
+		}
+		if ref.Dispute {
+			k.Services = append(k.Services, code)
+			continue
+		}
+		for _, cat := range ref.DisputeCategories {
+			k.Categories = append(k.Categories, code+"/"+cat)
+		}
+	}
+	return k, true
+}
+
+// BuildSummedLedger builds the ledger as of now from sums (LedgerCounter.LedgerSums) and the
+// open cases: the same ledger as BuildLedger of every row.
+func BuildSummedLedger(sums []LedgerSum, open []LedgerRow, cat Catalogue, now time.Time) Ledger {
+	b := NewLedgerBuilder(cat, now)
+	for _, s := range sums {
+		r := s.row()
+		switch {
+		case s.By == ByKind:
+			b.countKind(r, cat.SiteService(0, r.Service), s.Dispute, s.N, false)
+		case !s.Dispute || !r.Registered():
+		case s.By == BySite:
+			b.countSite(r, s.N)
+		case s.By == ByMonth:
+			addRate(b.byMonth, s.Month, s.Month, r, s.N)
+		case s.By == ByEscalation && r.Escalated:
+			b.countEscalated(r, s.N)
+		}
+	}
+	b.addOpen(open)
+	return b.Ledger()
+}
+
+// addOpen adds the overdue ones of the open cases, and counts the late ones that are not
+// disputes in their service's figures.
+func (b *LedgerBuilder) addOpen(open []LedgerRow) {
+	for _, r := range open {
+		svc := b.cat.SiteService(r.Site, r.Service)
+		if x := b.others[svc.Name]; b.overdue(r) && x != nil && !svc.IsDispute(r.Category) && r.Registered() {
+			x.Late++
+		}
+	}
+}
+
+// BuildCountedLedger builds the ledger as of now from counts (over all months), months (by
+// month) and the open cases, which give the overdue cases: the same ledger as BuildLedger of
+// every row.
+func BuildCountedLedger(counts, months []LedgerCount, open []LedgerRow, cat Catalogue, now time.Time) Ledger {
+	b := NewLedgerBuilder(cat, now)
+	for _, c := range counts {
+		b.count(c.row(), "", c.N, false)
+	}
+	for _, m := range months {
+		r := m.row()
+		if r.Registered() && cat.SiteService(r.Site, r.Service).IsDispute(r.Category) {
+			addRate(b.byMonth, m.Month, m.Month, r, m.N)
+		}
+	}
+	b.addOpen(open)
+	return b.Ledger()
+}
+
+// UniformDisputes reports whether every service and category of the counts is a dispute, or is
+// not, alike at every site and by the centre's catalogue (Site 0): then the months can be
+// counted over all sites.
+func UniformDisputes(counts []LedgerCount, cat Catalogue) bool {
+	type kind struct{ service, category string }
+	seen := map[kind]bool{}
+	for _, c := range counts {
+		k := kind{c.Service, c.Category}
+		d := cat.SiteService(c.Site, c.Service).IsDispute(c.Category)
+		if _, ok := seen[k]; !ok {
+			seen[k] = cat.SiteService(0, c.Service).IsDispute(c.Category)
+		}
+		if seen[k] != d {
+			return false
+		}
+	}
+	return true
+}
+
+// ledger returns the catalogue of the visitor's scope and its ledger as of now: from the store's
+// counts when it keeps them (LedgerCounter) in the months of the centre's time zone, else from
+// every row.
+func (s *Server) ledger(ctx context.Context, scope Scope, now time.Time) (Catalogue, Ledger, error) {
+	lc, ok := s.web.(LedgerCounter)
+	if ok {
+		off, err := lc.LedgerOffset(ctx)
+		if err != nil {
+			return Catalogue{}, Ledger{}, err
+		}
+		_, cur := now.In(s.loc).Zone()
+		ok = off == cur
+	}
+	if !ok {
+		cat, rows, err := s.ledgerRows(ctx, scope)
+		return cat, BuildLedger(rows, cat, now), err
+	}
+	cat, err := s.loadCatalogue(ctx)
+	if err != nil {
+		return cat, Ledger{}, err
+	}
+	maps.DeleteFunc(cat.Sites, func(id int64, _ string) bool { return !scope.Allows(id) })
+	open, err := lc.OpenCases(ctx, scope)
+	if err != nil {
+		return cat, Ledger{}, err
+	}
+	if kinds, ok := cat.DisputeKinds(); ok {
+		sums, ok, err := lc.LedgerSums(ctx, scope, kinds)
+		if err != nil || ok {
+			return cat, BuildSummedLedger(sums, open, cat, now), err
+		}
+	}
+	counts, err := lc.LedgerCounts(ctx, scope)
+	if err != nil {
+		return cat, Ledger{}, err
+	}
+	months, err := lc.LedgerMonths(ctx, scope, !UniformDisputes(counts, cat))
+	return cat, BuildCountedLedger(counts, months, open, cat, now), err
+}

@@ -1,0 +1,190 @@
+package sqlstore_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"fengqiao/app"
+	"fengqiao/center"
+	"fengqiao/center/citysim"
+	"fengqiao/center/sqlstore"
+	"fengqiao/wire"
+)
+
+// TestLedgerCountsFollowEveryChange pushes many random events of three halls, with changes made
+// at the centre between them, and checks that the ledger built from the counts kept in the sync
+// transactions is the ledger of every row, under the default dispute definition and two others,
+// and that a rebuild finds nothing to correct.
+func TestLedgerCountsFollowEveryChange(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *sqlstore.Store) {
+		ctx := context.Background()
+		rng := rand.New(rand.NewPCG(21, 3))
+		var sites []center.Site
+		var halls []*citysim.Hall
+		for i := range 3 {
+			sites = append(sites, addSite(t, s, fmt.Sprintf("hall-%d", i)))
+			halls = append(halls, citysim.NewHall(uint64(i), 0))
+		}
+		at := time.Date(2026, 1, 20, 2, 0, 0, 0, time.UTC)
+		for round := range 60 {
+			i := rng.IntN(len(halls))
+			events := halls[i].Events(1+rng.IntN(40), at)
+			if _, err := s.ApplyBatch(ctx, sites[i].ID, wire.PushRequest{Events: events}); err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+			if round%5 == 4 {
+				centreWork(t, s, rng)
+			}
+			at = at.Add(time.Duration(rng.IntN(72)) * time.Hour) // over months, across their ends
+		}
+		now := at.Add(24 * time.Hour)
+		loc := app.DefaultRules().Location
+		names := map[int64]string{}
+		for _, st := range sites {
+			names[st.ID] = st.Name
+		}
+		other := app.DefaultServices()
+		other[1].DisputeCategories = []string{"婚姻家庭", "劳动争议"} // legal: some categories
+		other[3].Dispute = false                              // mediation: no longer
+		cats := map[string]center.Catalogue{
+			"default":   {Services: app.DefaultServices()},
+			"redefined": {Services: other},
+			"one site's own": {Services: app.DefaultServices(),
+				SiteServices: map[int64][]app.Service{sites[1].ID: other}},
+		}
+		check := func(when string) {
+			for name, cat := range cats {
+				cat.Sites, cat.Location = names, loc
+				for _, scope := range []center.Scope{{}, {Site: sites[1].ID}} {
+					want := overdueCodes(rowLedger(t, s, scope, cat, now))
+					counted, summed := countedLedgers(t, s, scope, cat, now)
+					if !reflect.DeepEqual(overdueCodes(counted), want) {
+						t.Errorf("%s, %s definition, scope %v: the counted ledger differs:\n got %+v\nwant %+v",
+							when, name, scope, counted, want)
+					}
+					// PostgreSQL sums in SQL when every site has the same disputes; SQLite never.
+					_, uniform := scopedCatalogue(cat, scope).DisputeKinds()
+					if want := uniform && strings.HasSuffix(t.Name(), "postgres"); want != (summed != nil) {
+						t.Errorf("%s, %s definition, scope %v: summed in SQL %v, want %v", when, name, scope, summed != nil, want)
+					}
+					if summed != nil && !reflect.DeepEqual(overdueCodes(*summed), want) {
+						t.Errorf("%s, %s definition, scope %v: the summed ledger differs:\n got %+v\nwant %+v",
+							when, name, scope, *summed, want)
+					}
+					if want.Total.Registered == 0 || name == "default" && len(want.Overdue) == 0 {
+						t.Errorf("%s, %s definition: nothing counted, or nothing overdue", when, name)
+					}
+				}
+			}
+		}
+		check("kept")
+		changed, err := s.RebuildLedger(ctx, 8*3600)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if changed != 0 {
+			t.Errorf("the rebuild corrected %d counts; want none", changed)
+		}
+		check("rebuilt")
+	})
+}
+
+// centreWork has the centre work some of the escalated cases: a stage on, and a follow-up.
+func centreWork(t *testing.T, s *sqlstore.Store, rng *rand.Rand) {
+	t.Helper()
+	ctx := context.Background()
+	rows, err := s.DB().QueryContext(ctx, "SELECT code, status FROM cases WHERE owner = 'centre' AND status NOT IN ('closed', 'rejected')")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type open struct{ code, status string }
+	var cases []open
+	for rows.Next() {
+		var c open
+		if err := rows.Scan(&c.code, &c.status); err != nil {
+			t.Fatal(err)
+		}
+		cases = append(cases, c)
+	}
+	rows.Close()
+	for _, c := range cases {
+		next := map[string]app.CaseChange{
+			"registered": {Status: app.CaseAccepted},
+			"accepted":   {Status: app.CaseAssigned, Unit: "司法所", Level: "人民调解"},
+			"assigned":   {Status: app.CaseHandling, Handling: "mediation"},
+			"assessing":  {Status: app.CaseHandling, Handling: "mediation"},
+		}
+		ch, ok := next[c.status]
+		if !ok {
+			ch = app.CaseChange{Status: app.CaseClosed, Result: app.ResultResolved}
+		}
+		ch.Note = "中心办理"
+		if rng.IntN(2) == 0 {
+			if _, err := s.ChangeCase(ctx, c.code, ch); err != nil && app.ErrorCode(err) != app.ECONFLICT {
+				t.Fatalf("change %s from %s: %v", c.code, c.status, err)
+			}
+		}
+		if _, err := s.AddFollowUp(ctx, c.code, "电话回访", "中心"); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func rowLedger(t *testing.T, s *sqlstore.Store, scope center.Scope, cat center.Catalogue, now time.Time) center.Ledger {
+	t.Helper()
+	rows, err := s.Ledger(context.Background(), scope)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return center.BuildLedger(rows, scopedCatalogue(cat, scope), now)
+}
+
+// countedLedgers returns the ledger built from the counts by month, and, if the store sums them in
+// SQL for the catalogue, the ledger built from the sums.
+func countedLedgers(t *testing.T, s *sqlstore.Store, scope center.Scope, cat center.Catalogue, now time.Time) (center.Ledger, *center.Ledger) {
+	t.Helper()
+	ctx := context.Background()
+	cat = scopedCatalogue(cat, scope)
+	counts := try(s.LedgerCounts(ctx, scope)).must(t)
+	months := try(s.LedgerMonths(ctx, scope, !center.UniformDisputes(counts, cat))).must(t)
+	open := try(s.OpenCases(ctx, scope)).must(t)
+	counted := center.BuildCountedLedger(counts, months, open, cat, now)
+	kinds, ok := cat.DisputeKinds()
+	if !ok {
+		return counted, nil
+	}
+	sums, ok, err := s.LedgerSums(ctx, scope, kinds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ok {
+		return counted, nil
+	}
+	summed := center.BuildSummedLedger(sums, open, cat, now)
+	return counted, &summed
+}
+
+// overdueCodes keeps of the overdue cases what the dashboard shows of them.
+func overdueCodes(l center.Ledger) center.Ledger {
+	for i, o := range l.Overdue {
+		l.Overdue[i] = center.Overdue{LedgerRow: center.LedgerRow{Code: o.Code, Category: o.Category, Status: o.Status,
+			MaskedName: o.MaskedName}, SiteName: o.SiteName, ServiceName: o.ServiceName, Deadline: o.Deadline, Days: o.Days}
+	}
+	return l
+}
+
+func scopedCatalogue(cat center.Catalogue, scope center.Scope) center.Catalogue {
+	sites := map[int64]string{}
+	for id, n := range cat.Sites {
+		if scope.Allows(id) {
+			sites[id] = n
+		}
+	}
+	cat.Sites = sites
+	return cat
+}
