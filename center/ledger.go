@@ -209,6 +209,7 @@ type LedgerFilter struct {
 	Scope    Scope
 	Site     int64
 	From, To time.Time
+	Sources  []app.CaseSource // how the cases came in (empty: every source)
 }
 
 // BuildLedger counts rows as of now. Every site of the catalogue has its row in BySite, with

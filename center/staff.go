@@ -135,6 +135,13 @@ type LedgerRow struct {
 	// the site it handed the case to (0 if none).
 	Owner      app.Owner
 	WorkerSite int64
+
+	// How the case came in (来访, 网格排查, 12345, 上级交办), the 网格员's risk grade, the grid it
+	// was found in ("big · small", "" if none) and how many parties it has.
+	Source  app.CaseSource
+	Risk    app.Risk
+	Grid    string
+	Parties int
 }
 
 // TicketTimes are the mean waiting and service times of the completed tickets of one service
@@ -170,6 +177,8 @@ type WebStore interface {
 	ContactStore
 	RatingFollowUpStore
 	CaseWorkStore
+	GridAdminStore
+	WarningStore
 
 	// Track returns the public view of a case, or an ENOTFOUND error.
 	Track(ctx context.Context, code string) (Tracked, error)
