@@ -68,7 +68,7 @@ const (
 func (o *AdminOptions) validate() error {
 	switch {
 	case !o.Role.Valid():
-		return usageErrorf("--role must be readonly, staff, leader or admin, not %q", o.Role)
+		return usageErrorf("--role must be readonly, staff, leader, admin, gridworker or gridleader, not %q", o.Role)
 	case o.TTL < minTokenTTL || o.TTL > maxTokenTTL:
 		return usageErrorf("--ttl must be %s to %s (1 to 366 days), not %s", minTokenTTL, maxTokenTTL, o.TTL)
 	case o.Overlap < 0 || o.Overlap > maxOverlap:
@@ -99,7 +99,7 @@ func newAdminUserCmds(runF func(*AdminOptions) error) []*cobra.Command {
 			}
 			return st.SetUserAccess(ctx, o.Args[0], o.Role, site)
 		}, func(cmd *cobra.Command, o *AdminOptions) {
-			cmd.Flags().StringVar((*string)(&o.Role), "role", string(center.RoleStaff), "the `ROLE`: readonly, staff, leader or admin")
+			cmd.Flags().StringVar((*string)(&o.Role), "role", string(center.RoleStaff), "the `ROLE`: readonly, staff, leader, admin, gridworker or gridleader")
 			cmd.Flags().StringVar(&o.Site, "site", "", "the only `SITE` the user sees (default every site)")
 		}),
 		adminCmd("password NAME", "Reset a user's dashboard password from the first line of stdin", []string{"NAME"},

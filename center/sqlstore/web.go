@@ -86,7 +86,7 @@ func (s *Store) SetSitePhone(ctx context.Context, site int64, phone string) erro
 // SetUserAccess implements center.WebStore.
 func (s *Store) SetUserAccess(ctx context.Context, name string, role center.Role, site int64) error {
 	if !role.Valid() {
-		return app.Errorf(app.EINVALID, "role must be readonly, staff, leader or admin")
+		return app.Errorf(app.EINVALID, "role must be readonly, staff, leader, admin, gridworker or gridleader")
 	}
 	return s.updateOne(ctx, "set user access", "no such user",
 		"UPDATE users SET role = ?, site_id = ? WHERE name = ?", string(role), nullInt(site), name)
