@@ -26,7 +26,9 @@ type ledgerPage struct {
 	Fresh      []Freshness // every site of the scope, by id
 	AsOf       string      // the oldest contact of the scope's sites (Catalogue.AsOf)
 	Sat        map[string]Satisfaction
-	SiteList   []Site // the sites the export form offers
+	SiteList   []Site         // the sites the export form offers
+	Sources    []SourceOption // the source filter (?source=)
+	Source     string         // the chosen source's parameter, "" for every source
 }
 
 // SatOf returns the satisfaction of a site's row of Ledger.BySite.
@@ -34,11 +36,17 @@ func (p ledgerPage) SatOf(key string) string { return p.Sat[key].Percent() }
 
 func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request, v visit) {
 	ctx := r.Context()
+	sources, err := ParseSource(r.URL.Query().Get("source"))
+	if err != nil {
+		s.render(w, r, http.StatusBadRequest, "error", s.page(r, v, "", "无此来源。"))
+		return
+	}
 	cat, rows, err := s.ledgerRows(ctx, v)
 	if err != nil {
 		s.pageFail(w, r, err)
 		return
 	}
+	rows = FilterSources(rows, sources)
 	sites, err := s.web.Sites(ctx)
 	if err != nil {
 		s.pageFail(w, r, err)
@@ -57,7 +65,8 @@ func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request, v visit) {
 		SiteChart:  RateBars(l.BySite, "各站点化解率"),
 		MonthChart: MonthColumns(lastN(l.ByMonth, 24), "各月化解率"),
 		Fresh:      SiteFreshness(sites, s.now(), s.contactLimit),
-		Sat:        satisfactionBySite(ratings, cat.Sites), SiteList: sites}
+		Sat:        satisfactionBySite(ratings, cat.Sites), SiteList: sites,
+		Sources:    SourceOptions(sources), Source: r.URL.Query().Get("source")}
 	p.AsOf = cat.AsOf()
 	p.sites, p.cat = cat.Sites, &cat
 	s.render(w, r, http.StatusOK, "ledger", p)
