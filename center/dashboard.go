@@ -66,7 +66,7 @@ func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request, v visit) {
 		MonthChart: MonthColumns(lastN(l.ByMonth, 24), "各月化解率"),
 		Fresh:      SiteFreshness(sites, s.now(), s.contactLimit),
 		Sat:        satisfactionBySite(ratings, cat.Sites), SiteList: sites,
-		Sources:    SourceOptions(sources), Source: r.URL.Query().Get("source")}
+		Sources: SourceOptions(sources), Source: r.URL.Query().Get("source")}
 	p.AsOf = cat.AsOf()
 	p.sites, p.cat = cat.Sites, &cat
 	s.render(w, r, http.StatusOK, "ledger", p)
