@@ -1,11 +1,18 @@
 package cli_test
 
 import (
+	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"fengqiao/app"
+	"fengqiao/center"
+	"fengqiao/center/centertest"
 	"fengqiao/center/cli"
+	"fengqiao/wire"
 )
 
 func TestParseGrid(t *testing.T) {
@@ -76,4 +83,54 @@ func TestGridCommands(t *testing.T) {
 			t.Errorf("grid list --village 栎桥村 shows another village:\n%s", out)
 		}
 	})
+}
+
+// TestServeIDKey: serve refuses a missing or short key file; with a good one it hashes the ID
+// numbers of the cases synced before, as it starts.
+func TestServeIDKey(t *testing.T) {
+	dir := t.TempDir()
+	short, good := filepath.Join(dir, "short.key"), filepath.Join(dir, "id.key")
+	os.WriteFile(short, []byte("0123456789"), 0o600)
+	os.WriteFile(good, bytes.Repeat([]byte{0x5a}, 32), 0o600)
+	dsn := centertest.SQLite(t)
+	st := openStore(t, dsn)
+	ctx := context.Background()
+	_, hash := center.NewToken()
+	site, err := st.AddSite(ctx, "枫源村", hash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := centertest.NewHall(t)
+	if _, err := h.Issue(ctx, app.IssueRequest{Service: "mediation", Category: "邻里纠纷",
+		Visitor: &app.Visitor{IDNumber: centertest.IDNumber(3), Name: "张三"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ApplyBatch(ctx, site.ID, wire.PushRequest{Events: centertest.Outbox(t, h.DB(), 0)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ file, want string }{
+		{filepath.Join(dir, "none.key"), "read the ID key"},
+		{short, "needs at least 32"},
+	} {
+		code, _, errOut := run(ctx, t, "", "serve", "--db", dsn, "--listen", freeAddr(t), "--id-key", tt.file)
+		if code != cli.ExitError || !strings.Contains(errOut, tt.want) {
+			t.Errorf("--id-key %s: exit %d, %q; want %q", tt.file, code, errOut, tt.want)
+		}
+	}
+	addr := freeAddr(t)
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	served := make(chan int, 1)
+	go func() {
+		code, _, _ := run(sctx, t, "", "serve", "--db", dsn, "--listen", addr, "--id-key", good)
+		served <- code
+	}()
+	waitServing(t, "http://"+addr, served)
+	var got string
+	if err := st.DB().QueryRowContext(ctx, "SELECT id_hash FROM cases").Scan(&got); err != nil ||
+		got != app.IDHash(bytes.Repeat([]byte{0x5a}, 32), centertest.IDNumber(3)) {
+		t.Errorf("after serve started with the key, id_hash = %q, %v", got, err)
+	}
+	cancel()
+	<-served
 }
