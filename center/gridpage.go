@@ -49,9 +49,11 @@ type weekRows struct {
 	Rows      []WeekSeries
 }
 
-// Fits reports whether the user may join the grid and is not a member yet, for the member form.
-func (p gridsPage) Fits(u User, g Grid) bool {
-	return CheckGridMember(u, g) == nil && !slices.ContainsFunc(g.Members, func(m GridMember) bool { return m.User == u.ID })
+// Candidates returns the users who may join the grid and are not members yet, for its form.
+func (p gridsPage) Candidates(g Grid) []User {
+	return slices.DeleteFunc(slices.Clone(p.Workers), func(u User) bool {
+		return CheckGridMember(u, g) != nil || slices.ContainsFunc(g.Members, func(m GridMember) bool { return m.User == u.ID })
+	})
 }
 
 type gridsPage struct {

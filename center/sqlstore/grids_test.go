@@ -99,6 +99,9 @@ func TestCaseOriginFromSync(t *testing.T) {
 		if r := ledgerRow(t, s, hotline); r.Status != app.CaseAccepted {
 			t.Errorf("the later snapshot was not applied: %s", r.Status)
 		}
+		if c := try(s.Case(ctx, hotline)).must(t); c.Source != app.SourceHotline || c.Risk != app.RiskHigher || c.Grid != "一组" {
+			t.Errorf("Case: source %q risk %q grid %q", c.Source, c.Risk, c.Grid)
+		}
 		n, refused := try2(s.RefusedEvents(ctx, 10))
 		if n != 1 || refused[0].Kind != app.EventCaseOpened {
 			t.Errorf("refused %d %+v; want the case of an unknown source", n, refused)
