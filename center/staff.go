@@ -187,7 +187,8 @@ type WebStore interface {
 	// SetSitePhone sets the phone number residents call about a site's cases.
 	SetSitePhone(ctx context.Context, site int64, phone string) error
 
-	// SetUserAccess sets a user's role and site scope (0: every site).
+	// SetUserAccess sets a user's role and site scope (0: every site), and drops the grid
+	// memberships they no longer allow (CheckGridMember).
 	SetUserAccess(ctx context.Context, name string, role Role, site int64) error
 	// SetPassword sets a user's password hash (bcrypt).
 	SetPassword(ctx context.Context, name string, hash []byte) error

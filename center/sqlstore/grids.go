@@ -133,3 +133,23 @@ func (s *Store) memberAndGrid(ctx context.Context, tx *sql.Tx, user string, grid
 	}
 	return u, g, dbErr("read grid", err)
 }
+
+// dropUnfitMemberships unbinds a user whose role or scope changed from the grids they may no
+// longer belong to (center.CheckGridMember): every grid for a role that is not a grid role, the
+// big grids of a 网格员, the small grids of a 网格长, and the grids of other villages.
+func (s *Store) dropUnfitMemberships(ctx context.Context, tx *sql.Tx, user string, role center.Role, site int64) error {
+	unfit := "1 = 1"
+	switch role {
+	case center.RoleGridWorker:
+		unfit = "g.parent_id IS NULL"
+	case center.RoleGridLeader:
+		unfit = "g.parent_id IS NOT NULL"
+	}
+	args := []any{user}
+	if site != 0 {
+		unfit, args = unfit+" OR g.site_id <> ?", append(args, site)
+	}
+	_, err := tx.ExecContext(ctx, s.rebind(`DELETE FROM grid_members WHERE user_id = (SELECT id FROM users WHERE name = ?)
+		AND grid_id IN (SELECT g.id FROM grids g WHERE `+unfit+`)`), args...)
+	return dbErr("drop grid memberships", err)
+}

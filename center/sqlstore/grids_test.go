@@ -175,3 +175,53 @@ func TestRepeatVisitorsAcrossSites(t *testing.T) {
 		}
 	})
 }
+
+// TestMembershipsFollowAccess: a user's grid memberships that their new role or scope no longer
+// allows are dropped when it changes, the others kept.
+func TestMembershipsFollowAccess(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *sqlstore.Store) {
+		ctx := context.Background()
+		a, b := addSite(t, s, "枫源村"), addSite(t, s, "栎桥村")
+		aBig := try(s.AddGrid(ctx, a.ID, 0, "第一网格")).must(t)
+		aSmall := try(s.AddGrid(ctx, a.ID, aBig.ID, "一组")).must(t)
+		bBig := try(s.AddGrid(ctx, b.ID, 0, "第一网格")).must(t)
+		bSmall := try(s.AddGrid(ctx, b.ID, bBig.ID, "一组")).must(t)
+		_, hash := center.NewToken()
+		if err := s.AddUser(ctx, "wang", hash, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+		memberOf := func() (ids []int64) {
+			for _, g := range try(s.Grids(ctx, 0)).must(t) {
+				for _, m := range g.Members {
+					if m.Name == "wang" {
+						ids = append(ids, g.ID)
+					}
+				}
+			}
+			return ids
+		}
+		for _, step := range []struct {
+			role center.Role
+			site int64
+			join []int64
+			want int
+		}{
+			{center.RoleGridWorker, 0, []int64{aSmall.ID, bSmall.ID}, 2},
+			{center.RoleGridWorker, a.ID, nil, 1},                    // scoped to 枫源村: 栎桥村's grid dropped
+			{center.RoleGridLeader, 0, []int64{aBig.ID, bBig.ID}, 2}, // now a 网格长: the small grid dropped
+			{center.RoleStaff, 0, nil, 0},
+		} {
+			if err := s.SetUserAccess(ctx, "wang", step.role, step.site); err != nil {
+				t.Fatal(err)
+			}
+			for _, g := range step.join {
+				if err := s.AddGridMember(ctx, "wang", g); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := memberOf(); len(got) != step.want {
+				t.Errorf("as %s of site %d: member of %v, want %d grids", step.role, step.site, got, step.want)
+			}
+		}
+	})
+}

@@ -88,8 +88,16 @@ func (s *Store) SetUserAccess(ctx context.Context, name string, role center.Role
 	if !role.Valid() {
 		return app.Errorf(app.EINVALID, "role must be readonly, staff, leader, admin, gridworker or gridleader")
 	}
-	return s.updateOne(ctx, "set user access", "no such user",
-		"UPDATE users SET role = ?, site_id = ? WHERE name = ?", string(role), nullInt(site), name)
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.rebind("UPDATE users SET role = ?, site_id = ? WHERE name = ?"), string(role), nullInt(site), name)
+		if err != nil {
+			return dbErr("set user access", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return app.Errorf(app.ENOTFOUND, "no such user")
+		}
+		return s.dropUnfitMemberships(ctx, tx, name, role, site)
+	})
 }
 
 // SetPassword implements center.WebStore.
