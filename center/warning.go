@@ -106,8 +106,10 @@ func BuildWarning(rows []LedgerRow, cat Catalogue, now time.Time, weeks, groupPa
 		s.Counts[week]++
 	}
 	end := this.AddDate(0, 0, 7)
-	for _, r := range rows {
-		if r.Status == app.CaseRejected || !cat.IsDispute(r) || r.OpenedAt.Before(w.Weeks[0]) || !r.OpenedAt.Before(end) {
+	var group []*LedgerRow
+	for i := range rows {
+		r := &rows[i]
+		if r.Status == app.CaseRejected || !cat.IsDispute(*r) || r.OpenedAt.Before(w.Weeks[0]) || !r.OpenedAt.Before(end) {
 			continue
 		}
 		start := WeekStart(r.OpenedAt, loc)
@@ -123,12 +125,17 @@ func BuildWarning(rows []LedgerRow, cat Catalogue, now time.Time, weeks, groupPa
 		}
 		add(byType, r.Category, cmp.Or(r.Category, "未分类"), week)
 		if groupParties > 0 && r.Parties >= groupParties {
-			w.Group = append(w.Group, r)
+			group = append(group, &rows[i])
 		}
+	}
+	// Sorted as pointers: a row is large.
+	slices.SortFunc(group, func(a, b *LedgerRow) int { return cmp.Or(b.OpenedAt.Compare(a.OpenedAt), cmp.Compare(a.Code, b.Code)) })
+	w.Group = make([]LedgerRow, len(group))
+	for i, r := range group {
+		w.Group[i] = *r
 	}
 	w.Total.Rising = Rising(w.Total.Counts)
 	w.BySite, w.ByGrid, w.ByType = seriesOf(bySite), seriesOf(byGrid), seriesOf(byType)
-	slices.SortFunc(w.Group, func(a, b LedgerRow) int { return cmp.Or(b.OpenedAt.Compare(a.OpenedAt), cmp.Compare(a.Code, b.Code)) })
 	return w
 }
 

@@ -120,3 +120,20 @@ func TestRepeatVisitors(t *testing.T) {
 		t.Errorf("repeat visitors %+v", got)
 	}
 }
+
+// BenchmarkBuildWarning counts 100,000 cases of 300 sites over 26 weeks.
+func BenchmarkBuildWarning(b *testing.B) {
+	cat := center.Catalogue{Sites: map[int64]string{}, Services: app.DefaultServices(), Location: time.UTC}
+	now := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
+	rows := make([]center.LedgerRow, 100_000)
+	for i := range rows {
+		site := int64(i%300 + 1)
+		cat.Sites[site] = fmt.Sprint("村", site)
+		rows[i] = center.LedgerRow{Code: fmt.Sprint(i), Site: site, Service: "mediation", Category: fmt.Sprint("类", i%12),
+			Status: app.CaseAccepted, OpenedAt: now.Add(-time.Duration(i%(200*24)) * time.Hour), Grid: fmt.Sprint("网格", i%5),
+			Parties: 1 + i%7}
+	}
+	for b.Loop() {
+		center.BuildWarning(rows, cat, now, center.MaxWarningWeeks, center.DefaultGroupParties)
+	}
+}
