@@ -39,6 +39,8 @@ type Server struct {
 	trustProxy   bool
 	townSite     string   // the town hall's site name (WithTownSite)
 	orgs         []string // mediation organisations (WithMediationOrgs)
+	groupParties int      // parties of a 群体性 dispute (WithWarning)
+	hashing      bool     // the store hashes ID numbers: repeat visitors are matched (WithWarning)
 }
 
 // NewServer returns the centre's server over st. log may be nil for slog.Default().

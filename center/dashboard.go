@@ -28,7 +28,9 @@ type ledgerPage struct {
 	Sat        map[string]Satisfaction
 	SiteList   []Site // the sites the export form offers
 	View       overview
-	Rollup     []Rollup // the view's figures by the level below (docs/centre.md "Regions")
+	Rollup     []Rollup       // the view's figures by the level below (docs/centre.md "Regions")
+	Sources    []SourceOption // the source filter (?source=)
+	Source     string         // the chosen source's parameter, "" for every source
 }
 
 // SatOf returns the satisfaction of a site's row of Ledger.BySite.
@@ -36,6 +38,11 @@ func (p ledgerPage) SatOf(key string) string { return p.Sat[key].Percent() }
 
 func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request, v visit) {
 	ctx := r.Context()
+	sources, err := ParseSource(r.URL.Query().Get("source"))
+	if err != nil {
+		s.render(w, r, http.StatusBadRequest, "error", s.page(r, v, "", "无此来源。"))
+		return
+	}
 	sites, err := s.web.Sites(ctx)
 	if err != nil {
 		s.pageFail(w, r, err)
@@ -53,7 +60,7 @@ func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request, v visit) {
 		return
 	}
 	now := s.now().In(s.loc)
-	cat, l, err := s.ledger(ctx, view.Scope, now)
+	cat, l, err := s.ledger(ctx, view.Scope, sources, now)
 	if err != nil {
 		s.pageFail(w, r, err)
 		return
@@ -69,7 +76,8 @@ func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request, v visit) {
 		SiteChart:  RateBars(l.BySite, "各站点化解率"),
 		MonthChart: MonthColumns(lastN(l.ByMonth, 24), "各月化解率"),
 		Fresh:      SiteFreshness(sites, s.now(), s.contactLimit),
-		Sat:        satisfactionBySite(ratings, cat.Sites), SiteList: sites}
+		Sat:        satisfactionBySite(ratings, cat.Sites), SiteList: sites,
+		Sources: SourceOptions(sources), Source: r.URL.Query().Get("source")}
 	p.Rollup = rollup(&view, tree, l, p.Fresh)
 	p.View = view
 	if view.Below != "" && view.Below != "站点" {

@@ -26,7 +26,7 @@ const MaxSheetRows = 1_048_575
 
 // LedgerColumns are the columns of the 台账 sheet, as a township's 矛盾纠纷排查化解台账 keeps them.
 var LedgerColumns = []string{"序号", "登记日期", "来源", "站点", "当事人", "纠纷类型", "纠纷简要情况", "调解组织", "调解员",
-	"处置方式 / 转办单位", "调解结果", "结案日期", "是否上报", "回访日期", "回访情况"}
+	"处置方式 / 转办单位", "调解结果", "结案日期", "是否上报", "回访日期", "回访情况", "网格"}
 
 // exportLedger serves the 台账 of the visitor's scope, narrowed by ?site=ID and the opening
 // dates ?from= and ?to= (YYYY-MM-DD, both inclusive). The cases go from the database into the
@@ -44,6 +44,7 @@ func (s *Server) exportLedger(w http.ResponseWriter, r *http.Request, v visit) {
 		return
 	}
 	maps.DeleteFunc(cat.Sites, func(id int64, _ string) bool { return !f.Scope.Allows(id) || (f.Site != 0 && id != f.Site) })
+	cat.Filter = sourceTitle(f.Sources)
 	x, err := NewLedgerXLSX(cat, s.now(), MaxSheetRows)
 	if err != nil {
 		s.pageFail(w, r, err)
@@ -74,6 +75,11 @@ func (s *Server) ledgerFilter(r *http.Request, v visit) (LedgerFilter, string) {
 		}
 		f.Site = id
 	}
+	srcs, err := ParseSource(q.Get("source"))
+	if err != nil {
+		return f, "无此来源。"
+	}
+	f.Sources = srcs
 	for _, d := range []struct {
 		name string
 		at   *time.Time
@@ -165,9 +171,9 @@ func (x *LedgerXLSX) Add(r LedgerRow) error {
 	}
 	cell, _ := excelize.CoordinatesToCellName(1, x.row+1)
 	opened := r.OpenedAt
-	if err := x.sw.SetRow(cell, []any{x.n, day(&opened), "群众来访（" + svc.Name + "）", x.cat.OwnerName(r), r.MaskedName,
+	if err := x.sw.SetRow(cell, []any{x.n, day(&opened), r.Source.Label() + "（" + svc.Name + "）", x.cat.OwnerName(r), r.MaskedName,
 		kind, r.Summary, r.Unit, r.Mediator, Disposal(r.Handling, r.Department), result, day(r.ClosedAt), escalated,
-		follow, r.FollowNote}); err != nil {
+		follow, r.FollowNote, r.Grid}); err != nil {
 		return fmt.Errorf("ledger xlsx: %w", err)
 	}
 	return nil
@@ -249,14 +255,15 @@ func (x *LedgerXLSX) summary() {
 		}
 		line++
 	}
-	put(x.bold, "矛盾纠纷台账", "截至 "+x.now.In(x.cat.loc()).Format("2006-01-02 15:04"), fmt.Sprintf("共 %d 件事项", x.n))
+	put(x.bold, "矛盾纠纷台账", "截至 "+x.now.In(x.cat.loc()).Format("2006-01-02 15:04"), fmt.Sprintf("共 %d 件事项", x.n), x.cat.Filter)
 	put(0, x.cat.AsOf())
 	line++
 	for _, part := range []struct {
 		title string
 		rates []Rate
 	}{{"合计", []Rate{l.Total}}, {"按站点", l.BySite}, {"按类别", l.ByCategory}, {"按事项", l.ByService}, {"按月份", l.ByMonth},
-		{"上报事项（按上报站点）", l.EscalatedByOrigin}, {"上报事项（按当前办理）", l.EscalatedByOwner}} {
+		{"上报事项（按上报站点）", l.EscalatedByOrigin}, {"上报事项（按当前办理）", l.EscalatedByOwner},
+		{"按来源", l.BySource}, {"按网格", l.ByGrid}} {
 		put(x.bold, part.title, "受理", "已化解", "化解率")
 		for _, r := range part.rates {
 			var rate any = "—"
@@ -284,11 +291,18 @@ func (s *Server) exportReport(w http.ResponseWriter, r *http.Request, v visit) {
 		s.render(w, r, http.StatusBadRequest, "error", s.page(r, v, "", "月份格式应为 YYYY-MM。"))
 		return
 	}
+	sources, err := ParseSource(r.URL.Query().Get("source"))
+	if err != nil {
+		s.render(w, r, http.StatusBadRequest, "error", s.page(r, v, "", "无此来源。"))
+		return
+	}
 	cat, rows, err := s.ledgerRows(ctx, v.User.Scope())
 	if err != nil {
 		s.pageFail(w, r, err)
 		return
 	}
+	rows = FilterSources(rows, sources)
+	cat.Filter = sourceTitle(sources)
 	title := s.centre
 	if !v.User.Scope().All() {
 		title = v.User.ScopeName()
@@ -335,8 +349,8 @@ func WriteMonthlyPDF(w io.Writer, centre, month string, rows []LedgerRow, cat Ca
 	tw.Cell(0, 10, fmt.Sprintf("%s 矛盾纠纷化解月报", centre), 18, "", 1, "C", false)
 	pdf.SetFont("cjk", "", 11)
 	pdf.SetTextColor(82, 96, 109)
-	pdf.CellFormat(0, 7, fmt.Sprintf("%d年%d月（按登记月份统计） · 生成于 %s", m.Year(), m.Month(),
-		now.In(loc).Format("2006-01-02 15:04")), "", 1, "C", false, 0, "")
+	pdf.CellFormat(0, 7, strings.TrimSuffix(fmt.Sprintf("%d年%d月（按登记月份统计） · 生成于 %s · %s", m.Year(), m.Month(),
+		now.In(loc).Format("2006-01-02 15:04"), cat.Filter), " · "), "", 1, "C", false, 0, "")
 	if asOf := cat.AsOf(); asOf != "" {
 		tw.Cell(0, 6, asOf, 9, "", 1, "C", false) // a site's name: may hold rare characters
 	}
@@ -424,6 +438,10 @@ func WriteMonthlyPDF(w io.Writer, centre, month string, rows []LedgerRow, cat Ca
 		pdf.CellFormat(20, 5, r.Percent(), "", 1, "L", false, 0, "")
 	}
 	pdf.Ln(4)
+	table("按来源", ml.BySource, yl.BySource)
+	if len(yl.ByGrid) > 0 {
+		table("按网格", ml.ByGrid, yl.ByGrid)
+	}
 	table("按类别", ml.ByCategory, yl.ByCategory)
 	table("按事项", ml.ByService, yl.ByService)
 	pdf.SetFont("cjk", "", 8)

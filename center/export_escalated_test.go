@@ -1,10 +1,8 @@
 package center_test
 
 import (
-	"bytes"
 	"net/http"
 	"net/url"
-	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -79,33 +77,12 @@ func TestEscalatedInExports(t *testing.T) {
 					sum = sum[i+1:] // in this order
 				}
 
-				if _, err := exec.LookPath("pdftotext"); err != nil {
-					t.Skipf("pdftotext not installed (poppler-utils): %v", err)
-				}
 				status, pdf := staff.do("GET", "/dashboard/report.pdf", nil)
 				if status != 200 {
 					t.Fatalf("report.pdf: %d", status)
 				}
-				cmd := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", "-", "-")
-				cmd.Stdin = strings.NewReader(pdf)
-				var out bytes.Buffer
-				cmd.Stdout = &out
-				if err := cmd.Run(); err != nil {
-					t.Fatalf("pdftotext: %v", err)
-				}
-				text := out.String()
-				fields := func(after, name string) []string {
-					_, rest, ok := strings.Cut(text, after)
-					if !ok {
-						return nil
-					}
-					for line := range strings.Lines(rest) {
-						if f := strings.Fields(line); len(f) > 0 && f[0] == name {
-							return f
-						}
-					}
-					return nil
-				}
+				text := reportText(t, pdf)
+				fields := func(after, name string) []string { return rowAfter(text, after, name) }
 				for _, c := range []struct{ after, name string }{
 					{"按站点", "枫源村"}, {"按站点", "栎桥村"}, {"上报事项（按上报站点）", "栎桥村"}, {"上报事项（按当前办理）", tt.owner},
 				} {

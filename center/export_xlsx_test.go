@@ -33,7 +33,7 @@ func TestLedgerXLSX(t *testing.T) {
 		r := center.LedgerRow{Code: fmt.Sprint(i), Site: 1, Service: "mediation", Category: "邻里纠纷", Status: app.CaseClosed,
 			Result: app.ResultResolved, OpenedAt: now.AddDate(0, 0, -10+i), ClosedAt: &closed, MaskedName: "张*丰",
 			Summary: "宅基地边界争议", Unit: "村调委会", Handling: app.HandlingMediation, Mediator: "王调解",
-			LastFollow: &closed, FollowNote: "回访结果：满意"}
+			LastFollow: &closed, FollowNote: "回访结果：满意", Grid: "第一网格 · 一组"}
 		if i == 6 {
 			r.Service, r.Category, r.Handling, r.Department, r.Escalated = "legal", "借贷纠纷", app.HandlingReferral, "镇农业农村办", true
 			r.Owner = app.OwnerCentre
@@ -68,8 +68,8 @@ func TestLedgerXLSX(t *testing.T) {
 	if len(cases) != 7 || cases[0][0] != "1" || cases[6][0] != "7" {
 		t.Fatalf("%d cases, numbered %v…", len(cases), cases[0])
 	}
-	want := []string{"1", "2026-11-10", "群众来访（矛盾纠纷调解）", "枫源村", "张*丰", "邻里纠纷", "宅基地边界争议", "村调委会", "王调解",
-		"调解", "已化解", "2026-11-19", "否", "2026-11-19", "回访结果：满意"}
+	want := []string{"1", "2026-11-10", "来访（矛盾纠纷调解）", "枫源村", "张*丰", "邻里纠纷", "宅基地边界争议", "村调委会", "王调解",
+		"调解", "已化解", "2026-11-19", "否", "2026-11-19", "回访结果：满意", "第一网格 · 一组"}
 	if !slices.Equal(cases[0], want) {
 		t.Errorf("first case\n got %q\nwant %q", cases[0], want)
 	}

@@ -376,3 +376,36 @@ func visibleText(t *testing.T, path, body string) string {
 	}
 	return b.String()
 }
+
+// TestGridRoutesByRole checks every role against the grids and early warning routes: the
+// warning page for staff, leaders and admins (a scoped user within their site), the grids page
+// and its forms for admins only; 网格员 and 网格长 use the phone app, never these pages.
+func TestGridRoutesByRole(t *testing.T) {
+	for _, be := range centertest.Backends() {
+		t.Run(be.Name, func(t *testing.T) {
+			f := newAuthFixture(t, be.DSN(t))
+			want := map[string][2]bool{ // name: warning page, grids pages
+				"readonly": {false, false}, "staff of site A": {true, false}, "staff of site B": {true, false},
+				"staff": {true, false}, "leader": {true, false}, "admin": {true, true}, "网格员": {false, false}, "网格长": {false, false},
+			}
+			for _, p := range f.principals {
+				w, ok := want[p.name]
+				if !ok {
+					continue
+				}
+				for _, rt := range []struct {
+					method, path string
+					allowed      bool
+				}{
+					{"GET", "/dashboard/warning", w[0]}, {"GET", "/dashboard/grids", w[1]}, {"POST", "/dashboard/grids", w[1]},
+					{"POST", "/dashboard/grids/1/members", w[1]}, {"POST", "/dashboard/grids/1/members/nobody/remove", w[1]},
+				} {
+					status, _, _ := f.call(t, p, rt.method, rt.path, "")
+					if (status != http.StatusForbidden) != rt.allowed {
+						t.Errorf("%s %s as %s: %d, allowed %v", rt.method, rt.path, p.name, status, rt.allowed)
+					}
+				}
+			}
+		})
+	}
+}

@@ -95,6 +95,10 @@ type Ledger struct {
 	Escalated         Rate
 	EscalatedByOrigin []Rate
 	EscalatedByOwner  []Rate
+	// The registered disputes by how they came in (every source, in app.Sources order) and by
+	// grid ("village · big · small"; the cases without a grid are in no row).
+	BySource []Rate
+	ByGrid   []Rate
 }
 
 // ServiceStat are the figures of a service that is not a dispute: its cases accepted, closed,
@@ -116,6 +120,9 @@ type Catalogue struct {
 	// Town names who works the escalated cases the centre keeps: the town hall's site
 	// (WithTownSite), else the centre.
 	Town string
+	// Filter names what narrows the figures beyond the scope and period (e.g. 来源：网格排查),
+	// for reports' headings; "" for nothing.
+	Filter string
 }
 
 // OwnerName names who works the row's case now: the hall that opened it, the site the centre
@@ -209,6 +216,7 @@ type LedgerFilter struct {
 	Scope    Scope
 	Site     int64
 	From, To time.Time
+	Sources  []app.CaseSource // how the cases came in (empty: every source)
 }
 
 // BuildLedger counts rows as of now. Every site of the catalogue has its row in BySite, with
@@ -228,13 +236,18 @@ type LedgerBuilder struct {
 	now                           time.Time
 	bySite, byCat, bySvc, byMonth map[string]*Rate
 	upOrigin, upOwner             map[string]*Rate
+	bySource, byGrid              map[string]*Rate
 	others                        map[string]*ServiceStat
 }
 
 // NewLedgerBuilder returns a builder of the ledger as of now.
 func NewLedgerBuilder(cat Catalogue, now time.Time) *LedgerBuilder {
 	b := &LedgerBuilder{cat: cat, now: now, bySite: map[string]*Rate{}, byCat: map[string]*Rate{}, bySvc: map[string]*Rate{},
-		byMonth: map[string]*Rate{}, upOrigin: map[string]*Rate{}, upOwner: map[string]*Rate{}, others: map[string]*ServiceStat{}}
+		byMonth: map[string]*Rate{}, upOrigin: map[string]*Rate{}, upOwner: map[string]*Rate{}, others: map[string]*ServiceStat{},
+		bySource: map[string]*Rate{}, byGrid: map[string]*Rate{}}
+	for _, src := range app.Sources {
+		b.bySource[string(src)] = &Rate{Key: string(src), Label: src.Label()}
+	}
 	b.l.Total.Label, b.l.Escalated.Label = "合计", "上报合计"
 	for id, name := range cat.Sites {
 		key := fmt.Sprint(id)
@@ -287,6 +300,11 @@ func (b *LedgerBuilder) count(r LedgerRow, month string, n int, late bool) {
 		return
 	}
 	b.countSite(r, n)
+	addRate(b.bySource, string(r.Source), r.Source.Label(), r, n)
+	if r.Grid != "" {
+		g := cmp.Or(b.cat.Sites[r.Site], fmt.Sprint("站点", r.Site)) + " · " + r.Grid
+		addRate(b.byGrid, g, g, r, n)
+	}
 	if month != "" {
 		addRate(b.byMonth, month, month, r, n)
 	}
@@ -355,6 +373,10 @@ func (b *LedgerBuilder) Ledger() Ledger {
 	l.ByService = sortedRates(bySvc, byCount)
 	l.ByMonth = sortedRates(byMonth, func(a, b Rate) int { return cmp.Compare(a.Key, b.Key) })
 	l.EscalatedByOrigin, l.EscalatedByOwner = sortedRates(b.upOrigin, byCount), sortedRates(b.upOwner, byCount)
+	l.BySource = sortedRates(b.bySource, func(a, b Rate) int {
+		return cmp.Compare(slices.Index(app.Sources, app.CaseSource(a.Key)), slices.Index(app.Sources, app.CaseSource(b.Key)))
+	})
+	l.ByGrid = sortedRates(b.byGrid, byCount)
 	slices.SortFunc(l.Overdue, func(a, b Overdue) int { return cmp.Or(cmp.Compare(b.Days, a.Days), cmp.Compare(a.Code, b.Code)) })
 	l.Overdue = slices.Clone(l.Overdue)
 	for _, o := range b.others {

@@ -176,8 +176,11 @@ func UniformDisputes(counts []LedgerCount, cat Catalogue) bool {
 // ledger returns the catalogue of the visitor's scope and its ledger as of now: from the store's
 // counts when it keeps them (LedgerCounter) in the months of the centre's time zone, else from
 // every row.
-func (s *Server) ledger(ctx context.Context, scope Scope, now time.Time) (Catalogue, Ledger, error) {
+func (s *Server) ledger(ctx context.Context, scope Scope, sources []app.CaseSource, now time.Time) (Catalogue, Ledger, error) {
 	lc, ok := s.web.(LedgerCounter)
+	if ok && len(sources) > 0 {
+		ok = false // the counts are not kept by source
+	}
 	if ok {
 		off, err := lc.LedgerOffset(ctx)
 		if err != nil {
@@ -188,7 +191,7 @@ func (s *Server) ledger(ctx context.Context, scope Scope, now time.Time) (Catalo
 	}
 	if !ok {
 		cat, rows, err := s.ledgerRows(ctx, scope)
-		return cat, BuildLedger(rows, cat, now), err
+		return cat, BuildLedger(FilterSources(rows, sources), cat, now), err
 	}
 	cat, err := s.loadCatalogue(ctx)
 	if err != nil {

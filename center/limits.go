@@ -2,6 +2,7 @@ package center
 
 import (
 	"regexp"
+	"slices"
 	"unicode"
 	"unicode/utf8"
 
@@ -121,6 +122,9 @@ func validCase(c *app.Case) error {
 	if err := ValidShort("service", c.Service); err != nil {
 		return err
 	}
+	if err := validOrigin(c); err != nil {
+		return err
+	}
 	if v := c.Visitor; v != nil {
 		if err := validMasked(*v); err != nil {
 			return err
@@ -174,4 +178,15 @@ func validTicket(t *app.Ticket) error {
 		}
 	}
 	return nil
+}
+
+// validOrigin checks how a case says it came in: a known source and risk grade, a short grid name.
+func validOrigin(c *app.Case) error {
+	if !slices.Contains(app.Sources, c.Source) {
+		return app.Errorf(app.EINVALID, "source %q is not one of the known sources", c.Source)
+	}
+	if c.Risk != app.RiskNone && !slices.Contains(app.Risks, c.Risk) {
+		return app.Errorf(app.EINVALID, "risk %q is not one of the known grades", c.Risk)
+	}
+	return ValidShort("grid", c.Grid)
 }

@@ -121,6 +121,12 @@ type CaseState struct {
 	// events on the case are applied and relayed to the case's own site, and the centre's own
 	// status changes are refused. See docs/sync.md, "Who owns a case".
 	WorkerSite int64
+	// Grid is the small grid the case was found in (0: none), Parties how many parties it has,
+	// and IDHash the keyed hash of the visitor's ID number ("" until the centre has the number
+	// and a key): see docs/centre.md, "Early warning".
+	Grid    int64
+	Parties int
+	IDHash  string
 }
 
 // worker is the site whose events change the case: the site it was handed to, else its own site

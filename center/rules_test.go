@@ -55,7 +55,8 @@ func newAuthFixture(t *testing.T, dsn string, opts ...center.Option) *authFixtur
 		name string
 		role center.Role
 		site int64
-	}{{"admin", center.RoleAdmin, 0}, {"villageB", center.RoleStaff, f.siteB.ID}} {
+	}{{"admin", center.RoleAdmin, 0}, {"villageB", center.RoleStaff, f.siteB.ID},
+		{"gridworker", center.RoleGridWorker, f.siteA.ID}, {"gridleader", center.RoleGridLeader, 0}} {
 		_, th := center.NewToken()
 		if err := st.AddUser(ctx, u.name, th, time.Time{}); err != nil {
 			t.Fatal(err)
@@ -106,6 +107,8 @@ func newAuthFixture(t *testing.T, dsn string, opts ...center.Option) *authFixtur
 		userPrincipal("revoked token", "leader", now.Add(time.Hour), true, false),
 		userPrincipal("staff of town A", "townA", now.Add(time.Hour), false, true),
 		userPrincipal("leader of the county", "county", now.Add(time.Hour), false, true),
+		userPrincipal("网格员", "gridworker", now.Add(time.Hour), false, true),
+		userPrincipal("网格长", "gridleader", now.Add(time.Hour), false, true),
 	}
 	return f
 }
@@ -236,7 +239,7 @@ func TestRulesTable(t *testing.T) {
 		if strings.HasPrefix(rt.Path, "/dashboard/cases/search") && (rt.Method != "POST" || slices.Contains(r.Roles, center.RoleReadOnly)) {
 			t.Errorf("%s: the party search is a POST for staff, leaders and admins", name)
 		}
-		for _, admin := range []string{"/dashboard/sites", "/dashboard/tokens", "/dashboard/audit"} {
+		for _, admin := range []string{"/dashboard/sites", "/dashboard/tokens", "/dashboard/audit", "/dashboard/grids"} {
 			if strings.HasPrefix(rt.Path, admin) && !slices.Equal(r.Roles, []center.Role{center.RoleAdmin}) {
 				t.Errorf("%s: admins only", name)
 			}

@@ -174,6 +174,13 @@ type LedgerRow struct {
 	// the site it handed the case to (0 if none).
 	Owner      app.Owner
 	WorkerSite int64
+
+	// How the case came in (来访, 网格排查, 12345, 上级交办), the 网格员's risk grade, the grid it
+	// was found in ("big · small", "" if none) and how many parties it has.
+	Source  app.CaseSource
+	Risk    app.Risk
+	Grid    string
+	Parties int
 }
 
 // TicketTimes are the mean waiting and service times of the completed tickets of one service
@@ -211,6 +218,8 @@ type WebStore interface {
 	CaseWorkStore
 	RegionStore
 	LimitStore
+	GridAdminStore
+	WarningStore
 
 	// Track returns the public view of a case, or an ENOTFOUND error.
 	Track(ctx context.Context, code string) (Tracked, error)
@@ -219,7 +228,8 @@ type WebStore interface {
 	// SetSitePhone sets the phone number residents call about a site's cases.
 	SetSitePhone(ctx context.Context, site int64, phone string) error
 
-	// SetUserAccess sets a user's role and site scope (0: every site).
+	// SetUserAccess sets a user's role and site scope (0: every site), and drops the grid
+	// memberships they no longer allow (CheckGridMember).
 	SetUserAccess(ctx context.Context, name string, role Role, site int64) error
 	// SetPassword sets a user's password hash (bcrypt).
 	SetPassword(ctx context.Context, name string, hash []byte) error

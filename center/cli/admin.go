@@ -73,7 +73,7 @@ const (
 func (o *AdminOptions) validate() error {
 	switch {
 	case !o.Role.Valid():
-		return usageErrorf("--role must be readonly, staff, leader or admin, not %q", o.Role)
+		return usageErrorf("--role must be readonly, staff, leader, admin, gridworker or gridleader, not %q", o.Role)
 	case o.TTL < minTokenTTL || o.TTL > maxTokenTTL:
 		return usageErrorf("--ttl must be %s to %s (1 to 366 days), not %s", minTokenTTL, maxTokenTTL, o.TTL)
 	case o.Overlap < 0 || o.Overlap > maxOverlap:
@@ -114,7 +114,7 @@ func newAdminUserCmds(runF func(*AdminOptions) error) []*cobra.Command {
 			}
 			return st.SetUserRegion(ctx, o.Args[0], region)
 		}, func(cmd *cobra.Command, o *AdminOptions) {
-			cmd.Flags().StringVar((*string)(&o.Role), "role", string(center.RoleStaff), "the `ROLE`: readonly, staff, leader or admin")
+			cmd.Flags().StringVar((*string)(&o.Role), "role", string(center.RoleStaff), "the `ROLE`: readonly, staff, leader, admin, gridworker or gridleader")
 			cmd.Flags().StringVar(&o.Site, "site", "", "the only `SITE` the user sees (default every site)")
 			cmd.Flags().StringVar(&o.Region, "region", "", "the town, county or city (`REGION`) whose halls the user sees")
 		}),

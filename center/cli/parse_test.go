@@ -69,6 +69,7 @@ func TestParseServe(t *testing.T) {
 		o.Listen = cmp.Or(o.Listen, ":8443")
 		o.CentreName = cmp.Or(o.CentreName, "综治中心")
 		o.ContactLimit = cmp.Or(o.ContactLimit, center.DefaultContactLimit)
+		o.GroupParties = cmp.Or(o.GroupParties, center.DefaultGroupParties)
 		return &o
 	}
 	checkParse(t, []parseCase{
@@ -88,6 +89,8 @@ func TestParseServe(t *testing.T) {
 			want: served(cli.ServeOptions{DB: "X", Listen: ":1", TrustProxy: true, Retain: 7})},
 		{name: "a value that looks like a flag stays a value", args: "serve --centre-name -listen --db X",
 			want: served(cli.ServeOptions{DB: "X", CentreName: "-listen"})},
+		{name: "ID key and 群体性 parties", args: "serve --db X --id-key /etc/fengqiao-center/id.key --group-parties 8",
+			want: served(cli.ServeOptions{DB: "X", IDKey: "/etc/fengqiao-center/id.key", GroupParties: 8})},
 		{name: "no database", args: "serve", wantErr: "no database: give --db"},
 		{name: "cert without key", args: "serve --db X --tls-cert c.pem", wantErr: "--tls-cert and --tls-key go together"},
 		{name: "stray argument", args: "serve --db X now", wantErr: `unexpected argument "now"`},
@@ -132,7 +135,7 @@ func TestParseUser(t *testing.T) {
 			want: &cli.UserAddOptions{DB: "X", Name: "fengyuan", Role: center.RoleLeader, Site: "枫源村", PasswordStdin: true}},
 		{name: "single-dash", args: "user add -db X -role readonly -password-stdin chakan",
 			want: &cli.UserAddOptions{DB: "X", Name: "chakan", Role: center.RoleReadOnly, PasswordStdin: true}},
-		{name: "bad role", args: "user add --db X --role boss N", wantErr: `--role must be readonly, staff, leader or admin, not "boss"`},
+		{name: "bad role", args: "user add --db X --role boss N", wantErr: `--role must be readonly, staff, leader, admin, gridworker or gridleader, not "boss"`},
 		{name: "no name", args: "user add --db X", wantErr: "missing NAME"},
 		{name: "stray argument", args: "user add --db X A B", wantErr: `unexpected argument "B"`},
 		{name: "unknown command", args: "user del A", wantErr: `unknown command "del"`},
@@ -177,7 +180,7 @@ func TestParseAdmin(t *testing.T) {
 		{name: "user list no database", args: "user list", wantErr: "no database"},
 		{name: "user role no name", args: "user role --db X --role leader", wantErr: "missing NAME"},
 		{name: "user role stray argument", args: "user role A --db X B", wantErr: `unexpected argument "B"`},
-		{name: "user role bad role", args: "user role A --role boss --db X", wantErr: `--role must be readonly, staff, leader or admin, not "boss"`},
+		{name: "user role bad role", args: "user role A --role boss --db X", wantErr: `--role must be readonly, staff, leader, admin, gridworker or gridleader, not "boss"`},
 		{name: "user role flag of another command", args: "user role A --db X --ttl 48h", wantErr: "unknown flag: --ttl"},
 		{name: "user password no name", args: "user password --db X", wantErr: "missing NAME"},
 		{name: "user password stray argument", args: "user password A B --db X", wantErr: `unexpected argument "B"`},

@@ -35,6 +35,8 @@ type ServeOptions struct {
 	ContactLimit  time.Duration
 	TownSite      string   // the town hall's site: escalated cases are handed to it
 	MediationOrgs []string // the organisations a case can be assigned to
+	IDKey         string   // the file of the centre's key for the hash of ID numbers
+	GroupParties  int      // parties from which a dispute counts as 群体性
 }
 
 // NewCmdServe returns the serve command. runF, when not nil, replaces the work (tests).
@@ -78,6 +80,10 @@ until interrupted. Without --tls-cert the server speaks plain HTTP.`,
 	f.BoolVar(&opts.SecureCookies, "secure-cookies", false, "mark cookies Secure (set when a TLS proxy is in front)")
 	f.DurationVar(&opts.ContactLimit, "contact-limit", center.DefaultContactLimit,
 		"warn on the dashboard when a site has made no contact for `DURATION` of its opening hours")
+	f.StringVar(&opts.IDKey, "id-key", "",
+		"secret key `FILE` (at least 32 bytes) for the keyed hash of ID numbers that matches repeat visitors")
+	f.IntVar(&opts.GroupParties, "group-parties", center.DefaultGroupParties,
+		"flag a dispute with at least `N` parties as 群体性 on the early warning page")
 	return cmd
 }
 
@@ -96,6 +102,10 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	if err != nil {
 		return err
 	}
+	hashing, err := setIDKey(ctx, st, opts.IDKey)
+	if err != nil {
+		return err
+	}
 	if opts.Retain > 0 {
 		go retainLoop(ctx, st, opts.Retain.Duration())
 	}
@@ -103,7 +113,8 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	handler := center.NewServer(st, slog.Default(), center.WithCentre(opts.CentreName, opts.CentrePhone),
 		center.WithSecureCookies(tls || opts.SecureCookies), center.WithTrustedProxy(opts.TrustProxy),
 		center.WithContactLimit(opts.ContactLimit),
-		center.WithTownSite(opts.TownSite), center.WithMediationOrgs(opts.MediationOrgs))
+		center.WithTownSite(opts.TownSite), center.WithMediationOrgs(opts.MediationOrgs),
+		center.WithWarning(opts.GroupParties, hashing))
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -151,4 +162,29 @@ func retainLoop(ctx context.Context, st center.WebStore, keep time.Duration) {
 		case <-time.After(24 * time.Hour):
 		}
 	}
+}
+
+// setIDKey reads the key file, gives the store the key and hashes the ID numbers of the cases
+// synced without it. It reports whether the centre hashes ID numbers; without a file it does
+// not, and says so in the log.
+func setIDKey(ctx context.Context, st *sqlstore.Store, file string) (bool, error) {
+	if file == "" {
+		slog.WarnContext(ctx, "no --id-key: repeat visitors are not matched")
+		return false, nil
+	}
+	key, err := os.ReadFile(file)
+	if err != nil {
+		return false, fmt.Errorf("read the ID key: %w", err)
+	}
+	if err := st.SetIDKey(key); err != nil {
+		return false, fmt.Errorf("ID key %s: %w", file, err)
+	}
+	n, err := st.BackfillIDHashes(ctx)
+	if err != nil {
+		return false, fmt.Errorf("hash the ID numbers of earlier cases: %w", err)
+	}
+	if n > 0 {
+		slog.InfoContext(ctx, "ID numbers of earlier cases hashed", "cases", n)
+	}
+	return true, nil
 }

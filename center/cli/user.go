@@ -55,7 +55,7 @@ user can also sign in to the dashboard with the password read from the first lin
 		Args: exactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !opts.Role.Valid() {
-				return usageErrorf("--role must be readonly, staff, leader or admin, not %q", opts.Role)
+				return usageErrorf("--role must be readonly, staff, leader, admin, gridworker or gridleader, not %q", opts.Role)
 			}
 			if opts.Site != "" && opts.Region != "" {
 				return usageErrorf("--site and --region exclude each other")
@@ -69,7 +69,7 @@ user can also sign in to the dashboard with the password read from the first lin
 	}
 	addDBFlag(cmd, &opts.DB)
 	f := cmd.Flags()
-	f.StringVar((*string)(&opts.Role), "role", string(center.RoleStaff), "the user's `ROLE`: readonly, staff, leader or admin")
+	f.StringVar((*string)(&opts.Role), "role", string(center.RoleStaff), "the user's `ROLE`: readonly, staff, leader, admin, gridworker (网格员) or gridleader (网格长)")
 	f.StringVar(&opts.Site, "site", "", "the only `SITE` the user sees (default every site)")
 	f.StringVar(&opts.Region, "region", "", "the town, county or city (`REGION`) whose halls the user sees")
 	f.BoolVar(&opts.PasswordStdin, "password-stdin", false, "read a dashboard password from the first line of stdin")

@@ -116,7 +116,7 @@ func contiguous(events []center.Decoded, hwm int64) []center.Decoded {
 // caseColumns are the columns of cases, in the order of caseRow and scanCase.
 const caseColumns = `code, site_id, service, category, status, owner, unit, level, handling, department, summary,
 	result, follow_up_on, opened_at, updated_at, closed_at, masked_name, masked_id_number, masked_phone,
-	id_number, name, phone, worker_site_id, referral_deadline`
+	id_number, name, phone, worker_site_id, referral_deadline, source, risk, grid_id, parties, id_hash`
 
 func caseRow(cs *center.CaseState) []any {
 	c := cs.Case
@@ -130,7 +130,8 @@ func caseRow(cs *center.CaseState) []any {
 	}
 	return []any{c.Code, cs.Site, c.Service, c.Category, string(c.Status), c.Owner, c.Unit, c.Level, c.Handling,
 		c.Department, c.Summary, string(c.Result), c.FollowUpOn, micros(c.OpenedAt), micros(c.UpdatedAt),
-		nullMicros(c.ClosedAt), m.Name, m.IDNumber, m.Phone, id.IDNumber, id.Name, id.Phone, nullInt(cs.WorkerSite), c.Deadline}
+		nullMicros(c.ClosedAt), m.Name, m.IDNumber, m.Phone, id.IDNumber, id.Name, id.Phone, nullInt(cs.WorkerSite), c.Deadline,
+		string(c.Source), string(c.Risk), nullInt(cs.Grid), max(cs.Parties, 1), cs.IDHash}
 }
 
 type scanner interface{ Scan(dest ...any) error }
@@ -143,13 +144,15 @@ func scanCase(row scanner) (*center.CaseState, error) {
 	var closed sql.NullInt64
 	var m app.MaskedVisitor
 	var id app.Visitor
-	var worker sql.NullInt64
+	var worker, grid sql.NullInt64
+	var source, risk string
 	if err := row.Scan(&c.Code, &cs.Site, &c.Service, &c.Category, &status, &c.Owner, &c.Unit, &c.Level, &c.Handling,
 		&c.Department, &c.Summary, &result, &c.FollowUpOn, &opened, &updated, &closed, &m.Name, &m.IDNumber, &m.Phone,
-		&id.IDNumber, &id.Name, &id.Phone, &worker, &c.Deadline); err != nil {
+		&id.IDNumber, &id.Name, &id.Phone, &worker, &c.Deadline, &source, &risk, &grid, &cs.Parties, &cs.IDHash); err != nil {
 		return nil, err
 	}
-	cs.WorkerSite = worker.Int64
+	cs.WorkerSite, cs.Grid = worker.Int64, grid.Int64
+	c.Source, c.Risk = app.CaseSource(source), app.Risk(risk)
 	c.Status, c.Result = app.CaseStatus(status), app.CaseResult(result)
 	c.OpenedAt, c.UpdatedAt, c.ClosedAt = time.UnixMicro(opened).UTC(), time.UnixMicro(updated).UTC(), fromMicros(closed)
 	if m != (app.MaskedVisitor{}) {
@@ -224,9 +227,13 @@ func (s *Store) loadPending(ctx context.Context, tx *sql.Tx, siteID int64, codes
 func (s *Store) writeCases(ctx context.Context, tx *sql.Tx, cases map[string]*center.CaseState) error {
 	var rows [][]any
 	for _, cs := range cases {
-		if cs.Changed {
-			rows = append(rows, caseRow(cs))
+		if !cs.Changed {
+			continue
 		}
+		if err := s.fillGridAndHash(ctx, tx, cs); err != nil {
+			return err
+		}
+		rows = append(rows, caseRow(cs))
 	}
 	err := s.insertRows(ctx, tx, "INSERT INTO cases ("+caseColumns+")", `ON CONFLICT (code) DO UPDATE SET
 		service = excluded.service, category = excluded.category, status = excluded.status, owner = excluded.owner,
@@ -235,7 +242,9 @@ func (s *Store) writeCases(ctx context.Context, tx *sql.Tx, cases map[string]*ce
 		updated_at = excluded.updated_at, closed_at = excluded.closed_at, masked_name = excluded.masked_name,
 		masked_id_number = excluded.masked_id_number, masked_phone = excluded.masked_phone,
 		id_number = excluded.id_number, name = excluded.name, phone = excluded.phone,
-		worker_site_id = excluded.worker_site_id, referral_deadline = excluded.referral_deadline`, rows)
+		worker_site_id = excluded.worker_site_id, referral_deadline = excluded.referral_deadline,
+		source = excluded.source, risk = excluded.risk, grid_id = excluded.grid_id, parties = excluded.parties,
+		id_hash = excluded.id_hash`, rows)
 	return dbErr("write cases", err)
 }
 

@@ -33,6 +33,11 @@ func (s *Store) readCase(ctx context.Context, code string) (center.Case, error) 
 	if err := s.reader(ctx).QueryRowContext(ctx, s.rebind("SELECT name FROM sites WHERE id = ?"), cs.Site).Scan(&out.Site); err != nil {
 		return out, dbErr("read case", err)
 	}
+	if cs.Grid != 0 {
+		if err := s.db.QueryRowContext(ctx, s.rebind("SELECT name FROM grids WHERE id = ?"), cs.Grid).Scan(&out.Grid); err != nil {
+			return out, dbErr("read case's grid", err)
+		}
+	}
 	if out.Worker, err = s.workerName(ctx, code); err != nil {
 		return out, err
 	}

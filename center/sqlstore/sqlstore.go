@@ -42,6 +42,7 @@ type Store struct {
 	postgres bool
 	now      func() time.Time
 	services []app.Service
+	idKey    []byte // the centre's key for the hash of ID numbers (SetIDKey); nil: no hashes
 }
 
 var _ center.Store = (*Store)(nil)

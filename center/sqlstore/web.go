@@ -86,11 +86,19 @@ func (s *Store) SetSitePhone(ctx context.Context, site int64, phone string) erro
 // SetUserAccess implements center.WebStore.
 func (s *Store) SetUserAccess(ctx context.Context, name string, role center.Role, site int64) error {
 	if !role.Valid() {
-		return app.Errorf(app.EINVALID, "role must be readonly, staff, leader or admin")
+		return app.Errorf(app.EINVALID, "role must be readonly, staff, leader, admin, gridworker or gridleader")
 	}
-	return s.updateOne(ctx, "set user access", "no such user",
-		"UPDATE users SET role = ?, site_id = ?, region_id = CASE WHEN ? THEN NULL ELSE region_id END WHERE name = ?",
-		string(role), nullInt(site), site != 0, name)
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.rebind("UPDATE users SET role = ?, site_id = ?, region_id = CASE WHEN ? THEN NULL ELSE region_id END WHERE name = ?"),
+			string(role), nullInt(site), site != 0, name)
+		if err != nil {
+			return dbErr("set user access", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return app.Errorf(app.ENOTFOUND, "no such user")
+		}
+		return s.dropUnfitMemberships(ctx, tx, name, role, site)
+	})
 }
 
 // SetPassword implements center.WebStore.
@@ -209,6 +217,9 @@ func (s *Store) Ledger(ctx context.Context, scope center.Scope) ([]center.Ledger
 	return out, err
 }
 
+// gridName names a case's grid "big · small" (g its grid, bg the big grid), "" without one.
+const gridName = "coalesce(bg.name || ' · ' || g.name, g.name, '')"
+
 // EachLedgerRow implements center.WebStore.
 func (s *Store) EachLedgerRow(ctx context.Context, f center.LedgerFilter, fn func(center.LedgerRow) error) error {
 	where, args := scoped("c.site_id", f.Scope)
@@ -221,6 +232,12 @@ func (s *Store) EachLedgerRow(ctx context.Context, f center.LedgerFilter, fn fun
 	if !f.To.IsZero() {
 		where, args = where+" AND c.opened_at < ?", append(args, micros(f.To))
 	}
+	if len(f.Sources) > 0 {
+		where += " AND c.source IN " + inList(len(f.Sources))
+		for _, src := range f.Sources {
+			args = append(args, string(src))
+		}
+	}
 	rows, err := s.reader(ctx).QueryContext(ctx, s.rebind(`SELECT c.code, c.site_id, c.service, c.category, c.status, c.result,
 		c.unit, c.opened_at, c.closed_at, c.follow_up_on, c.masked_name, c.summary, c.level, c.handling, c.department,
 		c.owner = 'centre' OR EXISTS (SELECT 1 FROM case_entries x WHERE x.code = c.code AND x.kind = 'escalated'),
@@ -229,23 +246,26 @@ func (s *Store) EachLedgerRow(ctx context.Context, f center.LedgerFilter, fn fun
 		(SELECT count(*) FROM case_entries g WHERE g.code = c.code AND g.kind = 'followup'),
 		coalesce((SELECT h.note FROM case_entries h WHERE h.code = c.code AND h.kind = 'followup' ORDER BY h.id DESC LIMIT 1), ''),
 		coalesce((SELECT m.by_name FROM case_entries m WHERE m.code = c.code AND m.kind = 'session' ORDER BY m.id DESC LIMIT 1), ''),
-		c.owner, coalesce(c.worker_site_id, 0)
-		FROM cases c WHERE 1 = 1`+where+` ORDER BY c.opened_at, c.code`), args...)
+		c.owner, coalesce(c.worker_site_id, 0), c.source, c.risk, c.parties, `+gridName+`
+		FROM cases c LEFT JOIN grids g ON g.id = c.grid_id LEFT JOIN grids bg ON bg.id = g.parent_id
+		WHERE 1 = 1`+where+` ORDER BY c.opened_at, c.code`), args...)
 	if err != nil {
 		return dbErr("read ledger", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var r center.LedgerRow
-		var status, result string
+		var status, result, source, risk string
 		var opened int64
 		var closed, accepted, follow sql.NullInt64
 		if err := rows.Scan(&r.Code, &r.Site, &r.Service, &r.Category, &status, &result, &r.Unit, &opened, &closed,
 			&r.FollowUpOn, &r.MaskedName, &r.Summary, &r.Level, &r.Handling, &r.Department, &r.Escalated, &accepted,
-			&follow, &r.Follows, &r.FollowNote, &r.Mediator, &r.Owner, &r.WorkerSite); err != nil {
+			&follow, &r.Follows, &r.FollowNote, &r.Mediator, &r.Owner, &r.WorkerSite, &source, &risk, &r.Parties,
+			&r.Grid); err != nil {
 			return dbErr("read ledger", err)
 		}
 		r.Status, r.Result = app.CaseStatus(status), app.CaseResult(result)
+		r.Source, r.Risk = app.CaseSource(source), app.Risk(risk)
 		r.OpenedAt, r.ClosedAt, r.AcceptedAt, r.LastFollow = time.UnixMicro(opened).UTC(), fromMicros(closed),
 			fromMicros(accepted), fromMicros(follow)
 		if err := fn(r); err != nil {
