@@ -24,7 +24,7 @@ import (
 	"fengqiao/app"
 )
 
-//go:embed web/*.html web/style.css
+//go:embed web/*.html web/style.css web/book.css
 var webFS embed.FS
 
 var (
@@ -106,6 +106,7 @@ func (s *Server) setupWeb(opts []Option) {
 // routeWeb registers the tracking page, the sign-in and the dashboard.
 func (s *Server) routeWeb() {
 	s.route("GET /t/{code}", public(), s.track)
+	s.routeBooking()
 	s.route("GET /login", public(), s.loginForm)
 	s.route("POST /login", public(), s.login)
 	s.route("POST /logout", session(readers, OwnSite), s.logout)
@@ -159,14 +160,19 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		http.Error(w, "内部错误", http.StatusInternalServerError)
 		return
 	}
+	s.writePage(w, status, csp, buf.Bytes())
+}
+
+// writePage writes a rendered page with the pages' headers and a Content-Security-Policy.
+func (s *Server) writePage(w http.ResponseWriter, status int, policy string, page []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Security-Policy", csp)
+	h.Set("Content-Security-Policy", policy)
 	h.Set("Cache-Control", "no-store")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(page)
 }
 
 // pageFail logs an internal error (never with personal data: errors name steps, not people) and
