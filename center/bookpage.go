@@ -82,7 +82,7 @@ type slotChoice struct {
 
 type bookingView struct {
 	Code, Shown, Hall, Service, Day, Time, Status, StatusClass, Name, Phone string
-	Active                                                              bool
+	Active                                                                  bool
 }
 
 func (s *Server) bookingStore() BookingStore {
@@ -386,8 +386,8 @@ func (s *Server) bookingView(b BookingRecord, h Bookable) *bookingView {
 	}
 	slot := b.Slot.In(h.Loc)
 	v := &bookingView{Code: b.Code, Shown: FormatBookingCode(b.Code), Hall: h.Site.Name, Service: name,
-		Day: slot.Format("2006年1月2日") + " " + weekdays[slot.Weekday()],
-		Time: slot.Format("15:04") + "–" + slot.Add(time.Duration(b.Minutes)*time.Minute).Format("15:04"),
+		Day:    slot.Format("2006年1月2日") + " " + weekdays[slot.Weekday()],
+		Time:   slot.Format("15:04") + "–" + slot.Add(time.Duration(b.Minutes)*time.Minute).Format("15:04"),
 		Status: b.Status.Label(), StatusClass: string(b.Status), Name: b.MaskedName, Phone: b.MaskedPhone,
 		Active: b.Status == app.BookingBooked && slot.After(s.now())}
 	return v
