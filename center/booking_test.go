@@ -60,7 +60,7 @@ func newBookingFixture(t *testing.T, dsn string, opts ...center.Option) *booking
 	}
 	t.Cleanup(func() { st.Close() })
 	f := &bookingFixture{st: st}
-	for i, name := range []string{"枫源村", "栎桥村"} {
+	for i, name := range []string{"枫桥镇", "栎桥村"} {
 		tok, hash := center.NewToken()
 		site, err := st.AddSite(ctx, name, hash)
 		if err != nil {
@@ -178,7 +178,7 @@ func TestBookingFlow(t *testing.T) {
 			site := strconv.FormatInt(f.siteA.ID, 10)
 
 			_, halls, _ := send(t, "GET", f.srv.URL+"/book", nil)
-			if !strings.Contains(halls, "枫源村") || !strings.Contains(halls, "/book/"+site) {
+			if !strings.Contains(halls, "枫桥镇") || !strings.Contains(halls, "/book/"+site) {
 				t.Errorf("the hall list lacks the village: %s", halls)
 			}
 			_, svcs, _ := send(t, "GET", f.srv.URL+"/book/"+site, nil)
@@ -186,7 +186,7 @@ func TestBookingFlow(t *testing.T) {
 				t.Errorf("the services are not the bookable ones: %s", svcs)
 			}
 			_, days, _ := send(t, "GET", f.srv.URL+"/book/"+site+"/mediation", nil)
-			for _, want := range []string{"今天 3月1日 周一", "明天 3月2日 周二", "3月4日 周四", "08:30–09:00", "余 1 个"} {
+			for _, want := range []string{"今天 3月1日 周一", "明天 3月2日 周二", "3月4日 周四", "08:30<small>余 1 个", "上午", "下午"} {
 				if !strings.Contains(days, want) {
 					t.Errorf("the day page lacks %q", want)
 				}
@@ -219,7 +219,7 @@ func TestBookingFlow(t *testing.T) {
 				t.Errorf("the QR holds %q, want only the code %q", got, code)
 			}
 			// The slot's one mediation place is gone; legal still has one place in it.
-			if _, p, _ := send(t, "GET", f.srv.URL+"/book/"+site+"/mediation?day=2027-03-02", nil); !strings.Contains(p, "09:00–09:30<small>已约满") {
+			if _, p, _ := send(t, "GET", f.srv.URL+"/book/"+site+"/mediation?day=2027-03-02", nil); !strings.Contains(p, "09:00<small>已约满") {
 				t.Errorf("the taken slot is not shown full")
 			}
 			if status, p, _ := send(t, "POST", f.srv.URL+"/book/"+site+"/mediation", bookForm(slot(1, 9, 0))); status != 409 ||

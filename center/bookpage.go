@@ -58,6 +58,7 @@ type bookPage struct {
 	Days     []dayChoice
 	Day      string
 	Slots    []slotChoice
+	Minutes  int // the length of a slot
 	Action   string // where the slot form posts
 	Form     url.Values
 	Booking  *bookingView
@@ -75,7 +76,7 @@ type dayChoice struct {
 }
 
 type slotChoice struct {
-	Value, Label string
+	Value, Label, Part string
 	Left         int
 	Checked      bool
 }
@@ -218,7 +219,7 @@ func (s *Server) bookSlots(w http.ResponseWriter, r *http.Request, _ visit) {
 // (the first day's when day is not one) with the places left for the service.
 func (s *Server) slotPage(r *http.Request, h Bookable, svc app.Service, base, day, chosen string) (bookPage, error) {
 	p := s.bookPage("选择时间")
-	p.Hall, p.Service, p.Action = h, svc, base
+	p.Hall, p.Service, p.Action, p.Minutes, p.Phone = h, svc, base, h.Plan.SlotMinutes, s.hallPhone(h)
 	now := s.now()
 	days := h.Days(now)
 	var pick time.Time
@@ -247,7 +248,8 @@ func (s *Server) slotPage(r *http.Request, h Bookable, svc app.Service, base, da
 	}
 	for _, t := range slots {
 		v := strconv.FormatInt(t.Unix(), 10)
-		p.Slots = append(p.Slots, slotChoice{Value: v, Label: slotLabel(t, h), Left: h.Left(taken, t, svc.Code), Checked: v == chosen})
+		p.Slots = append(p.Slots, slotChoice{Value: v, Label: t.In(h.Loc).Format("15:04"), Left: h.Left(taken, t, svc.Code),
+			Checked: v == chosen, Part: dayPart(t.In(h.Loc))})
 	}
 	return p, nil
 }
@@ -265,9 +267,12 @@ func dayLabel(d, now time.Time) string {
 	return l
 }
 
-func slotLabel(t time.Time, h Bookable) string {
-	t = t.In(h.Loc)
-	return t.Format("15:04") + "–" + t.Add(time.Duration(h.Plan.SlotMinutes)*time.Minute).Format("15:04")
+// dayPart names the part of the day a slot starts in, as the slot list heads it.
+func dayPart(t time.Time) string {
+	if t.Hour() < 12 {
+		return "上午"
+	}
+	return "下午"
 }
 
 // bookSubmit makes a booking. A full slot answers 409 with the day's slots again.
@@ -404,9 +409,7 @@ func (s *Server) bookingPage(w http.ResponseWriter, r *http.Request, _ visit) {
 func (s *Server) showBooking(w http.ResponseWriter, r *http.Request, status int, b BookingRecord, h Bookable, msg string) {
 	p := s.bookPage("我的预约")
 	p.Booking, p.Error = s.bookingView(b, h), msg
-	if h.Site.Catalogue != nil {
-		p.Phone = cmp.Or(h.Site.Phone, h.Site.Catalogue.Phone, s.centrePhone)
-	}
+	p.Phone = s.hallPhone(h)
 	if b.Status == app.BookingBooked {
 		png, err := qrcode.Encode(b.Code, qrcode.Medium, 240)
 		if err != nil {
@@ -505,4 +508,13 @@ func (s *Server) bookingMove(w http.ResponseWriter, r *http.Request, _ visit) {
 	}
 	s.log.InfoContext(r.Context(), "booking moved", "site", h.Site.ID)
 	http.Redirect(w, r, "/b/"+moved.Code, http.StatusSeeOther)
+}
+
+// hallPhone is the phone residents call about a hall's bookings: the one set at the centre, else
+// the hall's own, else the centre's.
+func (s *Server) hallPhone(h Bookable) string {
+	if h.Site.Catalogue == nil {
+		return cmp.Or(h.Site.Phone, s.centrePhone)
+	}
+	return cmp.Or(h.Site.Phone, h.Site.Catalogue.Phone, s.centrePhone)
 }
