@@ -58,7 +58,7 @@ type bookPage struct {
 	Days     []dayChoice
 	Day      string
 	Slots    []slotChoice
-	Minutes  int // the length of a slot
+	Minutes  int    // the length of a slot
 	Action   string // where the slot form posts
 	Form     url.Values
 	Booking  *bookingView
@@ -77,8 +77,8 @@ type dayChoice struct {
 
 type slotChoice struct {
 	Value, Label, Part string
-	Left         int
-	Checked      bool
+	Left               int
+	Checked            bool
 }
 
 type bookingView struct {
