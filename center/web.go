@@ -100,6 +100,7 @@ func (s *Server) setupWeb(opts []Option) {
 		"date":     func(t time.Time) string { return t.In(s.loc).Format(time.DateOnly) },
 		"datetime": func(t time.Time) string { return t.In(s.loc).Format("2006-01-02 15:04") },
 		"minutes":  func(sec float64) string { return formatMinutes(sec) },
+		"wait":     Wait,
 	}).ParseFS(webFS, "web/*.html"))
 }
 
@@ -114,6 +115,7 @@ func (s *Server) routeWeb() {
 	s.route("GET /dashboard/followups", session(readers, OwnSite), s.followUpsPage)
 	s.route("POST /dashboard/followups", session(writers, OwnSite), s.recordFollowUp)
 	s.route("GET /dashboard/hall", session(readers, OwnSite), s.hallPage)
+	s.route("GET /dashboard/bookings", session(readers, OwnSite), s.bookingsPage)
 	s.routeCases()
 	s.route("GET /dashboard/ledger.xlsx", session(readers, OwnSite), s.exportLedger)
 	s.route("GET /dashboard/report.pdf", session(readers, OwnSite), s.exportReport)
@@ -235,7 +237,7 @@ func (s *Server) page(r *http.Request, v visit, tab, errMsg string) page {
 }
 
 var tabTitles = map[string]string{"ledger": "矛盾纠纷台账", "followups": "回访", "hall": "大厅统计", "users": "用户", "login": "登录",
-	"sites": "站点", "tokens": "令牌", "audit": "审计日志", "refused": "拒收事件", "cases": "事项", "escalations": "上报待受理"}
+	"sites": "站点", "tokens": "令牌", "audit": "审计日志", "refused": "拒收事件", "cases": "事项", "escalations": "上报待受理", "bookings": "预约统计"}
 
 // SiteName returns a site's name for templates.
 func (p page) SiteName(id int64) string { return p.sites[id] }
