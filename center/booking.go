@@ -46,6 +46,8 @@ type BookingStore interface {
 	DueReminders(ctx context.Context, from, to time.Time) ([]BookingRecord, error)
 	// MarkReminded records that a booking's reminder went out; false if it had been already.
 	MarkReminded(ctx context.Context, code string, at time.Time) (bool, error)
+	// ReleaseReminder undoes MarkReminded after a reminder failed to go out.
+	ReleaseReminder(ctx context.Context, code string) error
 	// BookingFigures returns the bookings of the scope's sites with slots in [from, to), and the
 	// waiting times of the tickets issued in that time, booked and walk-in.
 	BookingFigures(ctx context.Context, scope Scope, from, to time.Time) ([]BookingRecord, []TicketWait, error)

@@ -30,6 +30,9 @@ type ServeOptions struct {
 	ContactLimit  time.Duration
 	TownSite      string   // the town hall's site: escalated cases are handed to it
 	MediationOrgs []string // the organisations a case can be assigned to
+	RemindURL     string        // the booking reminder hook's URL (POST, JSON)
+	RemindCommand string        // or its command (JSON on stdin)
+	RemindAhead   time.Duration // how long before a booked slot its reminder goes
 }
 
 // NewCmdServe returns the serve command. runF, when not nil, replaces the work (tests).
@@ -44,6 +47,9 @@ until interrupted. Without --tls-cert the server speaks plain HTTP.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if (opts.TLSCert == "") != (opts.TLSKey == "") {
 				return usageErrorf("--tls-cert and --tls-key go together")
+			}
+			if opts.RemindURL != "" && opts.RemindCommand != "" {
+				return usageErrorf("--remind-url and --remind-command exclude each other")
 			}
 			opts.IO = streamsOf(cmd)
 			if runF != nil {
@@ -68,6 +74,11 @@ until interrupted. Without --tls-cert the server speaks plain HTTP.`,
 	f.BoolVar(&opts.SecureCookies, "secure-cookies", false, "mark cookies Secure (set when a TLS proxy is in front)")
 	f.DurationVar(&opts.ContactLimit, "contact-limit", center.DefaultContactLimit,
 		"warn on the dashboard when a site has made no contact for `DURATION` of its opening hours")
+	f.StringVar(&opts.RemindURL, "remind-url", "",
+		"POST a JSON reminder of each booking to `URL` (a town's SMS gateway; the phone is in the body only)")
+	f.StringVar(&opts.RemindCommand, "remind-command", "",
+		"run `COMMAND` with each booking's JSON reminder on standard input (instead of --remind-url)")
+	f.DurationVar(&opts.RemindAhead, "remind-ahead", 24*time.Hour, "send a booking's reminder `DURATION` before its slot")
 	return cmd
 }
 
@@ -83,6 +94,11 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	}
 	if opts.Retain > 0 {
 		go retainLoop(ctx, st, opts.Retain.Duration())
+	}
+	rem := &center.Reminders{Store: st, Sites: st.Sites, URL: opts.RemindURL, Command: opts.RemindCommand,
+		Ahead: opts.RemindAhead, Log: slog.Default(), Now: time.Now, Client: &http.Client{Timeout: 30 * time.Second}}
+	if rem.Enabled() {
+		go rem.Run(ctx, time.Minute)
 	}
 	tls := opts.TLSCert != ""
 	handler := center.NewServer(st, slog.Default(), center.WithCentre(opts.CentreName, opts.CentrePhone),

@@ -217,6 +217,12 @@ func (s *Store) MarkReminded(ctx context.Context, code string, at time.Time) (bo
 	return n == 1, dbErr("mark reminded", err)
 }
 
+// ReleaseReminder implements center.BookingStore.
+func (s *Store) ReleaseReminder(ctx context.Context, code string) error {
+	_, err := s.db.ExecContext(ctx, s.rebind("UPDATE bookings SET reminded_at = NULL WHERE code = ?"), code)
+	return dbErr("release reminder", err)
+}
+
 // BookingFigures implements center.BookingStore.
 func (s *Store) BookingFigures(ctx context.Context, scope center.Scope, from, to time.Time) ([]center.BookingRecord, []center.TicketWait, error) {
 	all, err := queryAll(ctx, s, "read bookings", s.rebind("SELECT "+bookingColumns+` FROM bookings
