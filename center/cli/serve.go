@@ -28,8 +28,8 @@ type ServeOptions struct {
 	TrustProxy    bool
 	SecureCookies bool
 	ContactLimit  time.Duration
-	TownSite      string   // the town hall's site: escalated cases are handed to it
-	MediationOrgs []string // the organisations a case can be assigned to
+	TownSite      string        // the town hall's site: escalated cases are handed to it
+	MediationOrgs []string      // the organisations a case can be assigned to
 	RemindURL     string        // the booking reminder hook's URL (POST, JSON)
 	RemindCommand string        // or its command (JSON on stdin)
 	RemindAhead   time.Duration // how long before a booked slot its reminder goes
