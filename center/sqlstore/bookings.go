@@ -256,36 +256,52 @@ func (s *Store) BookingFigures(ctx context.Context, scope center.Scope, from, to
 }
 
 // recordBookingOutcomes marks the site's bookings checked in or no-show from the events of a
-// push: a ticket that names a booking checks it in, and so does a booking.checked_in event; a
-// booking.no_show event names its booking in its ticket (docs/sync.md).
+// push: a booking.checked_in or booking.no_show event names its booking in the body's booking
+// (its code) or ticket (its booking), and any ticket naming a booking checks it in
+// (docs/sync.md). Another site's bookings are out of reach: the updates are by site.
 func (s *Store) recordBookingOutcomes(ctx context.Context, tx *sql.Tx, site int64, run []center.Decoded, tickets map[int64]*app.Ticket) error {
-	set := func(code string, st app.BookingStatus, at time.Time) error {
+	set := func(code string, st app.BookingStatus, at time.Time, from string) error {
 		if code == "" {
 			return nil
 		}
 		_, err := tx.ExecContext(ctx, s.rebind(`UPDATE bookings SET status = ?, updated_at = ?
-			WHERE code = ? AND site_id = ? AND status IN ('booked', 'no_show')`), string(st), micros(at), code, site)
+			WHERE code = ? AND site_id = ? AND status IN `+from), string(st), micros(at), code, site)
 		return dbErr("record booking outcome", err)
 	}
 	for _, d := range run {
-		t := d.Body.Ticket
-		if t == nil {
+		if d.Kind != app.EventBookingCheckedIn && d.Kind != app.EventBookingNoShow {
 			continue
 		}
-		switch d.Kind {
-		case app.EventBookingCheckedIn:
-			if err := set(t.Booking, app.BookingCheckedIn, d.At); err != nil {
-				return err
-			}
-		case app.EventBookingNoShow:
-			if _, err := tx.ExecContext(ctx, s.rebind(`UPDATE bookings SET status = 'no_show', updated_at = ?
-				WHERE code = ? AND site_id = ? AND status = 'booked'`), micros(d.At), t.Booking, site); err != nil {
-				return dbErr("record booking outcome", err)
-			}
+		var body struct {
+			Booking *struct {
+				Code string `json:"code"`
+			} `json:"booking"`
+			Ticket *struct {
+				Booking string `json:"booking"`
+			} `json:"ticket"`
+		}
+		if json.Unmarshal(d.Event.Body, &body) != nil {
+			continue
+		}
+		var code string
+		switch {
+		case body.Booking != nil:
+			code = body.Booking.Code
+		case body.Ticket != nil:
+			code = body.Ticket.Booking
+		}
+		var err error
+		if d.Kind == app.EventBookingCheckedIn {
+			err = set(code, app.BookingCheckedIn, d.At, "('booked', 'no_show')")
+		} else {
+			err = set(code, app.BookingNoShow, d.At, "('booked')")
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for _, t := range tickets {
-		if err := set(t.Booking, app.BookingCheckedIn, t.IssuedAt); err != nil {
+		if err := set(t.Booking, app.BookingCheckedIn, t.IssuedAt, "('booked', 'no_show')"); err != nil {
 			return err
 		}
 	}
