@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"fengqiao/app"
-	"fengqiao/wire"
 )
 
 // BookingRecord is a booking as the centre keeps it: the hall's view (app.Booking) with its site
@@ -212,11 +211,6 @@ func (b Bookable) IDHash(idNumber string) string {
 		return ""
 	}
 	return app.IDHash(key, idNumber)
-}
-
-// BookingChange returns the wire.ChangeBooking a booking write queues for the booking's site.
-func BookingChange(b app.Booking) wire.Change {
-	return wire.Change{Code: b.Code, Kind: wire.ChangeBooking, Booking: &b}
 }
 
 // validPlan checks a booking plan as a hall sends it in its catalogue.

@@ -106,7 +106,7 @@ func (s *Server) renderBook(w http.ResponseWriter, r *http.Request, status int, 
 	s.writePage(w, status, bookCSP, buf.Bytes())
 }
 
-// limited answers a client out of tokens.
+// bookLimited answers a client out of tokens.
 func (s *Server) bookLimited(w http.ResponseWriter, r *http.Request) {
 	s.renderBook(w, r, http.StatusTooManyRequests, "book-msg", s.bookNotice("操作过于频繁", "操作次数过多，请稍后再试。"))
 }
@@ -323,7 +323,7 @@ func (s *Server) checkBooking(h Bookable, form url.Values, slotValue string) (ti
 	switch {
 	case err != nil || !h.ValidSlot(slot, s.now()):
 		return slot, http.StatusBadRequest, "请选择一个可预约的时段。"
-	case ValidName(form.Get("name")) != nil || MaskName(form.Get("name")) == "":
+	case ValidName(form.Get("name")) != nil:
 		return slot, http.StatusBadRequest, "请填写姓名（最多 20 个汉字）。"
 	case !mobile.MatchString(form.Get("phone")):
 		return slot, http.StatusBadRequest, "请填写 11 位手机号码。"
@@ -335,9 +335,6 @@ func (s *Server) checkBooking(h Bookable, form url.Values, slotValue string) (ti
 	}
 	return slot, 0, ""
 }
-
-// MaskName masks a name for the booking's record (app.MaskName after trimming).
-func MaskName(name string) string { return app.MaskName(strings.TrimSpace(name)) }
 
 // lookUp finds the booking of the path under the rate limit; it answers the request itself when
 // it returns false.
