@@ -82,7 +82,7 @@ func simulateCalls(t *testing.T, seed uint64) {
 			tk := Ticket{ID: nextID, Label: fmt.Sprintf("A%03d", nextID), ArrivedAt: now}
 			switch k := r.IntN(10); {
 			case k < 4: // booked: early, on time or late within 15 minutes of grace
-				slot := now.Truncate(30*time.Minute).Add(time.Duration(r.IntN(5)-1) * 30 * time.Minute)
+				slot := now.Truncate(30 * time.Minute).Add(time.Duration(r.IntN(5)-1) * 30 * time.Minute)
 				if now.Sub(slot) > 15*time.Minute {
 					slot = slot.Add(30 * time.Minute)
 				}
