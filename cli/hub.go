@@ -198,6 +198,7 @@ func serveHub(ctx context.Context, stdout io.Writer, cfg config.Config, hall *st
 		ln.Close()
 		return err
 	}
+	go hub.RunNoShows(ctx, hall, time.Minute, slog.Default())
 	scheme := "http"
 	if cfg.Hub.TLSCert != "" {
 		scheme = "https"
