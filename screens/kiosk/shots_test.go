@@ -17,6 +17,7 @@ import (
 	"fengqiao/printing"
 	"fengqiao/screens/shottest"
 	kt "fengqiao/screens/theme"
+	"fengqiao/store"
 )
 
 // TestScreenshots renders every kiosk screen of the default hall, in landscape and (most) in
@@ -36,7 +37,7 @@ func TestScreenshots(t *testing.T) {
 
 // shotEnv is what screenshots draws with: a fresh hall whose clock it can move.
 type shotEnv struct {
-	Hall       app.Hall
+	Hall       *store.Hall
 	Info       app.Info
 	ElderlyAge int
 	Location   *time.Location
