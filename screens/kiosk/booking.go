@@ -226,4 +226,3 @@ func (k *Kiosk) bookedLines(t *app.Ticket) fyne.CanvasObject {
 	}
 	return nil
 }
-
