@@ -55,15 +55,16 @@ func (h *Hall) grace() int {
 // maxBookingCode is the longest booking code the hall accepts.
 const maxBookingCode = 32
 
-// bookingCode normalises a scanned or sent booking code: trimmed and upper-cased.
+// bookingCode normalises a scanned or sent booking code: upper-cased, without the dashes and
+// spaces that group it for reading (Y-K7M3-Q9P2 is YK7M3Q9P2).
 func bookingCode(s string) (string, error) {
-	c := strings.ToUpper(strings.TrimSpace(s))
+	c := strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(s))
 	if c == "" || len(c) > maxBookingCode {
 		return "", app.Errorf(app.EINVALID, "a booking code has 1 to %d characters", maxBookingCode)
 	}
 	for _, r := range c {
-		if !('0' <= r && r <= '9' || 'A' <= r && r <= 'Z' || r == '-') {
-			return "", app.Errorf(app.EINVALID, "a booking code has only letters, digits and dashes")
+		if !('0' <= r && r <= '9' || 'A' <= r && r <= 'Z') {
+			return "", app.Errorf(app.EINVALID, "a booking code has only letters and digits")
 		}
 	}
 	return c, nil

@@ -43,7 +43,7 @@ func TestApplyBookingIdempotent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Code != "YY-7K3M9Q" || got.MaskedName != "张*丰" || got.MaskedPhone != "138****5678" || !got.Slot.Equal(slot) {
+		if got.Code != "YY7K3M9Q" || got.MaskedName != "张*丰" || got.MaskedPhone != "138****5678" || !got.Slot.Equal(slot) {
 			t.Fatalf("applied %+v", got)
 		}
 	}

@@ -13,15 +13,15 @@ import (
 	kt "fengqiao/screens/theme"
 )
 
-// bookingCode reads a scanned booking code (the booking's QR holds only its code): 4 to 32
-// letters, digits and dashes, upper-cased.
+// bookingCode reads a scanned booking code (the booking's QR holds only its code, e.g.
+// YK7M3Q9P2): 4 to 32 letters and digits, upper-cased, the dashes that group it dropped.
 func bookingCode(s string) (string, bool) {
-	c := strings.ToUpper(strings.TrimSpace(s))
+	c := strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(s), "-", ""))
 	if len(c) < 4 || len(c) > 32 {
 		return "", false
 	}
 	for _, r := range c {
-		if !('0' <= r && r <= '9' || 'A' <= r && r <= 'Z' || r == '-') {
+		if !('0' <= r && r <= '9' || 'A' <= r && r <= 'Z') {
 			return "", false
 		}
 	}
