@@ -61,6 +61,9 @@ type Event struct {
 	Case   *Case      `json:"case,omitempty"`
 	Help   *HelpAlert `json:"help,omitempty"`
 	Rating *Rating    `json:"rating,omitempty"`
+	// Booking is the appointment of EventBookingCheckedIn and EventBookingNoShow, masked and
+	// without its ID hash (Booking.Public).
+	Booking *Booking `json:"booking,omitempty"`
 	// Staff is who serves at the event's window, as the display and rating pad show them; the hub
 	// fills it in for the calls, starts and completions it streams.
 	Staff *StaffBadge `json:"staff,omitempty"`

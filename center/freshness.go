@@ -138,6 +138,9 @@ func validCatalogue(c *wire.Catalogue) error {
 	if c == nil {
 		return nil
 	}
+	if err := validPlan(c.Booking); err != nil {
+		return err
+	}
 	if len(c.Services) > maxCatalogueServices {
 		return app.Errorf(app.EINVALID, "a catalogue has at most %d services", maxCatalogueServices)
 	}

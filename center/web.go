@@ -24,7 +24,7 @@ import (
 	"fengqiao/app"
 )
 
-//go:embed web/*.html web/style.css
+//go:embed web/*.html web/style.css web/book.css
 var webFS embed.FS
 
 var (
@@ -101,12 +101,14 @@ func (s *Server) setupWeb(opts []Option) {
 		"date":     func(t time.Time) string { return t.In(s.loc).Format(time.DateOnly) },
 		"datetime": func(t time.Time) string { return t.In(s.loc).Format("2006-01-02 15:04") },
 		"minutes":  func(sec float64) string { return formatMinutes(sec) },
+		"wait":     Wait,
 	}).Funcs(gridFuncs).ParseFS(webFS, "web/*.html"))
 }
 
 // routeWeb registers the tracking page, the sign-in and the dashboard.
 func (s *Server) routeWeb() {
 	s.route("GET /t/{code}", public(), s.track)
+	s.routeBooking()
 	s.route("GET /login", public(), s.loginForm)
 	s.route("POST /login", public(), s.login)
 	s.route("POST /logout", session(readers, OwnSite), s.logout)
@@ -114,6 +116,7 @@ func (s *Server) routeWeb() {
 	s.route("GET /dashboard/followups", session(readers, OwnSite), s.followUpsPage)
 	s.route("POST /dashboard/followups", session(writers, OwnSite), s.recordFollowUp)
 	s.route("GET /dashboard/hall", session(readers, OwnSite), s.hallPage)
+	s.route("GET /dashboard/bookings", session(readers, OwnSite), s.bookingsPage)
 	s.routeCases()
 	s.routeGrids()
 	s.route("GET /dashboard/ledger.xlsx", session(readers, OwnSite), s.exportLedger)
@@ -161,14 +164,19 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		http.Error(w, "内部错误", http.StatusInternalServerError)
 		return
 	}
+	s.writePage(w, status, csp, buf.Bytes())
+}
+
+// writePage writes a rendered page with the pages' headers and a Content-Security-Policy.
+func (s *Server) writePage(w http.ResponseWriter, status int, policy string, page []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Security-Policy", csp)
+	h.Set("Content-Security-Policy", policy)
 	h.Set("Cache-Control", "no-store")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(page)
 }
 
 // pageFail logs an internal error (never with personal data: errors name steps, not people) and
@@ -235,7 +243,7 @@ func (s *Server) page(r *http.Request, v visit, tab, errMsg string) page {
 
 var tabTitles = map[string]string{"ledger": "矛盾纠纷台账", "followups": "回访", "hall": "大厅统计", "users": "用户", "login": "登录",
 	"sites": "站点", "tokens": "令牌", "audit": "审计日志", "refused": "拒收事件", "cases": "事项", "escalations": "上报待受理",
-	"warning": "信息研判", "grids": "网格"}
+	"warning": "信息研判", "grids": "网格", "bookings": "预约统计"}
 
 // SiteName returns a site's name for templates.
 func (p page) SiteName(id int64) string { return p.sites[id] }

@@ -137,7 +137,9 @@ func openHall(ctx context.Context, cfg config.Config) (*store.Hall, error) {
 	if err != nil {
 		return nil, err
 	}
-	return store.NewHall(db, cfg.Info(), cfg.Rules(), nil), nil
+	h := store.NewHall(db, cfg.Info(), cfg.Rules(), nil)
+	h.SetBookingPlan(cfg.BookingPlan())
+	return h, nil
 }
 
 func hubTokens(cfg config.Config) map[string]app.Role {
@@ -196,6 +198,7 @@ func serveHub(ctx context.Context, stdout io.Writer, cfg config.Config, hall *st
 		ln.Close()
 		return err
 	}
+	go hub.RunNoShows(ctx, hall, time.Minute, slog.Default())
 	scheme := "http"
 	if cfg.Hub.TLSCert != "" {
 		scheme = "https"

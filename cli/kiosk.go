@@ -82,7 +82,7 @@ func startKiosk(ctx context.Context, stdout io.Writer, o kioskOptions, cfg confi
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	var hall app.Hall
+	var hall kiosk.Hall
 	if cfg.Hub.URL != "" {
 		c, err := hubClient(cfg, cfg.Hub.URL, cfg.RoleToken(app.RoleKiosk))
 		if err != nil {
@@ -151,7 +151,7 @@ func kioskSpeaker(ctx context.Context, cfg config.Config) kiosk.Speaker {
 }
 
 // kioskScreenOptions are the kiosk screen's options from the configuration.
-func kioskScreenOptions(ctx context.Context, cfg config.Config, hall app.Hall) kiosk.Options {
+func kioskScreenOptions(ctx context.Context, cfg config.Config, hall kiosk.Hall) kiosk.Options {
 	return kiosk.Options{
 		Hall:        hall,
 		Info:        cfg.Info(),

@@ -36,6 +36,7 @@ type Config struct {
 	DataDir     string   `toml:"data_dir"`
 	Kiosk       Kiosk    `toml:"kiosk"`
 	Display     Display  `toml:"display"`
+	Booking     Booking  `toml:"booking"`
 
 	fileErrs []error // secret files that exist but could not be read, for CheckSecrets
 }
@@ -257,6 +258,7 @@ func Default() Config {
 		Kiosk: Kiosk{IdleSeconds: 60, ResultSeconds: 20, Speech: true, StaffPIN: demoPINHash,
 			Name: "大厅自助机", ReaderPlace: "屏幕下方", ReceiptMaxAge: Duration(10 * time.Minute)},
 		Display: Display{Repeat: 2, History: 6},
+		Booking: Booking{Enabled: true, PerService: map[string]int{"legal": 1, "mediation": 1}},
 	}
 	for _, s := range app.DefaultServices() {
 		c.Services = append(c.Services, Service{Code: s.Code, Name: s.Name, Prefix: s.Prefix,
@@ -422,6 +424,7 @@ func (c Config) Validate() error {
 	if _, err := c.Devices.ReceiptOptions(); err != nil {
 		bad("%v", err)
 	}
+	errs = append(errs, c.validateBooking(codes)...)
 	return errors.Join(errs...)
 }
 

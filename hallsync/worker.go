@@ -231,6 +231,9 @@ func (w *Worker) catalogue(ctx context.Context) (wire.Catalogue, string, error) 
 		return wire.Catalogue{}, "", fmt.Errorf("push: read the hall's catalogue: %w", err)
 	}
 	cat := wire.NewCatalogue(info, w.hall.Rules().Hours)
+	if cat.Booking, err = w.hall.BookingPlan(ctx); err != nil {
+		return wire.Catalogue{}, "", fmt.Errorf("push: read the hall's booking plan: %w", err)
+	}
 	b, err := json.Marshal(cat)
 	if err != nil {
 		return cat, "", fmt.Errorf("push: encode the hall's catalogue: %w", err)
@@ -310,6 +313,8 @@ func (w *Worker) apply(ctx context.Context, ch wire.Change) (string, error) {
 		_, err = w.hall.ReceiveAssigned(kctx, *ch.Case, ch.Note, ch.By)
 	case ch.Kind == wire.ChangeNotice && ch.Case != nil && ch.Case.Code == ch.Code:
 		_, err = w.hall.ReceiveNotice(kctx, *ch.Case, ch.Note, ch.By)
+	case ch.Kind == wire.ChangeBooking && ch.Booking != nil && strings.EqualFold(ch.Booking.Code, ch.Code):
+		_, err = w.hall.ApplyBooking(kctx, *ch.Booking)
 	default:
 		err = app.Errorf(app.EINVALID, "unknown change kind %q", ch.Kind)
 	}

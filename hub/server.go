@@ -84,6 +84,7 @@ func (s *Server) routes() {
 	s.route("GET /api/v1/help", Rule{Roles: windowOnly}, s.openHelp)
 	s.route("POST /api/v1/help/{id}/take", Rule{Roles: windowOnly, Session: true}, s.takeHelp)
 	s.consoleRoutes()
+	s.bookingRoutes()
 
 	win := func(action string, fn func(ctx context.Context, window int, r *http.Request) (app.Ticket, error)) {
 		s.route("POST /api/v1/windows/{id}/"+action, staffRule, func(w http.ResponseWriter, r *http.Request) error {

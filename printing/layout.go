@@ -48,6 +48,9 @@ func layout(r *Receipt, url string) []line {
 	add(line{text: r.Service, size: large, center: true})
 	add(line{kind: ruleLine})
 	add(line{text: r.Ticket, size: huge, center: true})
+	if !r.Slot.IsZero() {
+		add(line{text: BookedMark + " " + r.Slot.Format("15:04"), size: large, center: true, boxed: true})
+	}
 	add(line{text: fmt.Sprintf("前面还有 %d 人等候", r.Ahead), size: normal, center: true})
 	add(line{kind: ruleLine})
 	if r.WaitAt != "" {

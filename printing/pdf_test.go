@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // needTool skips the test when a poppler-utils tool is missing (scripts/install-deps.sh
@@ -42,6 +43,8 @@ func TestPDF(t *testing.T) {
 	rd := testRenderer(t)
 	reprint := sample()
 	reprint.Reprint = true
+	booked := sample()
+	booked.Slot = time.Date(2025, 3, 14, 10, 30, 0, 0, time.UTC)
 	tests := []struct {
 		name    string
 		receipt Receipt
@@ -52,6 +55,8 @@ func TestPDF(t *testing.T) {
 		{"80mm", sample(), Paper80, []string{"A003", "矛盾纠纷调解", "枫桥镇综治中心", "张*丰", "7KQ2-M9XP-4HVT-W3RA", CodeLabel, QRHint, "请在大厅等候叫号", "前面还有 2 人等候", "2025-03-14 09:26"}, []string{ReprintMark}},
 		{"58mm", sample(), Paper58, []string{"A003", "矛盾纠纷调解", "枫桥镇综治中心", QRHint}, []string{ReprintMark}},
 		{"reprint", reprint, Paper80, []string{ReprintMark, "A003"}, nil},
+		{"booked", booked, Paper80, []string{BookedMark + " 10:30", "A003"}, []string{ReprintMark}},
+		{"walk-in", sample(), Paper80, []string{"A003"}, []string{BookedMark}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -66,6 +66,9 @@ type Receipt struct {
 	CaseCode   string    // the case code, e.g. 7KQ2-M9XP-4HVT-W3RA
 	PublicURL  string    // the centre's public base URL, e.g. https://zz.example.gov.cn
 	Reprint    bool      // prints a visible 补打 (reprint) mark
+	// Slot is a booked ticket's slot start, in the hall's time zone: the receipt is marked 预约
+	// with the time from which it is called. Zero for a walk-in.
+	Slot time.Time
 }
 
 // QRHint is the line printed under the QR code.
@@ -76,6 +79,9 @@ const PhoneLabel = "咨询电话"
 
 // ReprintMark is the mark a reprinted receipt carries.
 const ReprintMark = "补打"
+
+// BookedMark marks the receipt of a booked ticket (预约), with its slot's time.
+const BookedMark = "预约"
 
 // ErrInvalid is wrapped by the errors of receipts that cannot be printed.
 var ErrInvalid = errors.New("invalid receipt")

@@ -21,7 +21,8 @@ type Hall struct {
 	rules    app.Rules
 	clock    app.Clock
 	bus      app.Bus
-	publish  sync.Mutex // held from commit to publish, so live events are published in id order
+	plan     *app.BookingPlan // appointments (预约); nil: the hall takes none
+	publish  sync.Mutex       // held from commit to publish, so live events are published in id order
 }
 
 var _ app.Hall = (*Hall)(nil)
@@ -77,7 +78,7 @@ func (h *Hall) window(id int) (app.Window, error) {
 // ticketColumns are selected by scanTicket, in its order.
 const ticketColumns = `t.id, t.day, t.number, t.label, t.service, t.priority, t.status, coalesce(t.window_id, 0),
 	t.recalls, t.category, t.ahead, coalesce(c.code, ''), t.issued_at, t.arrived_at, t.called_at, t.started_at, t.completed_at,
-	t.priority_basis, t.priority_verified`
+	t.priority_basis, t.priority_verified, t.booking, t.slot`
 
 const ticketFrom = ` FROM tickets t LEFT JOIN cases c ON c.id = t.case_id `
 
@@ -86,17 +87,18 @@ type scanner interface{ Scan(dest ...any) error }
 func scanTicket(row scanner) (app.Ticket, error) {
 	var t app.Ticket
 	var issued, arrived int64
-	var called, started, completed sql.NullInt64
+	var called, started, completed, slot sql.NullInt64
 	var prio, status string
 	err := row.Scan(&t.ID, &t.Day, &t.Number, &t.Label, &t.Service, &prio, &status, &t.Window,
 		&t.Recalls, &t.Category, &t.Ahead, &t.CaseCode, &issued, &arrived, &called, &started, &completed,
-		&t.PriorityBasis, &t.PriorityVerified)
+		&t.PriorityBasis, &t.PriorityVerified, &t.Booking, &slot)
 	if err != nil {
 		return t, err
 	}
 	t.Priority, t.Status = app.Priority(prio), app.TicketStatus(status)
 	t.IssuedAt, t.ArrivedAt = time.UnixMicro(issued).UTC(), time.UnixMicro(arrived).UTC()
 	t.CalledAt, t.StartedAt, t.CompletedAt = fromMicros(called), fromMicros(started), fromMicros(completed)
+	t.Slot = fromMicros(slot)
 	return t, nil
 }
 
@@ -115,10 +117,11 @@ var errNoTicket = app.Errorf(app.ENOTFOUND, "no such ticket")
 
 // Issue implements app.Hall.
 func (h *Hall) Issue(ctx context.Context, req app.IssueRequest) (app.Ticket, error) {
-	return write(h, ctx, "issue", func(t *txn) (app.Ticket, error) { return h.issue(t, req) })
+	return write(h, ctx, "issue", func(t *txn) (app.Ticket, error) { return h.issue(t, req, nil) })
 }
 
-func (h *Hall) issue(t *txn, req app.IssueRequest) (app.Ticket, error) {
+// issue issues a ticket; bk is the booking checked in for it (a booked ticket), nil for a walk-in.
+func (h *Hall) issue(t *txn, req app.IssueRequest, bk *app.Booking) (app.Ticket, error) {
 	svc, ok := h.service(req.Service)
 	if !ok {
 		return app.Ticket{}, app.Errorf(app.EINVALID, "unknown service %q", req.Service)
@@ -215,11 +218,16 @@ func (h *Hall) issue(t *txn, req app.IssueRequest) (app.Ticket, error) {
 		return app.Ticket{}, storeErr("count waiting", err)
 	}
 	label := app.FormatLabel(svc.Prefix, number)
+	var booking string
+	var slot *time.Time
+	if bk != nil {
+		booking, slot = bk.Code, &bk.Slot
+	}
 	r, err := t.exec(`INSERT INTO tickets (day, number, label, issued_service, service, priority, status, category,
-		ahead, case_id, visitor_id, issued_at, arrived_at, priority_basis, priority_verified)
-		VALUES (?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?, ?, ?, ?, ?)`,
+		ahead, case_id, visitor_id, issued_at, arrived_at, priority_basis, priority_verified, booking, slot)
+		VALUES (?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		t.day, number, label, svc.Code, svc.Code, grant.Priority, req.Category, ahead, caseID, visitorID,
-		t.now.UnixMicro(), t.now.UnixMicro(), grant.Basis, grant.Verified)
+		t.now.UnixMicro(), t.now.UnixMicro(), grant.Basis, grant.Verified, booking, nullTime(slot))
 	if err != nil {
 		return app.Ticket{}, storeErr("insert ticket", err)
 	}
@@ -312,9 +320,10 @@ func (h *Hall) callFrom(ctx context.Context, window int, services []string) (app
 		for _, s := range services {
 			args = append(args, s)
 		}
-		// Only the oldest priority and the oldest normal ticket can be next.
+		// Only the oldest priority and the oldest normal walk-in, and the booked ticket of the
+		// earliest open slot, can be next (app.PickCall).
 		var candidates []app.Ticket
-		for _, cond := range []string{"t.priority != ''", "t.priority = ''"} {
+		for _, cond := range []string{"t.booking = '' AND t.priority != ''", "t.booking = '' AND t.priority = ''"} {
 			tk, err := t.ticket("t.day = ? AND t.status = 'waiting' AND t.service IN "+in+" AND "+cond+
 				" ORDER BY t.arrived_at, t.id LIMIT 1", args...)
 			if errors.Is(err, errNoTicket) {
@@ -328,16 +337,26 @@ func (h *Hall) callFrom(ctx context.Context, window int, services []string) (app
 		if len(candidates) == 2 && candidates[1].ArrivedAt.Before(candidates[0].ArrivedAt) {
 			candidates[0], candidates[1] = candidates[1], candidates[0]
 		}
-		var streak int
-		if err := t.queryRow("SELECT coalesce((SELECT priority_streak FROM windows WHERE id = ?), 0)", window).Scan(&streak); err != nil {
+		booked, err := t.ticket("t.day = ? AND t.status = 'waiting' AND t.service IN "+in+
+			" AND t.booking != '' AND t.slot <= ? ORDER BY t.slot, t.arrived_at, t.id LIMIT 1", append(args, t.now.UnixMicro())...)
+		switch {
+		case err == nil:
+			candidates = append(candidates, booked)
+		case !errors.Is(err, errNoTicket):
+			return app.Ticket{}, err
+		}
+		var st app.Streaks
+		if err := t.queryRow("SELECT coalesce(max(priority_streak), 0), coalesce(max(booked_run), 0) FROM windows WHERE id = ?",
+			window).Scan(&st.Priority, &st.Booked); err != nil {
 			return app.Ticket{}, storeErr("read priority streak", err)
 		}
-		i, streak := app.PickNext(candidates, streak, h.rules.MaxPriorityStreak)
+		i, st := app.PickCall(candidates, t.now, st, h.rules.MaxPriorityStreak, app.MaxBookedRun)
 		if i < 0 {
 			return app.Ticket{}, app.Errorf(app.ENONE, "nobody is waiting")
 		}
-		if _, err := t.exec(`INSERT INTO windows (id, priority_streak) VALUES (?, ?)
-			ON CONFLICT (id) DO UPDATE SET priority_streak = excluded.priority_streak`, window, streak); err != nil {
+		if _, err := t.exec(`INSERT INTO windows (id, priority_streak, booked_run) VALUES (?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET priority_streak = excluded.priority_streak, booked_run = excluded.booked_run`,
+			window, st.Priority, st.Booked); err != nil {
 			return app.Ticket{}, storeErr("save priority streak", err)
 		}
 		return t.callTicket(candidates[i], window, "waiting", app.EventCalled)

@@ -70,10 +70,13 @@ func TestParseServe(t *testing.T) {
 		o.CentreName = cmp.Or(o.CentreName, "综治中心")
 		o.ContactLimit = cmp.Or(o.ContactLimit, center.DefaultContactLimit)
 		o.GroupParties = cmp.Or(o.GroupParties, center.DefaultGroupParties)
+		o.RemindAhead = cmp.Or(o.RemindAhead, 24*time.Hour)
 		return &o
 	}
 	checkParse(t, []parseCase{
 		{name: "db flag", args: "serve --db sqlite:a.db", want: served(cli.ServeOptions{DB: "sqlite:a.db"})},
+		{name: "reminder hook", args: "serve --db X --remind-url http://127.0.0.1:9000/sms --remind-ahead 2h",
+			want: served(cli.ServeOptions{DB: "X", RemindURL: "http://127.0.0.1:9000/sms", RemindAhead: 2 * time.Hour})},
 		{name: "db from the environment", env: "sqlite:env.db", args: "serve",
 			want: served(cli.ServeOptions{DB: "sqlite:env.db"})},
 		{name: "flag wins over the environment", env: "sqlite:env.db", args: "serve --db sqlite:a.db",

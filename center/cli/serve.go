@@ -33,10 +33,13 @@ type ServeOptions struct {
 	TrustProxy    bool
 	SecureCookies bool
 	ContactLimit  time.Duration
-	TownSite      string   // the town hall's site: escalated cases are handed to it
-	MediationOrgs []string // the organisations a case can be assigned to
-	IDKey         string   // the file of the centre's key for the hash of ID numbers
-	GroupParties  int      // parties from which a dispute counts as 群体性
+	TownSite      string        // the town hall's site: escalated cases are handed to it
+	MediationOrgs []string      // the organisations a case can be assigned to
+	IDKey         string        // the file of the centre's key for the hash of ID numbers
+	GroupParties  int           // parties from which a dispute counts as 群体性
+	RemindURL     string        // the booking reminder hook's URL (POST, JSON)
+	RemindCommand string        // or its command (JSON on stdin)
+	RemindAhead   time.Duration // how long before a booked slot its reminder goes
 }
 
 // NewCmdServe returns the serve command. runF, when not nil, replaces the work (tests).
@@ -51,6 +54,9 @@ until interrupted. Without --tls-cert the server speaks plain HTTP.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if (opts.TLSCert == "") != (opts.TLSKey == "") {
 				return usageErrorf("--tls-cert and --tls-key go together")
+			}
+			if opts.RemindURL != "" && opts.RemindCommand != "" {
+				return usageErrorf("--remind-url and --remind-command exclude each other")
 			}
 			opts.IO = streamsOf(cmd)
 			if opts.ReadDSN == "" {
@@ -84,6 +90,11 @@ until interrupted. Without --tls-cert the server speaks plain HTTP.`,
 		"secret key `FILE` (at least 32 bytes) for the keyed hash of ID numbers that matches repeat visitors")
 	f.IntVar(&opts.GroupParties, "group-parties", center.DefaultGroupParties,
 		"flag a dispute with at least `N` parties as 群体性 on the early warning page")
+	f.StringVar(&opts.RemindURL, "remind-url", "",
+		"POST a JSON reminder of each booking to `URL` (a town's SMS gateway; the phone is in the body only)")
+	f.StringVar(&opts.RemindCommand, "remind-command", "",
+		"run `COMMAND` with each booking's JSON reminder on standard input (instead of --remind-url)")
+	f.DurationVar(&opts.RemindAhead, "remind-ahead", 24*time.Hour, "send a booking's reminder `DURATION` before its slot")
 	return cmd
 }
 
@@ -108,6 +119,11 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	}
 	if opts.Retain > 0 {
 		go retainLoop(ctx, st, opts.Retain.Duration())
+	}
+	rem := &center.Reminders{Store: st, Sites: st.Sites, URL: opts.RemindURL, Command: opts.RemindCommand,
+		Ahead: opts.RemindAhead, Log: slog.Default(), Now: time.Now, Client: &http.Client{Timeout: 30 * time.Second}}
+	if rem.Enabled() {
+		go rem.Run(ctx, time.Minute)
 	}
 	tls := opts.TLSCert != ""
 	handler := center.NewServer(st, slog.Default(), center.WithCentre(opts.CentreName, opts.CentrePhone),

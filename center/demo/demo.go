@@ -156,6 +156,10 @@ func contact(ctx context.Context, st center.WebStore, site int64, spec Site, ser
 	hours := app.Hours{Weekdays: []time.Weekday{1, 2, 3, 4, 5}, Periods: []app.Period{{Start: 8*60 + 30, End: 12 * 60},
 		{Start: 13*60 + 30, End: 17*60 + 30}}}
 	cat := wire.NewCatalogue(app.Info{Name: spec.Name, Phone: spec.Phone, TimeZone: "Asia/Shanghai", Services: services}, hours)
+	// Every demo hall takes bookings (预约) of mediation and legal advice; the demo sends no
+	// reminders (serve has no hook unless --remind-url or --remind-command is given).
+	cat.Booking = &app.BookingPlan{SlotMinutes: 30, DaysAhead: 7, PerSlot: 2,
+		PerService: map[string]int{"mediation": 1, "legal": 2}, GraceMinutes: 15}
 	at := now.Add(-time.Minute)
 	if silent {
 		at = now.Add(-72 * time.Hour) // a weekend and a working day at least

@@ -66,6 +66,9 @@ func (s *Store) ApplyBatch(ctx context.Context, siteID int64, req wire.PushReque
 		if err := s.writeTickets(ctx, tx, siteID, p.Tickets); err != nil {
 			return err
 		}
+		if err := s.recordBookingOutcomes(ctx, tx, siteID, run, p.Tickets); err != nil {
+			return err
+		}
 		if err := s.writeRatings(ctx, tx, p.Ratings); err != nil {
 			return err
 		}
@@ -261,13 +264,14 @@ func (s *Store) writeTickets(ctx context.Context, tx *sql.Tx, siteID int64, tick
 	rows := make([][]any, 0, len(tickets))
 	for _, t := range tickets {
 		rows = append(rows, []any{siteID, t.ID, t.Day, t.Label, t.Service, t.Category, string(t.Priority), string(t.Status),
-			t.Window, t.CaseCode, micros(t.IssuedAt), nullMicros(t.CalledAt), nullMicros(t.StartedAt), nullMicros(t.CompletedAt)})
+			t.Window, t.CaseCode, micros(t.IssuedAt), nullMicros(t.CalledAt), nullMicros(t.StartedAt), nullMicros(t.CompletedAt),
+			t.Booking})
 	}
 	err := s.insertRows(ctx, tx, `INSERT INTO tickets (site_id, ticket_id, day, label, service, category, priority, status,
-		window_id, case_code, issued_at, called_at, started_at, completed_at)`, `ON CONFLICT (site_id, ticket_id) DO UPDATE SET
+		window_id, case_code, issued_at, called_at, started_at, completed_at, booking)`, `ON CONFLICT (site_id, ticket_id) DO UPDATE SET
 		service = excluded.service, category = excluded.category, priority = excluded.priority, status = excluded.status,
 		window_id = excluded.window_id, case_code = excluded.case_code, called_at = excluded.called_at,
-		started_at = excluded.started_at, completed_at = excluded.completed_at`, rows)
+		started_at = excluded.started_at, completed_at = excluded.completed_at, booking = excluded.booking`, rows)
 	return dbErr("write tickets", err)
 }
 

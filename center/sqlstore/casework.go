@@ -133,6 +133,9 @@ func decodeChange(c *wire.Change, body string) error {
 	case wire.ChangeHandover, wire.ChangeAssign, wire.ChangeNotice:
 		c.Case = new(app.Case)
 		v = c.Case
+	case wire.ChangeBooking:
+		c.Booking = new(app.Booking)
+		v = c.Booking
 	default:
 		c.Change = new(app.CaseChange)
 		v = c.Change

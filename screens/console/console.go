@@ -60,6 +60,8 @@ type Screen struct {
 	visitor visitorPanel
 	form    casePanel
 	cases   casesPage
+	// bookings is the page of the day's appointments (今日预约).
+	bookings bookingsPage
 
 	// buttons holds each action's button; render enables those the window's state allows.
 	buttons map[Action]*widget.Button
@@ -86,7 +88,8 @@ func New(s *Session, opt Options) *Screen {
 		card(container.NewVScroll(sc.buildQueue())), card(container.NewVScroll(right)))
 	sc.main = container.NewBorder(sc.buildHeader(), nil, nil, nil,
 		container.New(layout.NewCustomPaddedLayout(12, 12, 12, 12), body))
-	sc.root = container.NewStack(canvas.NewRectangle(theme.Ground), sc.signIn.box, sc.main, sc.buildCasesPage())
+	sc.root = container.NewStack(canvas.NewRectangle(theme.Ground), sc.signIn.box, sc.main, sc.buildCasesPage(),
+		sc.buildBookingsPage())
 	sc.main.Hide()
 	sc.render()
 	return sc

@@ -21,7 +21,7 @@ func TestGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(names) != 5 {
-		t.Errorf("rendered %v, want the five scenes", names)
+	if len(names) != 6 {
+		t.Errorf("rendered %v, want the six scenes", names)
 	}
 }

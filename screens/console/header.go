@@ -24,6 +24,7 @@ type header struct {
 	lostText    *canvas.Text
 	signOutBtn  *widget.Button
 	casesBtn    *widget.Button  // the page of cases handed to this hall, and look-up by 查询码
+	bookingsBtn *widget.Button  // the page of the day's appointments (今日预约)
 	offline     *fyne.Container // the hub is unreachable
 	help        *fyne.Container // a help alert from the kiosk
 	helpText    *canvas.Text
@@ -41,7 +42,9 @@ func (sc *Screen) buildHeader() fyne.CanvasObject {
 	h.lost.Hide()
 	h.signOutBtn = widget.NewButton("签退", func() { sc.signOut() })
 	h.casesBtn = widget.NewButton(casesTitle, func() { sc.openCases() })
-	right := container.NewHBox(container.NewCenter(h.lost), container.NewCenter(h.sync), container.NewCenter(h.staff), h.casesBtn, h.signOutBtn)
+	h.bookingsBtn = widget.NewButton(bookingsTitle, func() { sc.openBookings() })
+	right := container.NewHBox(container.NewCenter(h.lost), container.NewCenter(h.sync), container.NewCenter(h.staff), h.bookingsBtn,
+		h.casesBtn, h.signOutBtn)
 	band := container.NewStack(canvas.NewRectangle(theme.Navy),
 		container.New(layout.NewCustomPaddedLayout(8, 8, 16, 12), container.NewBorder(nil, nil, container.NewCenter(title), right)))
 

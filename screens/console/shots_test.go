@@ -19,10 +19,11 @@ import (
 // runs on) into a temporary folder, or into the -screenshots folder: console-signin.png (the
 // staff list), console-pin.png (the PIN keypad), console-serving.png (a visitor at the window, a
 // help alert), console-restored.png (records lost in a restore, an old sync backlog) and
-// console-offline.png.
+// console-bookings.png (今日预约) and console-offline.png.
 func TestScreenshots(t *testing.T) {
 	shottest.Render(t, func(dir string) error { return screenshots(dir, config.Default().Info()) },
-		"console-signin.png", "console-pin.png", "console-serving.png", "console-restored.png", "console-offline.png")
+		"console-signin.png", "console-pin.png", "console-serving.png", "console-restored.png", "console-bookings.png",
+		"console-offline.png")
 }
 
 // demoNow is the demo console's clock: a Friday morning in the hall.
@@ -84,7 +85,7 @@ func screenshots(dir string, info app.Info) error {
 }
 
 // shoot shows the console of hall info at 1366×768 scene after scene and hands each to shot with
-// its name: signin, pin, serving, restored and offline.
+// its name: signin, pin, serving, restored, bookings and offline.
 func shoot(info app.Info, shot func(name string, w fyne.Window) error) error {
 	test.NewApp().Settings().SetTheme(theme.Staff())
 	sc := demoScreen(info)
@@ -109,6 +110,13 @@ func shoot(info app.Info, shot func(name string, w fyne.Window) error) error {
 	if err := shot("restored", w); err != nil {
 		return err
 	}
+	sc.main.Hide()
+	sc.bookings.box.Show()
+	sc.showBookings(demoBookings(), nil)
+	if err := shot("bookings", w); err != nil {
+		return err
+	}
+	sc.closeBookings()
 	sc.showSync(hub.SyncState{})
 	s := sc.s
 	s.mu.Lock()
@@ -117,4 +125,20 @@ func shoot(info app.Info, shot func(name string, w fyne.Window) error) error {
 	sc.say("无法连接叫号服务器，填写的内容已保留，恢复后请再按保存", theme.Alert)
 	sc.render()
 	return shot("offline", w)
+}
+
+// demoBookings are the day's bookings of the demo window: two slots, each status once.
+func demoBookings() []app.Booking {
+	at := func(h, m int) time.Time { return time.Date(2026, 11, 27, h, m, 0, 0, app.DefaultRules().Location) }
+	b := func(code, svc string, slot time.Time, st app.BookingStatus, name, phone string) app.Booking {
+		return app.Booking{Code: code, Service: svc, Slot: slot, Minutes: 30, Status: st, MaskedName: name, MaskedPhone: phone}
+	}
+	return []app.Booking{
+		b("YY01", "legal", at(9, 0), app.BookingNoShow, "陈*", "139****2231"),
+		b("YY02", "mediation", at(9, 0), app.BookingCheckedIn, "王*明", "138****0000"),
+		b("YY03", "legal", at(10, 0), app.BookingCheckedIn, "李*芳", "137****5120"),
+		b("YY04", "mediation", at(10, 0), app.BookingBooked, "赵*", "136****8808"),
+		b("YY05", "legal", at(10, 30), app.BookingCancelled, "周*红", "135****4410"),
+		b("YY06", "petition", at(10, 30), app.BookingBooked, "吴*", "133****0912"),
+	}
 }

@@ -148,6 +148,13 @@ func (s *Screen) build() {
 	s.tick()
 }
 
+// bookedBadge is the mark of a booked ticket in the list of calls: 预约, white on green.
+func bookedBadge() fyne.CanvasObject {
+	bg := canvas.NewRectangle(theme.Success)
+	bg.CornerRadius = 8
+	return container.NewCenter(container.NewStack(bg, container.NewPadded(text(BookedMark, theme.OnPrimary, historySize*0.6, true))))
+}
+
 func separator() fyne.CanvasObject {
 	r := canvas.NewRectangle(theme.Separator)
 	r.SetMinSize(fyne.NewSize(0, 3))
@@ -207,10 +214,7 @@ func (s *Screen) render() {
 	m := s.model
 	if m.Latest != nil {
 		s.number.Text, s.where.Text = m.Latest.Headline()
-		s.kind.Text = "当前叫号"
-		if m.Latest.Recall {
-			s.kind.Text = "重复呼叫"
-		}
+		s.kind.Text = m.Latest.Kind()
 	} else {
 		s.number.Text, s.where.Text = "请稍候", "请留意叫号"
 	}
@@ -223,7 +227,10 @@ func (s *Screen) render() {
 		if i == 0 {
 			col = theme.Navy
 		}
-		label := text(c.Label, col, historySize, true)
+		var label fyne.CanvasObject = text(c.Label, col, historySize, true)
+		if c.Booked {
+			label = container.NewHBox(label, bookedBadge())
+		}
 		win := text(c.WindowName, col, historySize, i == 0)
 		rows = append(rows, container.NewBorder(nil, nil, label, win), separator())
 	}
@@ -259,7 +266,7 @@ func (s *Screen) Apply(ev app.Event) {
 		if isCall && !ev.Replayed {
 			s.Show(c)
 			if s.opt.Voice != nil {
-				s.opt.Voice.Say(voice.CallText(c.Label, c.Window))
+				s.opt.Voice.Say(c.Speech())
 			}
 			return
 		}

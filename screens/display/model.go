@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fengqiao/app"
+	"fengqiao/voice"
 )
 
 // Call is one call shown on the board.
@@ -16,12 +17,36 @@ type Call struct {
 	Window     int
 	WindowName string // e.g. 2号窗口
 	Recall     bool
+	Booked     bool // a booked ticket (预约), shown and spoken as such
 	At         time.Time
 }
 
 // Headline is the call as the board writes it: 请 A003 号 到 2号窗口 办理.
 func (c Call) Headline() (number, where string) {
 	return "请 " + c.Label + " 号", "到 " + c.WindowName + " 办理"
+}
+
+// BookedMark marks a booked ticket's call on the board.
+const BookedMark = "预约"
+
+// Kind is the line over the call: 当前叫号 or 重复呼叫, marked 预约 for a booked ticket.
+func (c Call) Kind() string {
+	k := "当前叫号"
+	if c.Recall {
+		k = "重复呼叫"
+	}
+	if c.Booked {
+		k = BookedMark + " · " + k
+	}
+	return k
+}
+
+// Speech is what the voice says for the call; a booked ticket's call starts with 预约号.
+func (c Call) Speech() string {
+	if c.Booked {
+		return BookedMark + "号，" + voice.CallText(c.Label, c.Window)
+	}
+	return voice.CallText(c.Label, c.Window)
 }
 
 // Waiting is one service's waiting count.
@@ -77,7 +102,8 @@ func (m *Model) Apply(ev app.Event) (Call, bool) {
 	if w == 0 {
 		w = ev.Ticket.Window
 	}
-	c := Call{Label: ev.Ticket.Label, Window: w, WindowName: m.windowName(w), Recall: ev.Kind == app.EventRecalled, At: ev.At}
+	c := Call{Label: ev.Ticket.Label, Window: w, WindowName: m.windowName(w), Recall: ev.Kind == app.EventRecalled,
+		Booked: ev.Ticket.Booked(), At: ev.At}
 	m.Latest = &c
 	if ev.Kind == app.EventCalled {
 		m.adjust(ev)

@@ -29,7 +29,7 @@ func screenshots(dir string, info app.Info) error {
 }
 
 // shoot shows the board of hall info on a test window of the given size, waiting counts only
-// ("idle") and then after six calls ("call"), and hands each to shot with its name. The clock is
+// ("idle") and then after six calls, two of them booked (预约) ("call"), and hands each to shot with its name. The clock is
 // fixed, in the hall's time zone.
 func shoot(info app.Info, size fyne.Size, shot func(name string, w fyne.Window) error) error {
 	a := test.NewApp()
@@ -48,10 +48,15 @@ func shoot(info app.Info, size fyne.Size, shot func(name string, w fyne.Window) 
 	calls := []struct {
 		label  string
 		window int
-	}{{"B012", 2}, {"D004", 3}, {"C021", 1}, {"A002", 3}, {"B013", 2}, {"A003", 2}}
+		booked bool // a booked ticket (预约), marked on the board
+	}{{"B012", 2, false}, {"D004", 3, true}, {"C021", 1, false}, {"A002", 3, false}, {"B013", 2, false}, {"D005", 3, true}}
+	slot := at.Truncate(30 * time.Minute)
 	for i, c := range calls {
-		s.model.Apply(app.Event{Kind: app.EventCalled, Window: c.window, At: at.Add(time.Duration(i) * time.Minute),
-			Ticket: &app.Ticket{Label: c.label, Window: c.window}})
+		tk := &app.Ticket{Label: c.label, Window: c.window}
+		if c.booked {
+			tk.Booking, tk.Slot = "YY"+c.label, &slot
+		}
+		s.model.Apply(app.Event{Kind: app.EventCalled, Window: c.window, At: at.Add(time.Duration(i) * time.Minute), Ticket: tk})
 	}
 	s.Show(*s.model.Latest)
 	return shot("call", w)

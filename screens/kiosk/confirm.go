@@ -160,6 +160,9 @@ func (k *Kiosk) resultScreen() fyne.CanvasObject {
 	if p := t.Priority; p != app.PriorityNone {
 		left.Add(text(p.Label(), b, kt.Success))
 	}
+	if booked := k.bookedLines(t); booked != nil {
+		left.Add(booked)
+	}
 	if k.cardOnReader() {
 		left.Add(k.noticeBox(Notice{Title: takeCard, Body: "身份证还在感应区上，别忘了带走。", Fault: true}))
 	}

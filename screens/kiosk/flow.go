@@ -76,6 +76,10 @@ type Session struct {
 	Notice    Notice
 	PINWrong  bool
 	InputErr  string // why the typed entry was refused
+	// Booking is the card holder's booking of the day, offered as 预约签到 (masked, from the hub).
+	Booking *app.Booking
+	// CheckIn is the answer to a booking check-in that issued a ticket.
+	CheckIn *app.CheckInResult
 }
 
 // Action tells the UI what a Flow call needs from the hub.
@@ -88,6 +92,7 @@ const (
 	ActLookupCard        // fetch OpenCases for the card holder (look-up)
 	ActFetchCase         // fetch Case(Session.Code)
 	ActIssue             // issue the ticket (IssueRequest) and print
+	ActCheckIn           // check the booking in (CheckInRequest) and print
 )
 
 // Flow is the kiosk's state machine. It is not safe for concurrent use: the UI calls it on
@@ -197,6 +202,7 @@ func (f *Flow) forgetIdentity() {
 	zero(f.S.Phone)
 	f.S.IDNumber, f.S.Phone, f.S.Name, f.S.FromCard = nil, nil, "", false
 	f.S.OpenCases, f.S.LinkCase, f.S.Declared, f.S.Consent = nil, "", app.PriorityNone, false
+	f.S.Booking = nil
 }
 
 // Tick checks the idle and result timers; it reports whether the step changed.
@@ -554,6 +560,9 @@ func (f *Flow) Scanned(text string) Action {
 	f.Touch()
 	code, err := app.ParseCaseCode(text)
 	if err != nil {
+		if c, ok := bookingCode(text); ok {
+			return f.startCheckIn(c) // a booking's QR holds only its code
+		}
 		if f.Step == StepHome {
 			f.goTo(StepLookup)
 		}

@@ -21,6 +21,8 @@ var goldenScenes = map[string]string{
 	"result":              "ticket",
 	"case-timeline":       "case",
 	"help-called":         "help",
+	"booking-service":     "service-booking",
+	"booking-result":      "ticket-booked",
 }
 
 // TestGolden checks the key kiosk screens against their markup goldens in testdata/golden

@@ -14,7 +14,6 @@ import (
 
 	"fengqiao/app"
 	"fengqiao/devices/idcard"
-	"fengqiao/printing"
 	"fengqiao/screens/live"
 	kt "fengqiao/screens/theme"
 )
@@ -23,8 +22,8 @@ import (
 type Speaker interface{ Say(text string) }
 
 // Hall is what the kiosk asks of the hall: who it is, the waiting counts and their changes, a
-// ticket, a case by its receipt, a card holder's open cases, and staff help. app.Hall and
-// hub.Client implement it.
+// ticket, a case by its receipt, a card holder's open cases, staff help, and appointments (预约):
+// a card holder's booking of the day and check-in. store.Hall and hub.Client implement it.
 type Hall interface {
 	live.Subscriber
 	Info(ctx context.Context) (app.Info, error)
@@ -33,6 +32,8 @@ type Hall interface {
 	Case(ctx context.Context, code string) (app.Case, error)
 	OpenCases(ctx context.Context, idNumber string) ([]app.Case, error)
 	RequestHelp(ctx context.Context, source string) (app.HelpAlert, error)
+	CardBooking(ctx context.Context, idNumber string) (app.Booking, error)
+	CheckInBooking(ctx context.Context, req app.BookingCheckIn) (app.CheckInResult, error)
 }
 
 // Options configure a Kiosk.
@@ -288,6 +289,7 @@ func (k *Kiosk) act(a Action) {
 			return
 		}
 		id := string(k.flow.S.IDNumber)
+		k.findCardBooking(gen, id)
 		k.async(func(ctx context.Context) func() {
 			cases, err := k.opts.Hall.OpenCases(ctx, id)
 			return func() {
@@ -341,17 +343,7 @@ func (k *Kiosk) act(a Action) {
 					k.render()
 				}
 			}
-			var printErr error = ErrNoPrinter
-			if k.opts.Printer != nil {
-				printErr = k.opts.Printer.PrintReceipt(ctx, printing.Receipt{
-					Hall: k.opts.Info.Name, Service: svc.Name, Ticket: t.Label, Ahead: t.Ahead,
-					Issued: t.IssuedAt.In(k.opts.Location), WaitAt: k.opts.Info.WaitArea, MaskedName: masked,
-					CaseCode: t.CaseCode, PublicURL: k.opts.Info.PublicURL, HallPhone: k.opts.Info.Phone,
-				})
-				if printErr != nil {
-					k.log.Warn("kiosk: receipt not printed", "ticket", t.Label, "err", printErr)
-				}
-			}
+			printErr := k.printTicket(ctx, t, svc.Name, masked)
 			return func() {
 				k.log.Info("kiosk: ticket issued", "ticket", t.Label, "service", t.Service)
 				k.flow.Issued(gen, t, printErr)
@@ -360,6 +352,8 @@ func (k *Kiosk) act(a Action) {
 				// (cli/kioskdevices.go), once per condition rather than once per visitor.
 			}
 		})
+	case ActCheckIn:
+		k.checkIn(gen)
 	}
 }
 
@@ -497,6 +491,9 @@ func (k *Kiosk) prompt() {
 	case StepResult:
 		if t := k.flow.S.Ticket; t != nil {
 			s := fmt.Sprintf("取号成功，您的号码是%s号，请在等候区等候叫号", spell(t.Label))
+			if t.Booked() {
+				s = fmt.Sprintf("预约签到成功，您的号码是%s号，%s起叫号", spell(t.Label), t.Slot.In(k.opts.Location).Format("15点04分"))
+			}
 			if k.cardOnReader() {
 				s += "。" + takeCard
 			}

@@ -111,6 +111,9 @@ func (k *Kiosk) readerPicture(w float32) fyne.CanvasObject {
 
 func (k *Kiosk) serviceScreen() fyne.CanvasObject {
 	who := "已读取身份证：" + app.MaskName(k.flow.S.Name) + "。点一项就能取号。"
+	if offer := k.bookingOffer(); offer != nil {
+		return k.page("请选择要办理的事项", who, container.NewBorder(offer, nil, nil, nil, k.serviceGrid()))
+	}
 	return k.page("请选择要办理的事项", who, k.serviceGrid())
 }
 

@@ -2,6 +2,7 @@ package kiosk
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -17,6 +18,7 @@ import (
 	"fengqiao/printing"
 	"fengqiao/screens/shottest"
 	kt "fengqiao/screens/theme"
+	"fengqiao/store"
 )
 
 // TestScreenshots renders every kiosk screen of the default hall, in landscape and (most) in
@@ -36,7 +38,7 @@ func TestScreenshots(t *testing.T) {
 
 // shotEnv is what screenshots draws with: a fresh hall whose clock it can move.
 type shotEnv struct {
-	Hall       app.Hall
+	Hall       *store.Hall
 	Info       app.Info
 	ElderlyAge int
 	Location   *time.Location
@@ -107,6 +109,10 @@ func kioskScenes(env shotEnv) ([]scene, func() time.Time, error) {
 		env.Hall.Issue(ctx, app.IssueRequest{Service: "petition"})
 	}
 	env.Hall.Issue(ctx, app.IssueRequest{Service: "legal"})
+	book, err := seedBookings(ctx, env, card.Number)
+	if err != nil {
+		return nil, nil, err
+	}
 
 	typed := withCheck("33068119920307124") // a made-up woman's number, typed on the keypad
 	ev := func(id idcard.Identity) idcard.Event {
@@ -227,6 +233,12 @@ func kioskScenes(env shotEnv) ([]scene, func() time.Time, error) {
 			k.flow.StaffPIN()
 			typeID(k, "12")
 		}},
+		{"booking-service", true, func(k *Kiosk) {
+			book()
+			k.CardEvent(ev(card))
+		}},
+		{"booking-result", true, func(k *Kiosk) { k.act(k.flow.Scanned(book())) }},
+		{"booking-early", false, func(k *Kiosk) { k.act(k.flow.Scanned("YYEARLY1")) }},
 	}
 	return shots, clock, nil
 }
@@ -315,3 +327,37 @@ func (noPrint) PrintReceipt(context.Context, printing.Receipt) error { return ni
 type paperOut struct{}
 
 func (paperOut) PrintReceipt(context.Context, printing.Receipt) error { return ErrPaperOut }
+
+// seedBookings gives the hall a booking plan and a booking for 14:00 (too early to check in at
+// 10:32), and returns a function that books the card holder (idNumber) for 11:00 under a new code
+// and returns the code: each render checks a fresh booking in.
+func seedBookings(ctx context.Context, env shotEnv, idNumber string) (func() string, error) {
+	env.Hall.SetBookingPlan(&app.BookingPlan{SlotMinutes: 30, DaysAhead: 7, PerSlot: 2,
+		PerService: map[string]int{"legal": 1}, GraceMinutes: 15})
+	plan, err := env.Hall.BookingPlan(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key, err := base64.StdEncoding.DecodeString(plan.IDKey)
+	if err != nil {
+		return nil, err
+	}
+	day := time.Date(2026, 11, 27, 0, 0, 0, 0, env.Location)
+	booking := func(code string, slot time.Time, hash string) error {
+		_, err := env.Hall.ApplyBooking(ctx, app.Booking{Code: code, Service: "legal", Slot: slot, Minutes: 30,
+			Status: app.BookingBooked, MaskedName: "王*明", MaskedPhone: "138****0000", IDHash: hash, CreatedAt: day})
+		return err
+	}
+	if err := booking("YYEARLY1", day.Add(14*time.Hour), ""); err != nil {
+		return nil, err
+	}
+	n := 0
+	return func() string {
+		n++
+		code := fmt.Sprintf("YYCARD%02d", n)
+		if err := booking(code, day.Add(11*time.Hour), app.IDHash(key, idNumber)); err != nil {
+			panic(err)
+		}
+		return code
+	}, nil
+}
