@@ -143,8 +143,13 @@ func invocations(text string) []invocation {
 	var out []invocation
 	for _, m := range program.FindAllStringIndex(text, -1) {
 		rest := text[m[1]:]
-		if end := strings.IndexByte(rest, '\n'); end >= 0 {
-			rest = rest[:end]
+		// A line ending in a backslash goes on with the next.
+		for end := strings.IndexByte(rest, '\n'); end >= 0; end = strings.IndexByte(rest, '\n') {
+			if !strings.HasSuffix(rest[:end], "\\") {
+				rest = rest[:end]
+				break
+			}
+			rest = rest[:end-1] + " " + rest[end+1:]
 		}
 		if strings.HasSuffix(text[m[0]:m[1]], "`") {
 			rest = ""
