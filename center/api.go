@@ -37,10 +37,11 @@ type Server struct {
 	contactLimit time.Duration // see WithContactLimit
 	secure       bool
 	trustProxy   bool
-	townSite     string               // the town hall's site name (WithTownSite)
-	orgs         []string             // mediation organisations (WithMediationOrgs)
-	phone        PhoneStore           // the phone app's store, nil when the store keeps no grids
-	phoneShell   map[string]phoneFile // the phone app's static files
+	townSite     string   // the town hall's site name (WithTownSite)
+	orgs         []string // mediation organisations (WithMediationOrgs)
+
+	phone      PhoneStore           // the phone app's store, nil when the store keeps no grids
+	phoneShell map[string]phoneFile // the phone app's static files
 }
 
 // NewServer returns the centre's server over st. log may be nil for slog.Default().
