@@ -2,13 +2,17 @@ package center_test
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
+	"fengqiao/app"
 	"fengqiao/center"
 	"fengqiao/center/sqlstore"
 )
@@ -23,6 +27,53 @@ type phoneFixture struct {
 	village                center.Site
 	small1, small2, small3 int64
 	postgres               bool
+	gate                   *gate          // takes the network away
+	seen                   *observedStore // what reached RegisterDispute
+}
+
+// gate stands between the phone and the centre: offline, it drops every connection; with lose set,
+// it lets that many dispute requests through to the centre and then drops the connection before
+// the answer, as a weak mobile line does.
+type gate struct {
+	h       http.Handler
+	offline atomic.Bool
+	lose    atomic.Int32
+}
+
+func (g *gate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	drop := func() {
+		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+			conn.Close()
+		}
+	}
+	if g.offline.Load() {
+		drop()
+		return
+	}
+	if r.URL.Path == "/m/api/disputes" && g.lose.Add(-1) >= 0 {
+		g.h.ServeHTTP(httptest.NewRecorder(), r)
+		drop()
+		return
+	}
+	g.h.ServeHTTP(w, r)
+}
+
+// observedStore counts the requests that reach RegisterDispute, by key, and the photos' sizes.
+type observedStore struct {
+	phoneWebStore
+	mu     sync.Mutex
+	keys   map[string]int
+	photos []int
+}
+
+func (o *observedStore) RegisterDispute(ctx context.Context, u center.User, d app.GridDispute, at time.Time) (app.Case, bool, error) {
+	o.mu.Lock()
+	o.keys[d.Key]++
+	if len(d.Photo) > 0 {
+		o.photos = append(o.photos, len(d.Photo))
+	}
+	o.mu.Unlock()
+	return o.phoneWebStore.RegisterDispute(ctx, u, d, at)
 }
 
 func newPhoneFixture(t *testing.T, dsn string, opts ...center.Option) *phoneFixture {
@@ -82,8 +133,10 @@ func newPhoneFixture(t *testing.T, dsn string, opts ...center.Option) *phoneFixt
 		}
 	}
 	f.ps = phoneStoreOf(t, st)
+	f.seen = &observedStore{phoneWebStore: f.ps, keys: map[string]int{}}
 	opts = append([]center.Option{center.WithCentre("枫桥镇综治中心", "0575-87010000")}, opts...)
-	f.srv = httptest.NewServer(center.NewServer(f.ps, nil, opts...))
+	f.gate = &gate{h: center.NewServer(f.seen, nil, opts...)}
+	f.srv = httptest.NewServer(f.gate)
 	t.Cleanup(f.srv.Close)
 	return f
 }

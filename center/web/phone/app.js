@@ -147,6 +147,7 @@
     flushing = true;
     clearTimeout(retryTimer);
     let stalled = false;
+    let sent = 0;
     try {
       await dropOld();
       for (const rec of await outboxAll()) {
@@ -154,6 +155,7 @@
         const res = await call('POST', rec.path, rec.body);
         if (res.ok) {
           await outboxDelete(rec.key);
+          sent++;
         } else if (res.status === 0 || res.status >= 500 || res.status === 401 || res.status === 429) {
           stalled = true;
           break;
@@ -171,8 +173,10 @@
     }
     const left = (await updateCount()).filter((r) => !r.error).length;
     if (left && stalled && me) {
+      // The line came and went: try again soon. Nothing got through: wait longer each time.
+      if (sent) retryDelay = 2000;
       retryTimer = setTimeout(flush, retryDelay);
-      retryDelay = Math.min(retryDelay * 2, 60000);
+      retryDelay = Math.min(retryDelay * 2, 30000);
     } else {
       retryDelay = 5000;
     }
@@ -272,17 +276,19 @@
     clearPhoto();
     $('new-error').hidden = true;
   }
+  let typesShown = [];
   function fillTypes() {
     const g = me.grids.find((x) => String(x.id) === $('f-grid').value);
     const sel = $('f-type');
     sel.textContent = '';
     sel.appendChild(el('option', '', '请选择'));
     sel.firstChild.value = '';
-    for (const t of (g && me.types[String(g.site)]) || []) {
+    typesShown = (g && me.types[String(g.site)]) || [];
+    typesShown.forEach((t, i) => {
       const o = el('option', '', t.label);
-      o.value = t.service + '\u0000' + t.category;
+      o.value = String(i);
       sel.appendChild(o);
-    }
+    });
   }
   $('f-grid').addEventListener('change', fillTypes);
 
@@ -346,14 +352,14 @@
       parties.push(v);
     }
     if (!parties.length) return err('请至少填写一位当事人。');
-    const [service, category] = $('f-type').value.split('\u0000');
-    if (!service) return err('请选择纠纷类型。');
+    const type = $('f-type').value === '' ? null : typesShown[Number($('f-type').value)];
+    if (!type) return err('请选择纠纷类型。');
     const summary = $('f-summary').value.trim();
     const place = $('f-place').value.trim();
     if (!summary) return err('请填写简要情况。');
     if (!place) return err('请填写户或地址。');
     const risk = document.querySelector('input[name=risk]:checked').value;
-    const body = {key: uuid(), grid: Number($('f-grid').value), service, category: category || '', summary, place, risk,
+    const body = {key: uuid(), grid: Number($('f-grid').value), service: type.service, category: type.category, summary, place, risk,
       parties, found_at: new Date().toISOString()};
     if (photo) body.photo = photo;
     const label = $('f-type').selectedOptions[0].textContent + ' · ' + parties.map((p) => maskName(p.name)).join('、');
