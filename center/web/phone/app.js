@@ -70,6 +70,13 @@
     $('notice-text').textContent = text;
     $('notice').hidden = !text;
   }
+  // flash shows a notice on the next view only.
+  let flashText = '';
+  function flash(text) { flashText = text; }
+  function droppedNotice() {
+    const n = Number(localStorage.getItem(DROPPED) || 0);
+    return n ? n + ' 条记录超过' + ((me && me.outbox_days) || 7) + '天未能发送，已从本机删除，请重新登记。' : '';
+  }
   function show(view) {
     document.querySelectorAll('.view').forEach((v) => { v.hidden = v.id !== 'view-' + view; });
     window.scrollTo(0, 0);
@@ -101,11 +108,11 @@
     if (res.status === 401 && path !== 'login') {
       if (data.code === 'session_revoked') {
         await wipe();
-        notice('您的登录已被注销，本机保存的未发送记录已清除。请重新登录。');
+        flash('您的登录已被注销，本机保存的未发送记录已清除。请重新登录。');
       } else {
         me = null;
         localStorage.removeItem(ME);
-        notice('登录已过期，请重新登录；未发送的记录仍在本机。');
+        flash('登录已过期，请重新登录；未发送的记录仍在本机。');
       }
       route();
     }
@@ -130,8 +137,7 @@
       const n = old.length + Number(localStorage.getItem(DROPPED) || 0);
       localStorage.setItem(DROPPED, String(n));
     }
-    const n = Number(localStorage.getItem(DROPPED) || 0);
-    if (n) notice(n + ' 条记录超过' + days + '天未能发送，已从本机删除，请重新登记。');
+    if (droppedNotice()) notice(droppedNotice());
   }
 
   async function updateCount() {
@@ -366,7 +372,7 @@
     $('save').disabled = true;
     const left = await enqueue('disputes', body, label);
     $('save').disabled = false;
-    notice(left ? '已保存在本机，联网后自动发送。' : '已登记，综治中心已收到。');
+    flash(left ? '已保存在本机，联网后自动发送。' : '已登记，综治中心已收到。');
     location.hash = '#/records';
   });
 
@@ -406,8 +412,8 @@
       const m = el('p', 'meta', fmtDate(r.opened_at) + ' · ' + r.grid + ' · ');
       m.appendChild(el('span', r.risk === 'major' ? 'risk-major' : '', r.risk_label));
       c.appendChild(m);
-      const s = el('p', 'meta', '查询码 ' + r.code + ' ');
-      s.appendChild(el('span', 'status', r.status_label));
+      const s = el('p', 'meta', '查询码 ');
+      s.append(el('span', 'code', r.code), ' ', el('span', 'status', r.status_label));
       c.appendChild(s);
       box.appendChild(c);
     }
@@ -430,7 +436,9 @@
       const c = el('div', 'card rec task');
       c.dataset.task = String(t.id);
       c.appendChild(el('h2', '', (t.category || '纠纷') + ' · ' + t.masked_name));
-      c.appendChild(el('p', 'meta', '查询码 ' + t.code + (t.grid ? ' · ' + t.grid : '') + (t.due_on ? ' · ' + t.due_on + ' 前回访' : '')));
+      const m = el('p', 'meta', '查询码 ');
+      m.append(el('span', 'code', t.code), (t.grid ? ' · ' + t.grid : '') + (t.due_on ? ' · ' + t.due_on + ' 前回访' : ''));
+      c.appendChild(m);
       if (t.done_at) {
         c.appendChild(el('p', 'ok', '已回访：' + t.outcome));
       } else if (queued.has(t.id)) {
@@ -473,6 +481,8 @@
 
   // ---- routing ----
   async function route() {
+    notice(flashText || droppedNotice());
+    flashText = '';
     if (!me) {
       $('who').textContent = '';
       show('login');
