@@ -41,6 +41,9 @@ const (
 
 var phoneUsers = []Role{RoleGridWorker, RoleGridLeader}
 
+// UsesPhone reports whether the role signs in on the phone app (网格员, 网格长).
+func (r Role) UsesPhone() bool { return r == RoleGridWorker || r == RoleGridLeader }
+
 // phoneFile is a file of the shell with its ETag.
 type phoneFile struct {
 	body []byte

@@ -170,6 +170,10 @@ func TestPhoneSession(t *testing.T) {
 			// The admin revokes the phone: the next contact says so.
 			admin := &browser{t: t, base: f.srv.URL, client: noRedirect()}
 			_, dashCSRF := admin.signIn("admin", testPassword)
+			if _, page := admin.do("GET", "/dashboard/users", nil); !strings.Contains(page, `id="phone-revoke-wangwu"`) ||
+				strings.Contains(page, `id="phone-revoke-staff"`) {
+				t.Error("the users page offers no 注销手机登录 for wangwu alone")
+			}
 			if status, _ := admin.do("POST", "/dashboard/users/wangwu/phone-revoke", url.Values{"csrf": {dashCSRF}}); status != 303 {
 				t.Fatalf("revoke: %d", status)
 			}
