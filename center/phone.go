@@ -145,10 +145,9 @@ func (s *Server) phoneSignedIn(w http.ResponseWriter, r *http.Request, rule Rule
 	}
 	switch {
 	case err != nil:
+		// A revoked session keeps its cookie: every contact until it would have expired says
+		// revoked, so a phone that missed the first answer still wipes its outbox.
 		if code := app.ErrorCode(err); code == ESESSIONREVOKED || code == app.EUNAUTHORIZED {
-			if code == ESESSIONREVOKED {
-				http.SetCookie(w, s.phoneCookie("", -1))
-			}
 			phoneJSON(w, http.StatusUnauthorized, wire.ErrorReply{Error: err.Error(), Code: code})
 			return
 		}

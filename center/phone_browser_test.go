@@ -29,6 +29,9 @@ import (
 // writes the screenshots to docs/screenshots/phone-*.png.
 func TestPhoneInBrowser(t *testing.T) {
 	bin := chromium(t)
+	if testing.Short() {
+		t.Skip("browser test: not with -short")
+	}
 	f := newPhoneFixture(t, centertest.SQLite(t))
 	dir := screenshotDir(t)
 	photo := noisePNG(t, 2000, 1500)
@@ -41,7 +44,7 @@ func TestPhoneInBrowser(t *testing.T) {
 	defer cancel()
 	bctx, cancel := chromedp.NewContext(alloc)
 	defer cancel()
-	bctx, cancel = context.WithTimeout(bctx, 4*time.Minute)
+	bctx, cancel = context.WithTimeout(bctx, 8*time.Minute)
 	defer cancel()
 	run := func(what string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()

@@ -177,9 +177,10 @@ func TestPhoneSession(t *testing.T) {
 			if status, _ := admin.do("POST", "/dashboard/users/wangwu/phone-revoke", url.Values{"csrf": {dashCSRF}}); status != 303 {
 				t.Fatalf("revoke: %d", status)
 			}
-			status, out, hdr := p.call("GET", "/m/api/me", nil)
-			if status != 401 || out["code"] != center.ESESSIONREVOKED || !strings.Contains(hdr.Get("Set-Cookie"), "fq_phone=;") {
-				t.Errorf("a revoked session: %d %v %q", status, out, hdr.Get("Set-Cookie"))
+			for range 2 { // every contact, not only the first
+				if status, out, _ := p.call("GET", "/m/api/me", nil); status != 401 || out["code"] != center.ESESSIONREVOKED {
+					t.Errorf("a revoked session: %d %v", status, out)
+				}
 			}
 			// Signed in again, then disabled: revoked too. Signed out: just unauthorized.
 			p.login("wangwu")

@@ -280,7 +280,9 @@
     });
     ['f-summary', 'f-place'].forEach((id) => { $(id).value = ''; });
     clearPhoto();
-    $('new-error').hidden = true;
+    $('new-error').hidden = !!me.grids.length;
+    $('new-error').textContent = '您的账号尚未分配网格，请联系综治中心管理员。';
+    $('save').disabled = !me.grids.length;
   }
   let typesShown = [];
   function fillTypes() {
