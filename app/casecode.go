@@ -8,6 +8,12 @@ import (
 // Case codes (一案一码) identify a case on receipts, QR codes and the tracking page. A code is 19
 // random Crockford base32 symbols (95 bits) and one check symbol (Luhn mod 32), written in groups
 // of four: 7KQ2-M9XP-4HVT-W3RA-5C2D. It holds no personal data and cannot be guessed.
+//
+// Halls and the centre mint codes apart, so the two never collide: a code the centre mints (a
+// dispute a 网格员 registered, NewCentreCaseCode) starts with CentreCodePrefix, and a hall's code
+// (NewCaseCode) never does. The centre's own codes are unique among themselves by the primary key
+// of its cases table. (Halls of versions before the split may have minted a Z code; the centre
+// refuses a case code it holds already, so such a clash, one in 2^90, fails loudly, not silently.)
 const (
 	caseCodeRandom = 19
 	caseCodeLen    = caseCodeRandom + 1
@@ -54,8 +60,29 @@ func luhn32(vals []int) int {
 	return (32 - sum%32) % 32
 }
 
-// NewCaseCode returns a fresh random case code in its canonical grouped form.
+// CentreCodePrefix is the first symbol of every case code the centre mints; no hall mints one.
+const CentreCodePrefix = 'Z'
+
+// NewCaseCode returns a fresh random case code in its canonical grouped form, as a hall mints it:
+// its first symbol is any but CentreCodePrefix.
 func NewCaseCode() string {
+	vals := randomSymbols()
+	for vals[0] == crockfordValue(CentreCodePrefix) {
+		vals[0] = randomSymbols()[0] // uniform over the other 31 symbols
+	}
+	return formatCaseCode(append(vals, luhn32(vals)))
+}
+
+// NewCentreCaseCode returns a fresh random case code as the centre mints it: CentreCodePrefix and
+// 18 random symbols (90 bits).
+func NewCentreCaseCode() string {
+	vals := randomSymbols()
+	vals[0] = crockfordValue(CentreCodePrefix)
+	return formatCaseCode(append(vals, luhn32(vals)))
+}
+
+// randomSymbols returns caseCodeRandom random symbol values.
+func randomSymbols() []int {
 	var b [caseCodeRandom]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		panic("crypto/rand failed: " + err.Error()) // never happens on supported systems
@@ -64,7 +91,7 @@ func NewCaseCode() string {
 	for i, x := range b {
 		vals[i] = int(x) % 32 // 256 is a multiple of 32: uniform
 	}
-	return formatCaseCode(append(vals, luhn32(vals)))
+	return vals
 }
 
 func formatCaseCode(vals []int) string {

@@ -310,6 +310,8 @@ var echoKinds = map[app.EventKind]string{
 	app.EventEscalationAccepted: wire.ChangeEscalationAccepted,
 	app.EventSession:            wire.ChangeSession,
 	app.EventHandedOver:         wire.ChangeHandover,
+	app.EventAssigned:           wire.ChangeAssign,
+	app.EventNoticed:            wire.ChangeNotice,
 }
 
 // relay sends ch on to the other hall of a handed-over case: from the site working it to the site

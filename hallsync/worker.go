@@ -306,6 +306,10 @@ func (w *Worker) apply(ctx context.Context, ch wire.Change) (string, error) {
 		_, err = w.hall.RecordSession(kctx, ch.Code, *ch.Session)
 	case ch.Kind == wire.ChangeHandover && ch.Case != nil && ch.Case.Code == ch.Code:
 		_, err = w.hall.ReceiveHandover(kctx, *ch.Case, ch.Note, ch.By)
+	case ch.Kind == wire.ChangeAssign && ch.Case != nil && ch.Case.Code == ch.Code:
+		_, err = w.hall.ReceiveAssigned(kctx, *ch.Case, ch.Note, ch.By)
+	case ch.Kind == wire.ChangeNotice && ch.Case != nil && ch.Case.Code == ch.Code:
+		_, err = w.hall.ReceiveNotice(kctx, *ch.Case, ch.Note, ch.By)
 	default:
 		err = app.Errorf(app.EINVALID, "unknown change kind %q", ch.Kind)
 	}

@@ -19,7 +19,8 @@ func (c *Console) Session(ctx context.Context, token string) (app.StaffSession, 
 
 // CaseAtWindow reports whether the case with code belongs to a ticket that the window holds now:
 // its current (called or serving) ticket or one it has set aside (held). A case the centre handed
-// to this hall (ReceiveHandover) has no ticket here: any window's signed-in staff work it.
+// to this hall (ReceiveHandover) or gave it (ReceiveAssigned) has no ticket here: any window's
+// signed-in staff work it.
 func (h *Hall) CaseAtWindow(ctx context.Context, window int, code string) (bool, error) {
 	canon, err := app.ParseCaseCode(code)
 	if err != nil {
@@ -28,7 +29,7 @@ func (h *Hall) CaseAtWindow(ctx context.Context, window int, code string) (bool,
 	var n int
 	err = h.db.read.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM tickets t JOIN cases c ON c.id = t.case_id
 		WHERE c.code = ? AND t.window_id = ? AND t.status IN ('called', 'serving', 'held'))
-		+ (SELECT count(*) FROM cases WHERE code = ? AND handed_over = 1)`, canon, window, canon).Scan(&n)
+		+ (SELECT count(*) FROM cases WHERE code = ? AND (handed_over = 1 OR routed = 'assign'))`, canon, window, canon).Scan(&n)
 	if err != nil {
 		return false, storeErr("read case window", err)
 	}

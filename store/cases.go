@@ -25,11 +25,11 @@ func readCase(ctx context.Context, q queryer, where string, args ...any) (app.Ca
 	var masked app.MaskedVisitor
 	err := q.QueryRowContext(ctx, `SELECT c.id, c.code, c.service, c.category, c.status, c.owner, c.unit, c.level,
 		c.handling, c.department, c.summary, c.result, c.follow_up_on, c.deadline, c.opened_at, c.updated_at, c.closed_at,
-		v.id_number, v.name, v.phone, c.masked_name, c.masked_id_number, c.masked_phone
+		v.id_number, v.name, v.phone, c.masked_name, c.masked_id_number, c.masked_phone, c.source, c.risk, c.grid
 		FROM cases c LEFT JOIN visitors v ON v.id = c.visitor_id WHERE `+where, args...).Scan(
 		&id, &c.Code, &c.Service, &c.Category, &status, &c.Owner, &c.Unit, &c.Level, &c.Handling, &c.Department,
 		&c.Summary, &result, &c.FollowUpOn, &c.Deadline, &opened, &updated, &closed, &idNumber, &name, &phone,
-		&masked.Name, &masked.IDNumber, &masked.Phone)
+		&masked.Name, &masked.IDNumber, &masked.Phone, &c.Source, &c.Risk, &c.Grid)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, 0, app.Errorf(app.ENOTFOUND, "no such case")
 	}

@@ -50,20 +50,37 @@ func (h *Hall) centreEntry(ctx context.Context, code, scope string, kind app.Eve
 // this hall owns the case: its console changes the status and records follow-ups, which the centre
 // relays to the hall that opened it. The hall logs app.EventHandedOver, the centre's echo.
 func (h *Hall) ReceiveHandover(ctx context.Context, c app.Case, note, by string) (app.Case, error) {
+	return h.receive(ctx, c, note, by, receipt{scope: "handover", owner: app.OwnerHall, handed: true,
+		entry: app.EntryHandover, event: app.EventHandedOver})
+}
+
+// receipt is how the hall stores a case the centre sends it whole.
+type receipt struct {
+	scope  string    // of the idempotency key
+	owner  app.Owner // who owns it here
+	handed bool      // handed_over: a town case this hall works
+	routed string    // cases.routed (migration 011)
+	entry  string    // the kind of the history line the receipt adds
+	event  app.EventKind
+}
+
+// receive stores case c as r says, with its history and a last line of kind r.entry with note and
+// by, and logs r.event, the centre's echo.
+func (h *Hall) receive(ctx context.Context, c app.Case, note, by string, r receipt) (app.Case, error) {
 	canon, err := app.ParseCaseCode(c.Code)
 	if err != nil {
 		return app.Case{}, err
 	}
 	if c.Status.Final() {
-		return app.Case{}, app.Errorf(app.ECONFLICT, "a final case is not handed over")
+		return app.Case{}, app.Errorf(app.ECONFLICT, "a final case is not sent to a hall")
 	}
 	if by == "" {
 		by = string(app.OwnerCentre)
 	}
-	return write(h, ctx, "handover/"+canon, func(t *txn) (app.Case, error) {
+	return write(h, ctx, r.scope+"/"+canon, func(t *txn) (app.Case, error) {
 		var n int
 		if err := t.queryRow("SELECT count(*) FROM cases WHERE code = ?", canon).Scan(&n); err != nil {
-			return app.Case{}, storeErr("receive handover", err)
+			return app.Case{}, storeErr("receive case", err)
 		}
 		if n > 0 {
 			return app.Case{}, app.Errorf(app.ECONFLICT, "the case is at this hall already")
@@ -76,40 +93,42 @@ func (h *Hall) ReceiveHandover(ctx context.Context, c app.Case, note, by string)
 		if c.ClosedAt != nil {
 			closed = sql.NullInt64{Int64: c.ClosedAt.UnixMicro(), Valid: true}
 		}
-		r, err := t.exec(`INSERT INTO cases (code, service, category, status, owner, unit, level, handling, department,
+		res, err := t.exec(`INSERT INTO cases (code, service, category, status, owner, unit, level, handling, department,
 			summary, result, follow_up_on, deadline, opened_at, updated_at, closed_at, masked_name, masked_id_number,
-			masked_phone, handed_over) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
-			canon, c.Service, c.Category, c.Status, app.OwnerHall, c.Unit, c.Level, c.Handling, c.Department,
+			masked_phone, handed_over, source, risk, grid, routed)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			canon, c.Service, c.Category, c.Status, r.owner, c.Unit, c.Level, c.Handling, c.Department,
 			c.Summary, c.Result, c.FollowUpOn, c.Deadline, c.OpenedAt.UnixMicro(), t.now.UnixMicro(), closed,
-			m.Name, m.IDNumber, m.Phone)
+			m.Name, m.IDNumber, m.Phone, r.handed, c.Source, c.Risk, c.Grid, r.routed)
 		if err != nil {
-			return app.Case{}, storeErr("receive handover", err)
+			return app.Case{}, storeErr("receive case", err)
 		}
-		id, err := r.LastInsertId()
+		id, err := res.LastInsertId()
 		if err != nil {
-			return app.Case{}, storeErr("receive handover", err)
+			return app.Case{}, storeErr("receive case", err)
 		}
-		history := append(c.History, app.CaseEntry{At: t.now, Kind: app.EntryHandover, Note: note, By: by})
+		history := append(c.History, app.CaseEntry{At: t.now, Kind: r.entry, Note: note, By: by})
 		for _, e := range history {
 			if _, err := t.exec("INSERT INTO case_entries (case_id, at, kind, status, note, by) VALUES (?, ?, ?, ?, ?, ?)",
 				id, e.At.UnixMicro(), e.Kind, e.Status, e.Note, e.By); err != nil {
-				return app.Case{}, storeErr("receive handover", err)
+				return app.Case{}, storeErr("receive case", err)
 			}
 		}
 		got, err := t.loadCase(id)
 		if err != nil {
 			return got, err
 		}
-		t.log(app.Event{Kind: app.EventHandedOver, Case: &got}, id, nil)
+		t.log(app.Event{Kind: r.event, Case: &got}, id, nil)
 		return got, nil
 	})
 }
 
-// HandedCases returns the cases the centre handed to this hall (镇级受理案件): open ones first,
-// the most recently changed first, at most limit (1 to 500).
+// HandedCases returns the cases the centre handed to this hall (镇级受理案件) and those it routed
+// here (ReceiveAssigned, ReceiveNotice): open ones first, the most recently changed first, at most
+// limit (1 to 500).
 func (h *Hall) HandedCases(ctx context.Context, limit int) ([]app.Case, error) {
 	limit = min(max(limit, 1), 500)
-	rows, err := h.db.read.QueryContext(ctx, `SELECT code FROM cases WHERE handed_over = 1
+	rows, err := h.db.read.QueryContext(ctx, `SELECT code FROM cases WHERE handed_over = 1 OR routed <> ''
 		ORDER BY status IN ('closed', 'rejected'), updated_at DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, storeErr("list handed cases", err)

@@ -72,6 +72,9 @@ func (h *Hall) replay1(t *txn, e OutboxEvent) error {
 				return storeErr("recover handover", err)
 			}
 		}
+		if err := t.replayRouting(ev.Kind, ev.Case, caseID); err != nil {
+			return err
+		}
 	}
 	if ev.Ticket != nil {
 		if ticketID, caseID, err = h.replayTicket(t, ev.Kind, ev.Ticket); err != nil {

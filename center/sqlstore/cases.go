@@ -36,6 +36,9 @@ func (s *Store) readCase(ctx context.Context, code string) (center.Case, error) 
 	if out.Worker, err = s.workerName(ctx, code); err != nil {
 		return out, err
 	}
+	if err := s.readSource(ctx, &out.Case); err != nil {
+		return out, err
+	}
 	rows, err := s.db.QueryContext(ctx, s.rebind("SELECT at, kind, status, note, by_name FROM case_entries WHERE code = ? ORDER BY id"), code)
 	if err != nil {
 		return out, dbErr("read case history", err)

@@ -102,6 +102,10 @@ func (s *Store) queueChange(ctx context.Context, tx *sql.Tx, site int64, code st
 		e.Kind, e.Note, body = app.EntrySession, cmp.Or(o.Note, ch.Session.Note()), ch.Session
 	case wire.ChangeHandover:
 		e.Kind, body = app.EntryHandover, ch.Case
+	case wire.ChangeAssign:
+		e.Kind, body = app.EntryAssigned, ch.Case
+	case wire.ChangeNotice:
+		e.Kind, body = app.EntryNotice, ch.Case
 	}
 	var raw []byte
 	if body != nil {
@@ -126,7 +130,7 @@ func decodeChange(c *wire.Change, body string) error {
 	case wire.ChangeSession:
 		c.Session = new(app.MediationSession)
 		v = c.Session
-	case wire.ChangeHandover:
+	case wire.ChangeHandover, wire.ChangeAssign, wire.ChangeNotice:
 		c.Case = new(app.Case)
 		v = c.Case
 	default:

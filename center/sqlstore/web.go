@@ -303,8 +303,8 @@ func (s *Store) CaseSite(ctx context.Context, code string) (int64, error) {
 }
 
 // StripPersonalData implements center.WebStore. Besides the case's own columns it blanks the
-// notes of its history, which staff may have written names into; the raw event log keeps only
-// public bodies and is not touched.
+// notes of its history, which staff may have written names into, and a grid dispute's parties,
+// place and photo; the raw event log keeps only public bodies and is not touched.
 func (s *Store) StripPersonalData(ctx context.Context, closedBefore time.Time) (int64, error) {
 	var n int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -313,6 +313,9 @@ func (s *Store) StripPersonalData(ctx context.Context, closedBefore time.Time) (
 			(SELECT code FROM cases WHERE stripped_at IS NULL AND closed_at IS NOT NULL AND closed_at < ?)`),
 			micros(closedBefore)); err != nil {
 			return dbErr("strip history", err)
+		}
+		if err := stripDisputes(ctx, s, tx, micros(closedBefore)); err != nil {
+			return err
 		}
 		res, err := tx.ExecContext(ctx, s.rebind(`UPDATE cases SET id_number = '', name = '', phone = '',
 			masked_name = '', masked_id_number = '', masked_phone = '', summary = '', stripped_at = ?

@@ -19,14 +19,17 @@ import (
 )
 
 // casesPage is the console's page of cases worked without a visitor at the window: the cases the
-// town's centre handed to this hall (镇级受理案件, docs/sync.md "Who owns a case"), and any case
-// looked up by its 查询码 — a village hall sees there how its escalated case goes on. A case this
-// hall owns is worked with the same case form as at the window, and takes follow-up records.
+// town's centre handed to this hall (镇级受理案件, docs/sync.md "Who owns a case") or assigned it
+// (disputes a 网格员 registered in the village), the 重大 disputes of the village the town keeps
+// (listed apart, read-only), and any case looked up by its 查询码 — a village hall sees there how
+// its escalated case goes on. A case this hall owns is worked with the same case form as at the
+// window, and takes follow-up records.
 type casesPage struct {
 	box      *fyne.Container // the page, shown instead of the queue and the visitor
-	list     *fyne.Container // one big button per handed case
+	list     *fyne.Container // one big button per case this hall works
 	listNote *canvas.Text
-	lookup   *keyEntry // a 查询码 typed or scanned
+	notices  *fyne.Container // the town's cases of the village (ChangeNotice): heading and buttons, read-only
+	lookup   *keyEntry       // a 查询码 typed or scanned
 	open     *widget.Button
 	back     *widget.Button // back to the queue
 
@@ -66,6 +69,7 @@ func (sc *Screen) buildCasesPage() fyne.CanvasObject {
 		container.NewBorder(nil, nil, container.NewCenter(text(sc.s.Info.Name+" · "+casesTitle, theme.OnPrimary, 22, true)), p.back)))
 
 	p.list = container.NewVBox()
+	p.notices = container.NewVBox()
 	p.listNote = text("", theme.Muted, 16, false)
 	p.lookup = newKeyEntry(false)
 	p.lookup.SetPlaceHolder("输入或扫描查询码")
@@ -74,7 +78,7 @@ func (sc *Screen) buildCasesPage() fyne.CanvasObject {
 	p.open = widget.NewButton("查询", func() { sc.lookupCase() })
 	left := container.NewBorder(container.NewVBox(heading("移交本厅办理的案件"), p.listNote), container.NewVBox(widget.NewSeparator(),
 		heading("按查询码查看案件"), container.NewBorder(nil, nil, nil, outlined(p.open), p.lookup)), nil, nil,
-		container.NewVScroll(p.list))
+		container.NewVScroll(container.NewVBox(p.list, p.notices)))
 
 	p.title = text("请从左侧选择案件", theme.Navy, 20, true)
 	p.owner = text("", theme.Ink, 18, false)
@@ -127,7 +131,7 @@ func (sc *Screen) loadHanded() {
 func (sc *Screen) showHanded(cases []app.Case, err error) {
 	p := &sc.cases
 	p.cases = map[string]*widget.Button{}
-	p.list.Objects = nil
+	p.list.Objects, p.notices.Objects = nil, nil
 	switch {
 	case err != nil:
 		p.listNote.Text, p.listNote.Color = errText(err), theme.Alert
@@ -146,21 +150,36 @@ func (sc *Screen) showHanded(cases []app.Case, err error) {
 	for _, c := range cases {
 		b := widget.NewButton(caseLine(c, sc.serviceName(c.Service)), func() { sc.showCase(c) })
 		b.Alignment = widget.ButtonAlignLeading
-		if !c.Status.Final() {
+		list := p.list
+		switch {
+		case c.Owner == app.OwnerCentre: // the town keeps it: shown, not worked
+			list = p.notices
+			if len(list.Objects) == 0 {
+				list.Add(heading(noticesTitle))
+			}
+		case !c.Status.Final():
 			b.Importance = widget.HighImportance
 		}
 		p.cases[c.Code] = b
 		tall := canvas.NewRectangle(color.Transparent) // a big touch target
 		tall.SetMinSize(fyne.NewSize(0, 72))
-		p.list.Add(container.NewStack(tall, b))
+		list.Add(container.NewStack(tall, b))
 	}
 	p.list.Refresh()
+	p.notices.Refresh()
 }
 
-// caseLine is a handed case on its button, in two lines: status, category or service and the
-// visitor masked; then the 查询码.
+// noticesTitle heads the list of the village's cases the town keeps.
+const noticesTitle = "镇级办理的本村纠纷（仅查看）"
+
+// caseLine is a handed case on its button, in two lines: status, the source and risk of a case
+// that did not come in at a hall, category or service and the visitor masked; then the 查询码.
 func caseLine(c app.Case, service string) string {
-	parts := []string{"【" + c.Status.Label() + "】", cmp.Or(c.Category, service)}
+	parts := []string{"【" + c.Status.Label() + "】"}
+	if c.Source != app.SourceWalkIn {
+		parts = append(parts, strings.TrimSuffix(c.Source.Label()+"·"+c.Risk.Label(), "·"))
+	}
+	parts = append(parts, cmp.Or(c.Category, service))
 	if c.Visitor != nil && c.Visitor.Name != "" {
 		parts = append(parts, c.Visitor.Name)
 	}
@@ -235,7 +254,8 @@ func ownerLabel(c app.Case) string {
 // entryLabels names the kinds of history lines.
 var entryLabels = map[string]string{
 	app.EntryFollowUp: "回访记录", app.EntryEscalated: "上报镇综治中心", app.EntryEscalationAccepted: "中心受理上报",
-	app.EntrySession: "调解", app.EntryHandover: "移交办理",
+	app.EntrySession: "调解", app.EntryHandover: "移交办理", app.EntryAssigned: "交本村办理",
+	app.EntryNotice: "告知本村",
 }
 
 // entryLine is one history line: time, what happened, by whom, and the note.
