@@ -154,8 +154,10 @@ func TestPhoneInBrowser(t *testing.T) {
 	if n := f.gridCases(t); n != 1 {
 		t.Fatalf("%d cases after the first dispute", n)
 	}
-	if len(f.seen.photos) != 1 || f.seen.photos[0] > app.MaxDisputePhoto || f.seen.photos[0] < 10_000 {
-		t.Errorf("photos received: %v bytes (limit %d)", f.seen.photos, app.MaxDisputePhoto)
+	var stored int
+	if err := f.st.DB().QueryRowContext(t.Context(), "SELECT length(photo) FROM dispute_photos").Scan(&stored); err != nil ||
+		stored > app.MaxDisputePhoto || stored < 10_000 {
+		t.Errorf("the stored photo has %d bytes (limit %d): %v", stored, app.MaxDisputePhoto, err)
 	}
 	recs, err := f.ps.GridRecords(t.Context(), userID(t, f, "wangwu"), 10)
 	if err != nil || len(recs) != 1 || recs[0].Risk != app.RiskHigher {

@@ -1,7 +1,6 @@
 package center
 
 import (
-	"bytes"
 	"net/http"
 	"regexp"
 	"slices"
@@ -155,9 +154,13 @@ func (s *Server) phoneDispute(w http.ResponseWriter, r *http.Request, v visit) {
 	phoneJSON(w, http.StatusOK, map[string]any{"code": c.Code, "created": created, "status": c.Status.Label()})
 }
 
-// validDispute checks a dispute against the user's grids and their villages' types. A record the
-// phone made offline may be up to OutboxDays old.
+// validDispute checks a dispute (app.GridDispute.Valid) against the user's grids and their
+// villages' types, with a key the phone made (a random UUID) and a household or address. A record
+// the phone made offline may be up to OutboxDays old.
 func validDispute(d app.GridDispute, grids []WorkerGrid, types map[int64][]DisputeType, now time.Time) error {
+	if err := d.Valid(); err != nil {
+		return err
+	}
 	bad := func(what string) error { return app.Errorf(app.EINVALID, "dispute: %s", what) }
 	if !uuidPattern.MatchString(d.Key) {
 		return bad("the key must be a random UUID")
@@ -169,31 +172,16 @@ func validDispute(d app.GridDispute, grids []WorkerGrid, types map[int64][]Dispu
 	if !slices.ContainsFunc(types[grids[i].Site], func(t DisputeType) bool { return t.Service == d.Service && t.Category == d.Category }) {
 		return bad("the type is not a dispute category of the village")
 	}
-	if !slices.Contains(app.Risks, d.Risk) {
-		return bad("the risk must be general, higher or major")
-	}
-	if strings.TrimSpace(d.Summary) == "" || ValidText("summary", d.Summary, 500) != nil ||
-		ValidShort("place", d.Place) != nil || strings.TrimSpace(d.Place) == "" {
-		return bad("a summary (up to 500 characters) and a household or address are required")
-	}
-	if len(d.Parties) == 0 || len(d.Parties) > 50 {
-		return bad("one to 50 parties")
+	if strings.TrimSpace(d.Place) == "" || ValidText("summary", d.Summary, 500) != nil {
+		return bad("a household or address and a summary of up to 500 characters are required")
 	}
 	for _, p := range d.Parties {
 		if ValidName(p.Name) != nil || ValidPhone(p.Phone) != nil {
 			return bad("each party needs a name and a valid phone or none")
 		}
-		if p.IDNumber != "" {
-			if _, err := app.ParseIDNumber(p.IDNumber); err != nil {
-				return bad("an ID number is not valid")
-			}
-		}
 	}
 	if d.FoundAt.IsZero() || d.FoundAt.After(now.Add(time.Hour)) || d.FoundAt.Before(now.AddDate(0, 0, -OutboxDays-1)) {
 		return bad("found_at must be within the outbox's days")
-	}
-	if len(d.Photo) > app.MaxDisputePhoto || len(d.Photo) > 0 && !bytes.HasPrefix(d.Photo, []byte{0xFF, 0xD8, 0xFF}) {
-		return bad("the photo must be one JPEG of at most 512 KiB")
 	}
 	return nil
 }

@@ -31,6 +31,14 @@ type phoneFixture struct {
 	seen                   *observedStore // what reached RegisterDispute
 }
 
+// phoneWebStore is a centre store that serves the phone app.
+type phoneWebStore interface {
+	center.WebStore
+	center.PhoneStore
+}
+
+var _ phoneWebStore = (*sqlstore.Store)(nil)
+
 // gate stands between the phone and the centre: offline, it drops every connection; with lose set,
 // it lets that many dispute requests through to the centre and then drops the connection before
 // the answer, as a weak mobile line does.
@@ -58,20 +66,16 @@ func (g *gate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	g.h.ServeHTTP(w, r)
 }
 
-// observedStore counts the requests that reach RegisterDispute, by key, and the photos' sizes.
+// observedStore counts the requests that reach RegisterDispute, by key.
 type observedStore struct {
 	phoneWebStore
-	mu     sync.Mutex
-	keys   map[string]int
-	photos []int
+	mu   sync.Mutex
+	keys map[string]int
 }
 
 func (o *observedStore) RegisterDispute(ctx context.Context, u center.User, d app.GridDispute, at time.Time) (app.Case, bool, error) {
 	o.mu.Lock()
 	o.keys[d.Key]++
-	if len(d.Photo) > 0 {
-		o.photos = append(o.photos, len(d.Photo))
-	}
 	o.mu.Unlock()
 	return o.phoneWebStore.RegisterDispute(ctx, u, d, at)
 }
@@ -132,7 +136,7 @@ func newPhoneFixture(t *testing.T, dsn string, opts ...center.Option) *phoneFixt
 			}
 		}
 	}
-	f.ps = phoneStoreOf(t, st)
+	f.ps = st
 	f.seen = &observedStore{phoneWebStore: f.ps, keys: map[string]int{}}
 	opts = append([]center.Option{center.WithCentre("枫桥镇综治中心", "0575-87010000")}, opts...)
 	f.gate = &gate{h: center.NewServer(f.seen, nil, opts...)}
