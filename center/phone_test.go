@@ -210,104 +210,112 @@ func noRedirect() *http.Client {
 // TestPhoneGridScope: a 网格员 registers and sees only their grid's disputes, a 网格长 their big
 // grid's; a repeated key is stored once.
 func TestPhoneGridScope(t *testing.T) {
-	f := newPhoneFixture(t, centertest.SQLite(t))
-	wang, li, zhao := f.phone(t), f.phone(t), f.phone(t)
-	wang.login("wangwu")
-	li.login("lisi")
-	zhao.login("zhaoliu")
-	d := dispute(f.small1, "张三丰")
-	for range 3 {
-		if status, out, _ := wang.call("POST", "/m/api/disputes", d); status != 200 {
-			t.Fatalf("register: %d %v", status, out)
-		}
-	}
-	if n := f.gridCases(t); n != 1 {
-		t.Errorf("one key sent three times: %d cases", n)
-	}
-	if status, _, _ := li.call("POST", "/m/api/disputes", dispute(f.small1, "李四")); status != 403 {
-		t.Errorf("lisi registers in wangwu's grid: %d", status)
-	}
-	if status, out, _ := li.call("POST", "/m/api/disputes", dispute(f.small3, "李四光")); status != 200 {
-		t.Errorf("lisi registers in his grid: %d %v", status, out)
-	}
-	if status, out, _ := zhao.call("POST", "/m/api/disputes", dispute(f.small2, "赵六")); status != 200 {
-		t.Errorf("the 网格长 registers in a small grid of his big grid: %d %v", status, out)
-	}
-	bad := dispute(f.small1, "张三丰")
-	bad.Key = "not-a-uuid"
-	if status, _, _ := wang.call("POST", "/m/api/disputes", bad); status != 400 {
-		t.Errorf("a key that is no UUID: %d", status)
-	}
-	records := func(p *phoneClient) []string {
-		_, out, _ := p.call("GET", "/m/api/records", nil)
-		var names []string
-		for _, r := range out["records"].([]any) {
-			names = append(names, r.(map[string]any)["masked_name"].(string)+"@"+r.(map[string]any)["grid"].(string))
-		}
-		return names
-	}
-	if got := strings.Join(records(wang), " "); got != "张*丰@一网格1" {
-		t.Errorf("wangwu sees %q", got)
-	}
-	if got := strings.Join(records(li), " "); got != "李*光@二网格1" {
-		t.Errorf("lisi sees %q", got)
-	}
-	if got := strings.Join(records(zhao), " "); got != "赵*@一网格2 张*丰@一网格1" {
-		t.Errorf("zhaoliu sees %q", got)
+	for _, be := range centertest.Backends() {
+		t.Run(be.Name, func(t *testing.T) {
+			f := newPhoneFixture(t, be.DSN(t))
+			wang, li, zhao := f.phone(t), f.phone(t), f.phone(t)
+			wang.login("wangwu")
+			li.login("lisi")
+			zhao.login("zhaoliu")
+			d := dispute(f.small1, "张三丰")
+			for range 3 {
+				if status, out, _ := wang.call("POST", "/m/api/disputes", d); status != 200 {
+					t.Fatalf("register: %d %v", status, out)
+				}
+			}
+			if n := f.gridCases(t); n != 1 {
+				t.Errorf("one key sent three times: %d cases", n)
+			}
+			if status, _, _ := li.call("POST", "/m/api/disputes", dispute(f.small1, "李四")); status != 403 {
+				t.Errorf("lisi registers in wangwu's grid: %d", status)
+			}
+			if status, out, _ := li.call("POST", "/m/api/disputes", dispute(f.small3, "李四光")); status != 200 {
+				t.Errorf("lisi registers in his grid: %d %v", status, out)
+			}
+			if status, out, _ := zhao.call("POST", "/m/api/disputes", dispute(f.small2, "赵六")); status != 200 {
+				t.Errorf("the 网格长 registers in a small grid of his big grid: %d %v", status, out)
+			}
+			bad := dispute(f.small1, "张三丰")
+			bad.Key = "not-a-uuid"
+			if status, _, _ := wang.call("POST", "/m/api/disputes", bad); status != 400 {
+				t.Errorf("a key that is no UUID: %d", status)
+			}
+			records := func(p *phoneClient) []string {
+				_, out, _ := p.call("GET", "/m/api/records", nil)
+				var names []string
+				for _, r := range out["records"].([]any) {
+					names = append(names, r.(map[string]any)["masked_name"].(string)+"@"+r.(map[string]any)["grid"].(string))
+				}
+				return names
+			}
+			if got := strings.Join(records(wang), " "); got != "张*丰@一网格1" {
+				t.Errorf("wangwu sees %q", got)
+			}
+			if got := strings.Join(records(li), " "); got != "李*光@二网格1" {
+				t.Errorf("lisi sees %q", got)
+			}
+			if got := strings.Join(records(zhao), " "); got != "赵*@一网格2 张*丰@一网格1" {
+				t.Errorf("zhaoliu sees %q", got)
+			}
+		})
 	}
 }
 
 // TestPhoneFollowUpTask assigns a case's 回访 from the dashboard's case page to wangwu, who records
 // it on the phone; it becomes a follow-up on the case like the dashboard's own.
 func TestPhoneFollowUpTask(t *testing.T) {
-	f := newPhoneFixture(t, centertest.SQLite(t))
-	wang, li := f.phone(t), f.phone(t)
-	wang.login("wangwu")
-	li.login("lisi")
-	_, out, _ := wang.call("POST", "/m/api/disputes", dispute(f.small1, "张三丰"))
-	code := out["code"].(string)
-	staff := &browser{t: t, base: f.srv.URL, client: noRedirect()}
-	_, csrf := staff.signIn("staff", testPassword)
-	status, page := raw(t, staff, "GET", "/dashboard/cases/"+code, nil)
-	if status != 200 || !strings.Contains(page, `id="gridtasks"`) || !strings.Contains(page, `<option value="wangwu">`) {
-		t.Fatalf("the case page lacks the 回访 assignment: %d", status)
-	}
-	if status, _ := raw(t, staff, "POST", "/dashboard/cases/"+code+"/gridtask", url.Values{"csrf": {csrf}, "worker": {"nobody"}}); status != 400 {
-		t.Errorf("assigning to a stranger: %d", status)
-	}
-	if status, _ := raw(t, staff, "POST", "/dashboard/cases/"+code+"/gridtask", url.Values{"csrf": {csrf}, "worker": {"wangwu"},
-		"due_on": {time.Now().Format(time.DateOnly)}}); status != 303 {
-		t.Fatalf("assign: %d", status)
-	}
-	_, out, _ = wang.call("GET", "/m/api/tasks", nil)
-	tasks := out["tasks"].([]any)
-	if len(tasks) != 1 || tasks[0].(map[string]any)["code"] != code {
-		t.Fatalf("wangwu's tasks: %v", tasks)
-	}
-	id := strconv.Itoa(int(tasks[0].(map[string]any)["id"].(float64)))
-	answer := map[string]string{"key": newUUID(), "outcome": "满意", "note": "双方已和好"}
-	if status, _, _ := li.call("POST", "/m/api/tasks/"+id, answer); status != 404 {
-		t.Errorf("lisi records wangwu's task: %d", status)
-	}
-	for i, want := range []bool{true, false} {
-		if status, out, _ := wang.call("POST", "/m/api/tasks/"+id, answer); status != 200 || out["created"] != want {
-			t.Errorf("record #%d: %d %v", i+1, status, out)
-		}
-	}
-	c, err := f.st.Case(t.Context(), code)
-	if err != nil {
-		t.Fatal(err)
-	}
-	follows := 0
-	for _, e := range c.History {
-		if e.Kind == app.EntryFollowUp && e.Note == "回访结果：满意；双方已和好" && e.By == "wangwu" {
-			follows++
-		}
-	}
-	if follows != 1 {
-		t.Errorf("the case has %d follow-ups from the phone, want 1: %v", follows, c.History)
-	}
-	if _, page := raw(t, staff, "GET", "/dashboard/cases/"+code, nil); !strings.Contains(page, "已回访：满意") {
-		t.Errorf("the case page does not show the task done")
+	for _, be := range centertest.Backends() {
+		t.Run(be.Name, func(t *testing.T) {
+			f := newPhoneFixture(t, be.DSN(t))
+			wang, li := f.phone(t), f.phone(t)
+			wang.login("wangwu")
+			li.login("lisi")
+			_, out, _ := wang.call("POST", "/m/api/disputes", dispute(f.small1, "张三丰"))
+			code := out["code"].(string)
+			staff := &browser{t: t, base: f.srv.URL, client: noRedirect()}
+			_, csrf := staff.signIn("staff", testPassword)
+			status, page := raw(t, staff, "GET", "/dashboard/cases/"+code, nil)
+			if status != 200 || !strings.Contains(page, `id="gridtasks"`) || !strings.Contains(page, `<option value="wangwu">`) {
+				t.Fatalf("the case page lacks the 回访 assignment: %d", status)
+			}
+			if status, _ := raw(t, staff, "POST", "/dashboard/cases/"+code+"/gridtask", url.Values{"csrf": {csrf}, "worker": {"nobody"}}); status != 400 {
+				t.Errorf("assigning to a stranger: %d", status)
+			}
+			if status, _ := raw(t, staff, "POST", "/dashboard/cases/"+code+"/gridtask", url.Values{"csrf": {csrf}, "worker": {"wangwu"},
+				"due_on": {time.Now().Format(time.DateOnly)}}); status != 303 {
+				t.Fatalf("assign: %d", status)
+			}
+			_, out, _ = wang.call("GET", "/m/api/tasks", nil)
+			tasks := out["tasks"].([]any)
+			if len(tasks) != 1 || tasks[0].(map[string]any)["code"] != code {
+				t.Fatalf("wangwu's tasks: %v", tasks)
+			}
+			id := strconv.Itoa(int(tasks[0].(map[string]any)["id"].(float64)))
+			answer := map[string]string{"key": newUUID(), "outcome": "满意", "note": "双方已和好"}
+			if status, _, _ := li.call("POST", "/m/api/tasks/"+id, answer); status != 404 {
+				t.Errorf("lisi records wangwu's task: %d", status)
+			}
+			for i, want := range []bool{true, false} {
+				if status, out, _ := wang.call("POST", "/m/api/tasks/"+id, answer); status != 200 || out["created"] != want {
+					t.Errorf("record #%d: %d %v", i+1, status, out)
+				}
+			}
+			c, err := f.st.Case(t.Context(), code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			follows := 0
+			for _, e := range c.History {
+				if e.Kind == app.EntryFollowUp && e.Note == "回访结果：满意；双方已和好" && e.By == "wangwu" {
+					follows++
+				}
+			}
+			if follows != 1 {
+				t.Errorf("the case has %d follow-ups from the phone, want 1: %v", follows, c.History)
+			}
+			if _, page := raw(t, staff, "GET", "/dashboard/cases/"+code, nil); !strings.Contains(page, "已回访：满意") {
+				t.Errorf("the case page does not show the task done")
+			}
+		})
 	}
 }
