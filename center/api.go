@@ -41,6 +41,9 @@ type Server struct {
 	orgs         []string // mediation organisations (WithMediationOrgs)
 	groupParties int      // parties of a 群体性 dispute (WithWarning)
 	hashing      bool     // the store hashes ID numbers: repeat visitors are matched (WithWarning)
+
+	phone      PhoneStore           // the phone app's store, nil when the store keeps no grids
+	phoneShell map[string]phoneFile // the phone app's static files
 }
 
 // NewServer returns the centre's server over st. log may be nil for slog.Default().

@@ -33,6 +33,7 @@ type casePage struct {
 	Town            Site
 	Today           string
 	Flash           string
+	GridTasks       gridTaskBox // the case's 回访 tasks for 网格员 (phone app)
 }
 
 type timelineEntry struct {
@@ -118,15 +119,11 @@ var caseActions = []caseAction{
 		return "case.handover", err
 	}},
 	{path: "followup", flash: "回访已记录，将同步至所属大厅。", do: func(s *Server, r *http.Request, v visit, code string) (string, error) {
-		outcome, note := r.PostFormValue("result"), strings.TrimSpace(r.PostFormValue("note"))
-		if !slices.Contains(FollowUpOutcomes, outcome) || ValidText("note", note, 200) != nil {
-			return "", app.Errorf(app.EINVALID, "请选择回访结果，情况说明不超过200字。")
+		text, err := followUpNote(r.PostFormValue("result"), r.PostFormValue("note"))
+		if err != nil {
+			return "", err
 		}
-		text := "回访结果：" + outcome
-		if note != "" {
-			text += "；" + note
-		}
-		_, err := s.web.AddFollowUp(r.Context(), code, text, v.User.Name)
+		_, err = s.web.AddFollowUp(r.Context(), code, text, v.User.Name)
 		return "case.followup", err
 	}},
 }
@@ -171,7 +168,7 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request, v visit) {
 		return
 	}
 	flash := ""
-	for _, a := range caseActions {
+	for _, a := range append(slices.Clip(caseActions), gridTaskAction) {
 		if r.URL.Query().Get("done") == a.path {
 			flash = a.flash
 		}
@@ -222,6 +219,7 @@ func (s *Server) showCase(w http.ResponseWriter, r *http.Request, v visit, code 
 			p.FollowUps = append(p.FollowUps, e)
 		}
 	}
+	p.GridTasks = s.gridTasks(ctx, code, v)
 	s.audit(r, v, "case.view", AuditEntry{Case: code, Site: work.Site})
 	s.render(w, r, status, "case", p)
 }

@@ -55,6 +55,8 @@ func (s *Server) guard(rule Rule, h handler) http.HandlerFunc {
 			s.bearer(w, r, rule, h)
 		case SessionCookie:
 			s.signedIn(w, r, rule, h)
+		case PhoneSession:
+			s.phoneSignedIn(w, r, rule, h)
 		}
 	}
 }

@@ -16,6 +16,7 @@ const (
 	SiteToken          // a hall's bearer token
 	UserToken          // a centre user's bearer API token
 	SessionCookie      // a dashboard session cookie; a POST must carry the session's CSRF token
+	PhoneSession       // a phone app session cookie; a POST must carry the session's CSRF token in a header
 )
 
 // String names the way in the routes table.
@@ -29,6 +30,8 @@ func (a Auth) String() string {
 		return "user token"
 	case SessionCookie:
 		return "session"
+	case PhoneSession:
+		return "phone session"
 	}
 	return fmt.Sprintf("Auth(%d)", int(a))
 }
@@ -73,7 +76,7 @@ func (r Rule) check(pattern string) {
 		if len(r.Roles) > 0 || r.Reach != 0 {
 			panic("center: route " + pattern + ": roles and reach are for user routes")
 		}
-	case UserToken, SessionCookie:
+	case UserToken, SessionCookie, PhoneSession:
 		if len(r.Roles) == 0 || r.Reach == 0 {
 			panic("center: route " + pattern + ": a user route needs roles and a reach")
 		}

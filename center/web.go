@@ -136,6 +136,7 @@ func (s *Server) routeWeb() {
 	s.route("POST /dashboard/tokens/{id}/revoke", session(admins, AllSites), s.revokeToken)
 	s.route("POST /dashboard/tokens/{id}/rotate", session(admins, AllSites), s.rotateToken)
 	s.route("GET /dashboard/audit", session(admins, AllSites), s.auditPage)
+	s.routePhone()
 	s.route("GET /{$}", public(), func(w http.ResponseWriter, r *http.Request, _ visit) {
 		http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
 	})
@@ -321,58 +322,16 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ visit) {
 		s.showLogin(w, r, http.StatusForbidden, "表单已失效，请重新登录。")
 		return
 	}
-	client, ctx := s.clientIP(r), r.Context()
-	if ok, err := s.loginLimit.take(ctx, client); err != nil || !ok {
-		if err != nil {
-			s.pageFail(w, r, err)
-			return
-		}
-		s.showLogin(w, r, http.StatusTooManyRequests, "登录失败次数过多，请稍后再试。")
-		return
-	}
-	name := strings.TrimSpace(r.PostFormValue("username"))
-	if ValidName(name) != nil {
-		// No such account can exist: refuse as for a wrong password, without touching the lockout.
-		bcrypt.CompareHashAndPassword(dummyHash(), []byte(r.PostFormValue("password")))
-		s.showLogin(w, r, http.StatusUnauthorized, "用户名或密码错误。")
-		return
-	}
-	until, err := s.web.LoginLockedUntil(ctx, name)
+	user, status, msg, err := s.checkPassword(r, strings.TrimSpace(r.PostFormValue("username")), r.PostFormValue("password"))
 	if err != nil {
 		s.pageFail(w, r, err)
 		return
 	}
-	if s.now().Before(until) {
-		// The same answer whether or not the account exists, and whatever the password.
-		s.showLogin(w, r, http.StatusTooManyRequests, "登录失败次数过多，请稍后再试。")
+	if msg != "" {
+		s.showLogin(w, r, status, msg)
 		return
 	}
-	user, hash, err := s.web.Credentials(ctx, name)
-	if err != nil && app.ErrorCode(err) != app.ENOTFOUND {
-		s.pageFail(w, r, err)
-		return
-	}
-	if err != nil || len(hash) == 0 {
-		hash = dummyHash()
-	}
-	if bcrypt.CompareHashAndPassword(hash, []byte(r.PostFormValue("password"))) != nil || err != nil ||
-		!user.Role.Valid() || user.Disabled {
-		s.log.InfoContext(ctx, "sign-in refused") // no name: it may be a mistyped password
-		if err := s.web.LoginFailed(ctx, name, s.now(), s.lockout.Delay); err != nil {
-			s.pageFail(w, r, err)
-			return
-		}
-		s.showLogin(w, r, http.StatusUnauthorized, "用户名或密码错误。")
-		return
-	}
-	if err := s.web.LoginSucceeded(ctx, name); err != nil {
-		s.pageFail(w, r, err)
-		return
-	}
-	if err := s.loginLimit.refund(ctx, client); err != nil {
-		s.pageFail(w, r, err)
-		return
-	}
+	ctx := r.Context()
 	token, now := randomToken(), s.now()
 	ses := Session{TokenHash: HashToken(token), UserID: user.ID, CSRF: randomToken(), CreatedAt: now, ExpiresAt: now.Add(sessionTTL)}
 	if err := s.web.CreateSession(ctx, ses); err != nil {
@@ -384,6 +343,52 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ visit) {
 	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: "", Path: "/login", MaxAge: -1})
 	http.SetCookie(w, s.sessionCookie(token, sessionTTL))
 	http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
+}
+
+// checkPassword checks a sign-in under the address's rate limit and the account's lockout. A
+// refusal is a status and a message in Chinese, the same whether or not the account exists.
+func (s *Server) checkPassword(r *http.Request, name, password string) (user User, status int, msg string, err error) {
+	client, ctx := s.clientIP(r), r.Context()
+	if ok, err := s.loginLimit.take(ctx, client); err != nil || !ok {
+		if err != nil {
+			return user, 0, "", err
+		}
+		return user, http.StatusTooManyRequests, "登录失败次数过多，请稍后再试。", nil
+	}
+	if ValidName(name) != nil {
+		// No such account can exist: refuse as for a wrong password, without touching the lockout.
+		bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
+		return user, http.StatusUnauthorized, "用户名或密码错误。", nil
+	}
+	until, err := s.web.LoginLockedUntil(ctx, name)
+	if err != nil {
+		return user, 0, "", err
+	}
+	if s.now().Before(until) {
+		// The same answer whether or not the account exists, and whatever the password.
+		return user, http.StatusTooManyRequests, "登录失败次数过多，请稍后再试。", nil
+	}
+	user, hash, err := s.web.Credentials(ctx, name)
+	if err != nil && app.ErrorCode(err) != app.ENOTFOUND {
+		return user, 0, "", err
+	}
+	if err != nil || len(hash) == 0 {
+		hash = dummyHash()
+	}
+	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || err != nil || !user.Role.Valid() || user.Disabled {
+		s.log.InfoContext(ctx, "sign-in refused") // no name: it may be a mistyped password
+		if err := s.web.LoginFailed(ctx, name, s.now(), s.lockout.Delay); err != nil {
+			return User{}, 0, "", err
+		}
+		return User{}, http.StatusUnauthorized, "用户名或密码错误。", nil
+	}
+	if err := s.web.LoginSucceeded(ctx, name); err != nil {
+		return user, 0, "", err
+	}
+	if err := s.loginLimit.refund(ctx, client); err != nil {
+		return user, 0, "", err
+	}
+	return user, 0, "", nil
 }
 
 func (s *Server) sessionCookie(token string, ttl time.Duration) *http.Cookie {

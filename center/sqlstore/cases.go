@@ -119,13 +119,19 @@ func (s *Store) AddFollowUp(ctx context.Context, code, note, by string) (center.
 		by = string(app.OwnerCentre)
 	}
 	return s.caseWork(ctx, code, func(_ *sql.Tx, cs *center.CaseState, now time.Time) ([]outbound, error) {
-		cs.Case.UpdatedAt, cs.Changed = now, true
-		outs := []outbound{{Change: wire.Change{Kind: wire.ChangeFollowUp, Note: note, By: by}}}
-		if cs.WorkerSite != 0 { // a handed-over case: the hall working it gets the follow-up too
-			outs = append(outs, outbound{Change: outs[0].Change, Site: cs.WorkerSite, Quiet: true})
-		}
-		return outs, nil
+		return followUpChanges(cs, note, by, now), nil
 	})
+}
+
+// followUpChanges appends a follow-up to the case: the change for its site, and for the site it
+// was handed to, if any.
+func followUpChanges(cs *center.CaseState, note, by string, now time.Time) []outbound {
+	cs.Case.UpdatedAt, cs.Changed = now, true
+	outs := []outbound{{Change: wire.Change{Kind: wire.ChangeFollowUp, Note: note, By: by}}}
+	if cs.WorkerSite != 0 { // a handed-over case: the hall working it gets the follow-up too
+		outs = append(outs, outbound{Change: outs[0].Change, Site: cs.WorkerSite, Quiet: true})
+	}
+	return outs
 }
 
 // caseWrite runs fn on a case under its site's lock, then writes the case, its history entry and
