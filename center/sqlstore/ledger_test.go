@@ -11,6 +11,7 @@ import (
 
 	"fengqiao/app"
 	"fengqiao/center"
+	"fengqiao/center/centertest"
 	"fengqiao/center/citysim"
 	"fengqiao/center/sqlstore"
 	"fengqiao/wire"
@@ -252,4 +253,46 @@ func scopedCatalogue(cat center.Catalogue, scope center.Scope) center.Catalogue 
 	}
 	cat.Sites = sites
 	return cat
+}
+
+// TestLedgerSourceMigrationRefills runs centre migration 014 again over cases with a source and a
+// grid, as on a database in the field, and checks that it refilled the counts by both.
+func TestLedgerSourceMigrationRefills(t *testing.T) {
+	for _, b := range centertest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			ctx := context.Background()
+			dsn := b.DSN(t)
+			s := try(sqlstore.Open(ctx, dsn)).must(t)
+			h := busyHall(t)
+			site := addSite(t, s, "东村")
+			code := caseCodes(t, h)[1]
+			push(t, s, site, h)
+			grid := addGrids(t, s, []center.Site{site})[site.ID][0]
+			q := "UPDATE cases SET source = 'grid', grid_id = ? WHERE code = ?"
+			if b.Name == "postgres" {
+				q = "UPDATE cases SET source = 'grid', grid_id = $1 WHERE code = $2"
+			}
+			for _, step := range []struct {
+				q    string
+				args []any
+			}{{q, []any{grid, code}}, {"DELETE FROM schema_migrations WHERE version = 14", nil}} {
+				if _, err := s.DB().ExecContext(ctx, step.q, step.args...); err != nil {
+					t.Fatal(err)
+				}
+			}
+			s.Close()
+			s = try(sqlstore.Open(ctx, dsn)).must(t)
+			defer s.Close()
+			var got []center.LedgerCount
+			for _, c := range try(s.LedgerCounts(ctx, center.Scope{}, []app.CaseSource{app.SourceGrid})).must(t) {
+				got = append(got, center.LedgerCount{Source: c.Source, Grid: c.Grid, N: c.N})
+			}
+			if want := []center.LedgerCount{{Source: app.SourceGrid, Grid: "一网格 · 1组", N: 1}}; !reflect.DeepEqual(got, want) {
+				t.Errorf("counts from a grid after the migration: %+v, want %+v", got, want)
+			}
+			if changed := try(s.RebuildLedger(ctx, 8*3600)).must(t); changed != 0 {
+				t.Errorf("the rebuild after the migration corrected %d counts; want none", changed)
+			}
+		})
+	}
 }
