@@ -300,11 +300,8 @@ func (b *LedgerBuilder) count(r LedgerRow, month string, n int, late bool) {
 		return
 	}
 	b.countSite(r, n)
-	addRate(b.bySource, string(r.Source), r.Source.Label(), r, n)
-	if r.Grid != "" {
-		g := cmp.Or(b.cat.Sites[r.Site], fmt.Sprint("站点", r.Site)) + " · " + r.Grid
-		addRate(b.byGrid, g, g, r, n)
-	}
+	b.countSource(r, n)
+	b.countGrid(r, n)
 	if month != "" {
 		addRate(b.byMonth, month, month, r, n)
 	}
@@ -345,6 +342,19 @@ func (b *LedgerBuilder) countKind(r LedgerRow, svc app.Service, dispute bool, n 
 func (b *LedgerBuilder) countSite(r LedgerRow, n int) {
 	site := fmt.Sprint(r.Site)
 	addRate(b.bySite, site, cmp.Or(b.cat.Sites[r.Site], "站点"+site), r, n)
+}
+
+// countSource counts n registered disputes like r by source.
+func (b *LedgerBuilder) countSource(r LedgerRow, n int) {
+	addRate(b.bySource, string(r.Source), r.Source.Label(), r, n)
+}
+
+// countGrid counts n registered disputes like r by grid, if they have one.
+func (b *LedgerBuilder) countGrid(r LedgerRow, n int) {
+	if r.Grid != "" {
+		g := cmp.Or(b.cat.Sites[r.Site], fmt.Sprint("站点", r.Site)) + " · " + r.Grid
+		addRate(b.byGrid, g, g, r, n)
+	}
 }
 
 // countEscalated counts n escalated registered disputes like r.

@@ -10,7 +10,7 @@ import (
 )
 
 // LedgerCount is a number of cases that the ledger counts alike: of one site, service, category,
-// status, result, escalation and owner, opened in one month (or in any, Month "").
+// status, result, escalation, owner, source and grid, opened in one month (or in any, Month "").
 type LedgerCount struct {
 	Site       int64 // 0 when counted over all sites
 	Month      string
@@ -21,30 +21,33 @@ type LedgerCount struct {
 	Escalated  bool
 	Owner      app.Owner
 	WorkerSite int64
+	Source     app.CaseSource
+	Grid       string // the grid's name as LedgerRow.Grid
 	N          int
 }
 
 func (c LedgerCount) row() LedgerRow {
 	return LedgerRow{Site: c.Site, Service: c.Service, Category: c.Category, Status: c.Status, Result: c.Result,
-		Escalated: c.Escalated, Owner: c.Owner, WorkerSite: c.WorkerSite}
+		Escalated: c.Escalated, Owner: c.Owner, WorkerSite: c.WorkerSite, Source: c.Source, Grid: c.Grid}
 }
 
 // LedgerCounter is a store that keeps the ledger's counts up to date as cases change, so that the
-// ledger of a city reads a few thousand counts instead of every case.
+// ledger of a city reads a few thousand counts instead of every case. Each method reads the
+// cases of the sources only (of every source when sources is empty).
 type LedgerCounter interface {
 	// LedgerCounts returns the counts of the scope's cases over all months.
-	LedgerCounts(ctx context.Context, scope Scope) ([]LedgerCount, error)
+	LedgerCounts(ctx context.Context, scope Scope, sources []app.CaseSource) ([]LedgerCount, error)
 	// LedgerMonths returns the counts of the scope's cases by month, over all sites (Site 0)
-	// unless bySite.
-	LedgerMonths(ctx context.Context, scope Scope, bySite bool) ([]LedgerCount, error)
+	// unless bySite, and over all sources and grids.
+	LedgerMonths(ctx context.Context, scope Scope, sources []app.CaseSource, bySite bool) ([]LedgerCount, error)
 	// LedgerOffset returns the UTC offset in seconds of the months of the counts.
 	LedgerOffset(ctx context.Context) (int, error)
 	// LedgerSums returns the counts of the scope's cases summed by each LedgerDim, with what is a
 	// dispute decided by kinds; ok is false when the store cannot (then use LedgerCounts).
-	LedgerSums(ctx context.Context, scope Scope, kinds DisputeKinds) (sums []LedgerSum, ok bool, err error)
+	LedgerSums(ctx context.Context, scope Scope, sources []app.CaseSource, kinds DisputeKinds) (sums []LedgerSum, ok bool, err error)
 	// OpenCases returns the scope's open cases with what their deadlines need (LedgerRow.Deadline)
 	// and what the list of overdue cases shows.
-	OpenCases(ctx context.Context, scope Scope) ([]LedgerRow, error)
+	OpenCases(ctx context.Context, scope Scope, sources []app.CaseSource) ([]LedgerRow, error)
 }
 
 // LedgerDim is what a LedgerSum sums by, besides status and result.
@@ -56,6 +59,8 @@ const (
 	BySite                        // site
 	ByMonth                       // month
 	ByEscalation                  // escalation, site and owner
+	BySource                      // source
+	ByGrid                        // site and grid
 )
 
 // LedgerSum is a count summed by one LedgerDim: the fields of the others are zero.
@@ -119,6 +124,10 @@ func BuildSummedLedger(sums []LedgerSum, open []LedgerRow, cat Catalogue, now ti
 			addRate(b.byMonth, s.Month, s.Month, r, s.N)
 		case s.By == ByEscalation && r.Escalated:
 			b.countEscalated(r, s.N)
+		case s.By == BySource:
+			b.countSource(r, s.N)
+		case s.By == ByGrid:
+			b.countGrid(r, s.N)
 		}
 	}
 	b.addOpen(open)
@@ -178,9 +187,6 @@ func UniformDisputes(counts []LedgerCount, cat Catalogue) bool {
 // every row.
 func (s *Server) ledger(ctx context.Context, scope Scope, sources []app.CaseSource, now time.Time) (Catalogue, Ledger, error) {
 	lc, ok := s.web.(LedgerCounter)
-	if ok && len(sources) > 0 {
-		ok = false // the counts are not kept by source
-	}
 	if ok {
 		off, err := lc.LedgerOffset(ctx)
 		if err != nil {
@@ -198,20 +204,20 @@ func (s *Server) ledger(ctx context.Context, scope Scope, sources []app.CaseSour
 		return cat, Ledger{}, err
 	}
 	maps.DeleteFunc(cat.Sites, func(id int64, _ string) bool { return !scope.Allows(id) })
-	open, err := lc.OpenCases(ctx, scope)
+	open, err := lc.OpenCases(ctx, scope, sources)
 	if err != nil {
 		return cat, Ledger{}, err
 	}
 	if kinds, ok := cat.DisputeKinds(); ok {
-		sums, ok, err := lc.LedgerSums(ctx, scope, kinds)
+		sums, ok, err := lc.LedgerSums(ctx, scope, sources, kinds)
 		if err != nil || ok {
 			return cat, BuildSummedLedger(sums, open, cat, now), err
 		}
 	}
-	counts, err := lc.LedgerCounts(ctx, scope)
+	counts, err := lc.LedgerCounts(ctx, scope, sources)
 	if err != nil {
 		return cat, Ledger{}, err
 	}
-	months, err := lc.LedgerMonths(ctx, scope, !UniformDisputes(counts, cat))
+	months, err := lc.LedgerMonths(ctx, scope, sources, !UniformDisputes(counts, cat))
 	return cat, BuildCountedLedger(counts, months, open, cat, now), err
 }

@@ -13,31 +13,55 @@ import (
 var _ center.LedgerCounter = (*Store)(nil)
 
 // LedgerCounts implements center.LedgerCounter.
-func (s *Store) LedgerCounts(ctx context.Context, scope center.Scope) ([]center.LedgerCount, error) {
-	where, args := scoped("site_id", scope)
-	return s.ledgerCounts(ctx, "site_id, '', service, category, status, result, escalated, owner, worker_site_id", where, args)
+func (s *Store) LedgerCounts(ctx context.Context, scope center.Scope, sources []app.CaseSource) ([]center.LedgerCount, error) {
+	where, args := ledgerWhere("l.", scope, sources)
+	return s.ledgerCounts(ctx, "l.site_id, '', service, category, status, result, escalated, owner, worker_site_id, source, "+
+		gridName, where, args)
 }
 
 // LedgerMonths implements center.LedgerCounter.
-func (s *Store) LedgerMonths(ctx context.Context, scope center.Scope, bySite bool) ([]center.LedgerCount, error) {
-	where, args := scoped("site_id", scope)
+func (s *Store) LedgerMonths(ctx context.Context, scope center.Scope, sources []app.CaseSource, bySite bool) ([]center.LedgerCount, error) {
+	where, args := ledgerWhere("l.", scope, sources)
 	// Only registered cases count by month: not the pending and the refused.
 	where += " AND status NOT IN ('registered', 'rejected', '')"
 	site := "0"
 	if bySite {
-		site = "site_id"
+		site = "l.site_id"
 	}
-	return s.ledgerCounts(ctx, site+", month, service, category, status, result, false, '', 0", where, args)
+	return s.ledgerCounts(ctx, site+", month, service, category, status, result, false, '', 0, '', ''", where, args)
 }
+
+// ledgerWhere selects the cases (of ledger_counts or cases, by the columns' prefix) of the
+// scope and the sources (every source when empty), after WHERE 1 = 1.
+func ledgerWhere(prefix string, scope center.Scope, sources []app.CaseSource) (string, []any) {
+	where, args := scoped(prefix+"site_id", scope)
+	return sourced(prefix+"source", sources, where, args)
+}
+
+// sourced adds to where and args the condition that the column col is one of the sources, if any.
+func sourced(col string, sources []app.CaseSource, where string, args []any) (string, []any) {
+	if len(sources) == 0 {
+		return where, args
+	}
+	for _, src := range sources {
+		args = append(args, string(src))
+	}
+	return where + " AND " + col + " IN " + inList(len(sources)), args
+}
+
+// ledgerGrids joins ledger_counts l to the grids that gridName names.
+const ledgerGrids = " FROM ledger_counts l LEFT JOIN grids g ON g.id = l.grid_id LEFT JOIN grids bg ON bg.id = g.parent_id"
 
 // ledgerCounts sums ledger_counts by the columns cols of center.LedgerCount (all but N).
 func (s *Store) ledgerCounts(ctx context.Context, cols, where string, args []any) ([]center.LedgerCount, error) {
-	q := "SELECT " + cols + ", sum(n) FROM ledger_counts WHERE 1 = 1" + where + " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9 HAVING sum(n) <> 0"
+	q := "SELECT " + cols + ", sum(n)" + ledgerGrids + " WHERE 1 = 1" + where +
+		" GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 HAVING sum(n) <> 0"
 	return queryAll(ctx, s, "read ledger counts", s.rebind(q), args, func(r scanner) (center.LedgerCount, error) {
 		var c center.LedgerCount
-		var status, result, owner string
-		err := r.Scan(&c.Site, &c.Month, &c.Service, &c.Category, &status, &result, &c.Escalated, &owner, &c.WorkerSite, &c.N)
-		c.Status, c.Result, c.Owner = app.CaseStatus(status), app.CaseResult(result), app.Owner(owner)
+		var status, result, owner, source string
+		err := r.Scan(&c.Site, &c.Month, &c.Service, &c.Category, &status, &result, &c.Escalated, &owner, &c.WorkerSite,
+			&source, &c.Grid, &c.N)
+		c.Status, c.Result, c.Owner, c.Source = app.CaseStatus(status), app.CaseResult(result), app.Owner(owner), app.CaseSource(source)
 		return c, err
 	})
 }
@@ -67,8 +91,8 @@ func (s *Store) RebuildLedger(ctx context.Context, utcOffset int) (changed int, 
 				AND e.kind = 'status' AND e.status = 'accepted') WHERE status NOT IN ('closed', 'rejected')`},
 			{"count cases", `CREATE TEMPORARY TABLE ledger_fresh AS SELECT site_id, ` + month + ` AS month, service,
 				category, status, result, owner = 'centre' OR escalated AS escalated, owner,
-				coalesce(worker_site_id, 0) AS worker_site_id, count(*) AS n
-				FROM cases GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9`},
+				coalesce(worker_site_id, 0) AS worker_site_id, source, coalesce(grid_id, 0) AS grid_id, count(*) AS n
+				FROM cases GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11`},
 		}
 		if !s.postgres {
 			steps[1].q = `UPDATE cases SET escalated = 1 WHERE escalated = 0
@@ -80,7 +104,7 @@ func (s *Store) RebuildLedger(ctx context.Context, utcOffset int) (changed int, 
 			}
 		}
 		// How many counts the kept table has wrong: rows that differ either way.
-		const key = "site_id, month, service, category, status, result, escalated, owner, worker_site_id, n"
+		const key = "site_id, month, service, category, status, result, escalated, owner, worker_site_id, source, grid_id, n"
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT `+key+` FROM ledger_fresh EXCEPT SELECT `+key+`
 			FROM ledger_counts) d`).Scan(&changed); err != nil {
 			return dbErr("compare ledger counts", err)
@@ -103,40 +127,43 @@ func (s *Store) RebuildLedger(ctx context.Context, utcOffset int) (changed int, 
 }
 
 // ledgerSets are the grouping sets of LedgerSums, by the GROUPING(site_id, month, category,
-// escalated) of their rows (a bit set for each column summed over).
-var ledgerSets = map[int]center.LedgerDim{0b1101: center.ByKind, 0b0111: center.BySite, 0b1011: center.ByMonth,
-	0b0110: center.ByEscalation}
+// escalated, source, grid) of their rows (a bit set for each column summed over).
+var ledgerSets = map[int]center.LedgerDim{0b110111: center.ByKind, 0b011111: center.BySite, 0b101111: center.ByMonth,
+	0b011011: center.ByEscalation, 0b111101: center.BySource, 0b011110: center.ByGrid}
 
 // LedgerSums implements center.LedgerCounter on PostgreSQL, with one scan of ledger_counts
-// summed four ways (GROUPING SETS): a few thousand rows for a city whatever its cases.
-func (s *Store) LedgerSums(ctx context.Context, scope center.Scope, kinds center.DisputeKinds) ([]center.LedgerSum, bool, error) {
+// summed six ways (GROUPING SETS): a few thousand rows for a city whatever its cases.
+func (s *Store) LedgerSums(ctx context.Context, scope center.Scope, sources []app.CaseSource, kinds center.DisputeKinds) ([]center.LedgerSum, bool, error) {
 	if !s.postgres {
 		return nil, false, nil
 	}
-	where, args := scoped("site_id", scope)
-	q := `SELECT GROUPING(site_id, month, category, escalated), d, coalesce(site_id, 0), coalesce(month, ''),
+	where, args := ledgerWhere("l.", scope, sources)
+	q := `SELECT GROUPING(site_id, month, category, escalated, source, grid), d, coalesce(site_id, 0), coalesce(month, ''),
 		coalesce(service, ''), coalesce(category, ''), status, result, coalesce(escalated, false), coalesce(owner, ''),
-		coalesce(worker_site_id, 0), sum(n)
-		FROM (SELECT *, coalesce(service = ANY(?) OR service || '/' || category = ANY(?), false) AS d FROM ledger_counts WHERE 1 = 1` + where + `) l
+		coalesce(worker_site_id, 0), coalesce(source, ''), coalesce(grid, ''), sum(n)
+		FROM (SELECT l.*, ` + gridName + ` AS grid,
+			coalesce(service = ANY(?) OR service || '/' || category = ANY(?), false) AS d` + ledgerGrids + ` WHERE 1 = 1` + where + `) l
 		GROUP BY GROUPING SETS ((d, service, category, status, result), (d, site_id, status, result), (d, month, status, result),
-			(d, site_id, escalated, owner, worker_site_id, status, result))
-		HAVING sum(n) <> 0 AND (d OR GROUPING(site_id, month, category, escalated) = 13)`
+			(d, site_id, escalated, owner, worker_site_id, status, result), (d, source, status, result),
+			(d, site_id, grid, status, result))
+		HAVING sum(n) <> 0 AND (d OR GROUPING(site_id, month, category, escalated, source, grid) = 55)`
 	args = append([]any{kinds.Services, kinds.Categories}, args...)
 	sums, err := queryAll(ctx, s, "read ledger sums", s.rebind(q), args, func(r scanner) (center.LedgerSum, error) {
 		var x center.LedgerSum
 		var set int
-		var status, result, owner string
+		var status, result, owner, source string
 		err := r.Scan(&set, &x.Dispute, &x.Site, &x.Month, &x.Service, &x.Category, &status, &result, &x.Escalated, &owner,
-			&x.WorkerSite, &x.N)
+			&x.WorkerSite, &source, &x.Grid, &x.N)
 		x.Status, x.Result, x.Owner, x.By = app.CaseStatus(status), app.CaseResult(result), app.Owner(owner), ledgerSets[set]
+		x.Source = app.CaseSource(source)
 		return x, err
 	})
 	return sums, true, err
 }
 
 // OpenCases implements center.LedgerCounter.
-func (s *Store) OpenCases(ctx context.Context, scope center.Scope) ([]center.LedgerRow, error) {
-	where, args := scoped("c.site_id", scope)
+func (s *Store) OpenCases(ctx context.Context, scope center.Scope, sources []app.CaseSource) ([]center.LedgerRow, error) {
+	where, args := ledgerWhere("c.", scope, sources)
 	q := `SELECT c.code, c.site_id, c.service, c.category, c.status, c.result, c.opened_at, c.masked_name, c.owner,
 		coalesce(c.worker_site_id, 0), c.accepted_at
 		FROM cases c WHERE c.status NOT IN ('closed', 'rejected')` + where

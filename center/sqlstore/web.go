@@ -232,12 +232,7 @@ func (s *Store) EachLedgerRow(ctx context.Context, f center.LedgerFilter, fn fun
 	if !f.To.IsZero() {
 		where, args = where+" AND c.opened_at < ?", append(args, micros(f.To))
 	}
-	if len(f.Sources) > 0 {
-		where += " AND c.source IN " + inList(len(f.Sources))
-		for _, src := range f.Sources {
-			args = append(args, string(src))
-		}
-	}
+	where, args = sourced("c.source", f.Sources, where, args)
 	rows, err := s.reader(ctx).QueryContext(ctx, s.rebind(`SELECT c.code, c.site_id, c.service, c.category, c.status, c.result,
 		c.unit, c.opened_at, c.closed_at, c.follow_up_on, c.masked_name, c.summary, c.level, c.handling, c.department,
 		c.owner = 'centre' OR EXISTS (SELECT 1 FROM case_entries x WHERE x.code = c.code AND x.kind = 'escalated'),
