@@ -253,6 +253,14 @@ func TestRegionScopeOnEveryRoute(t *testing.T) {
 					continue
 				}
 				switch {
+				case rt.Rule.Auth == center.PhoneSession:
+					// The phone app is for 网格员 and 网格长, scoped by their grids: a region's
+					// dashboard users have no phone session, and their dashboard one does not open it.
+					for _, p := range []principal{town, county} {
+						if st, _, _ := f.call(t, p, rt.Method, fill(rt.Path, "1"), ""); st != 401 && st != 403 {
+							t.Errorf("%s as %s: %d, want refused", what, p.name, st)
+						}
+					}
 				case strings.Contains(rt.Path, "{code}"):
 					// Site B's case answers as an unknown one; site A's does not.
 					stB, bodyB := regionCall(t, f, town, rt.Method, fill(rt.Path, f.codeB), nil)

@@ -28,7 +28,7 @@ func (s *Store) PhoneSession(ctx context.Context, tokenHash []byte, now time.Tim
 	var created, expires int64
 	var revoked sql.NullInt64
 	u, err := scanUser(s.db.QueryRowContext(ctx, s.rebind("SELECT "+userColumns+`, x.csrf, x.created_at, x.expires_at, x.revoked_at
-		FROM phone_sessions x JOIN users u ON u.id = x.user_id LEFT JOIN sites s ON s.id = u.site_id
+		FROM phone_sessions x JOIN users u ON u.id = x.user_id`+userJoins+`
 		WHERE x.token_hash = ? AND x.expires_at > ?`), tokenHash, micros(now)), &ses.CSRF, &created, &expires, &revoked)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ses, u, app.Errorf(app.EUNAUTHORIZED, "no such phone session")
