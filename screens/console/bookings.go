@@ -37,23 +37,17 @@ const bookingsTitle = "今日预约"
 // buildBookingsPage makes the page, hidden.
 func (sc *Screen) buildBookingsPage() fyne.CanvasObject {
 	p := &sc.bookings
-	p.back = widget.NewButton("返回叫号", func() { sc.closeBookings() })
-	p.back.Importance = widget.HighImportance
-	band := container.NewStack(canvas.NewRectangle(theme.Navy), container.New(layout.NewCustomPaddedLayout(8, 8, 16, 12),
-		container.NewBorder(nil, nil, container.NewCenter(text(sc.s.Info.Name+" · "+sc.s.WindowName()+" · "+bookingsTitle,
-			theme.OnPrimary, 22, true)), p.back)))
+	var band fyne.CanvasObject
+	p.back, band = sideBand(sc.s.Info.Name+" · "+sc.s.WindowName()+" · "+bookingsTitle, func() { sc.closeBookings() })
 	p.note = text("", theme.Muted, 18, false)
 	p.list = container.NewVBox()
-	body := card(container.NewBorder(p.note, nil, nil, nil, container.NewVScroll(p.list)))
-	p.box = container.NewBorder(band, nil, nil, nil, container.New(layout.NewCustomPaddedLayout(12, 12, 12, 12), body))
-	p.box.Hide()
+	p.box = sidePage(band, card(container.NewBorder(p.note, nil, nil, nil, container.NewVScroll(p.list))))
 	return p.box
 }
 
 // openBookings shows the page and loads the day's bookings.
 func (sc *Screen) openBookings() {
-	sc.main.Hide()
-	sc.bookings.box.Show()
+	sc.openSide(sc.bookings.box)
 	bl, ok := sc.s.Client().(bookingLister)
 	if !ok {
 		return
@@ -66,11 +60,7 @@ func (sc *Screen) openBookings() {
 }
 
 // closeBookings goes back to the queue.
-func (sc *Screen) closeBookings() {
-	sc.bookings.box.Hide()
-	sc.main.Show()
-	sc.render()
-}
+func (sc *Screen) closeBookings() { sc.closeSide(sc.bookings.box) }
 
 // slotBookings are the bookings of one slot.
 type slotBookings struct {

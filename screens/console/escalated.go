@@ -63,10 +63,8 @@ const casesTitle = "镇级受理案件"
 // buildCasesPage makes the page, hidden.
 func (sc *Screen) buildCasesPage() fyne.CanvasObject {
 	p := &sc.cases
-	p.back = widget.NewButton("返回叫号", func() { sc.closeCases() })
-	p.back.Importance = widget.HighImportance
-	band := container.NewStack(canvas.NewRectangle(theme.Navy), container.New(layout.NewCustomPaddedLayout(8, 8, 16, 12),
-		container.NewBorder(nil, nil, container.NewCenter(text(sc.s.Info.Name+" · "+casesTitle, theme.OnPrimary, 22, true)), p.back)))
+	var band fyne.CanvasObject
+	p.back, band = sideBand(sc.s.Info.Name+" · "+casesTitle, func() { sc.closeCases() })
 
 	p.list = container.NewVBox()
 	p.notices = container.NewVBox()
@@ -94,25 +92,18 @@ func (sc *Screen) buildCasesPage() fyne.CanvasObject {
 	p.message = text("", theme.Muted, 18, true)
 	right := container.NewVBox(p.title, p.owner, p.message, heading("办理经过"), p.history, p.work)
 
-	body := container.New(&split{ratio: 0.36, gap: 16}, card(left), card(container.NewVScroll(right)))
-	p.box = container.NewBorder(band, nil, nil, nil, container.New(layout.NewCustomPaddedLayout(12, 12, 12, 12), body))
-	p.box.Hide()
+	p.box = sidePage(band, container.New(&split{ratio: 0.36, gap: 16}, card(left), card(container.NewVScroll(right))))
 	return p.box
 }
 
 // openCases shows the page and loads the handed cases.
 func (sc *Screen) openCases() {
-	sc.main.Hide()
-	sc.cases.box.Show()
+	sc.openSide(sc.cases.box)
 	sc.loadHanded()
 }
 
 // closeCases goes back to the queue.
-func (sc *Screen) closeCases() {
-	sc.cases.box.Hide()
-	sc.main.Show()
-	sc.render()
-}
+func (sc *Screen) closeCases() { sc.closeSide(sc.cases.box) }
 
 // loadHanded reads the handed cases and lists them.
 func (sc *Screen) loadHanded() {
@@ -344,4 +335,33 @@ func (sc *Screen) addCaseNote() {
 func (sc *Screen) caseMessage(msg string, c color.Color) {
 	sc.cases.message.Text, sc.cases.message.Color = msg, c
 	sc.cases.message.Refresh()
+}
+
+// sideBand is the band over a page opened from the header in place of the queue: its title, and
+// the button back to the queue, which it returns too.
+func sideBand(title string, back func()) (*widget.Button, fyne.CanvasObject) {
+	b := widget.NewButton("返回叫号", back)
+	b.Importance = widget.HighImportance
+	return b, container.NewStack(canvas.NewRectangle(theme.Navy), container.New(layout.NewCustomPaddedLayout(8, 8, 16, 12),
+		container.NewBorder(nil, nil, container.NewCenter(text(title, theme.OnPrimary, 22, true)), b)))
+}
+
+// sidePage lays such a page out under its band, hidden until opened.
+func sidePage(band, body fyne.CanvasObject) *fyne.Container {
+	box := container.NewBorder(band, nil, nil, nil, container.New(layout.NewCustomPaddedLayout(12, 12, 12, 12), body))
+	box.Hide()
+	return box
+}
+
+// openSide shows a side page in place of the queue.
+func (sc *Screen) openSide(box *fyne.Container) {
+	sc.main.Hide()
+	box.Show()
+}
+
+// closeSide hides a side page and goes back to the queue.
+func (sc *Screen) closeSide(box *fyne.Container) {
+	box.Hide()
+	sc.main.Show()
+	sc.render()
 }
