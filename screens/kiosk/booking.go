@@ -205,7 +205,8 @@ func (k *Kiosk) bookingOffer() fyne.CanvasObject {
 		k.render()
 		k.act(a)
 	})
-	return card(container.NewBorder(nil, nil, nil, tap, text(line, b2*1.1, kt.Navy)), b2*0.4, b2*0.3)
+	// The one tap of a booked resident: as large as a service tile's height allows.
+	return card(container.NewBorder(nil, nil, nil, withMin(b2*7, b2*2.6, tap), text(line, b2*1.2, kt.Navy)), b2*0.4, b2*0.3)
 }
 
 // bookedLines are the result screen's lines of a checked-in booking: the 预约 mark and when the
@@ -214,11 +215,11 @@ func (k *Kiosk) bookedLines(t *app.Ticket) fyne.CanvasObject {
 	b := k.body()
 	if t.Booked() {
 		slot := t.Slot.In(k.opts.Location)
-		msg := "预约号 · " + slot.Format("15:04") + " 起优先叫号"
-		if k.opts.Now().Before(*t.Slot) {
-			msg += "，请先在等候区休息"
+		lines := container.NewVBox(text("预约号 · "+slot.Format("15:04")+" 起优先叫号", b*1.1, kt.Success))
+		if k.opts.Now().Before(*t.Slot) { // on a line of its own: the two together outgrow the elderly mode's width
+			lines.Add(text("请先在等候区休息", b*1.1, kt.Success))
 		}
-		return text(msg, b*1.1, kt.Success)
+		return lines
 	}
 	if ci := k.flow.S.CheckIn; ci != nil && ci.Outcome == app.CheckInLate {
 		return k.noticeBox(Notice{Title: "已超过预约时间",

@@ -135,7 +135,7 @@ func TestBookingCheckInByCard(t *testing.T) {
 			e.tap(checkInBookingLabel)
 			e.step(StepResult)
 			tk := e.k.flow.S.Ticket
-			if tk == nil || tk.Booking != "YYCARD01" || !e.has("预约号 · 10:30 起优先叫号，请先在等候区休息") {
+			if tk == nil || tk.Booking != "YYCARD01" || !e.has("预约号 · 10:30 起优先叫号") || !e.has("请先在等候区休息") {
 				t.Fatalf("result: %+v, screen %q", tk, e.texts())
 			}
 			if txt := e.receiptText(); txt != "" && (!strings.Contains(txt, "预约 10:30") || !strings.Contains(txt, "王*明")) {
