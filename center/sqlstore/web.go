@@ -345,6 +345,12 @@ func (s *Store) StripPersonalData(ctx context.Context, closedBefore time.Time) (
 		if err := stripDisputes(ctx, s, tx, micros(closedBefore)); err != nil {
 			return err
 		}
+		// A booking keeps its phone (for the reminder and the last-four check) and the hash of an ID
+		// number until its slot is as old as a closed case's retention.
+		if _, err := tx.ExecContext(ctx, s.rebind(`UPDATE bookings SET phone = '', id_hash = ''
+			WHERE slot < ? AND (phone <> '' OR id_hash <> '')`), micros(closedBefore)); err != nil {
+			return dbErr("strip bookings", err)
+		}
 		res, err := tx.ExecContext(ctx, s.rebind(`UPDATE cases SET id_number = '', name = '', phone = '',
 			masked_name = '', masked_id_number = '', masked_phone = '', summary = '', stripped_at = ?
 			WHERE stripped_at IS NULL AND closed_at IS NOT NULL AND closed_at < ?`), now, micros(closedBefore))
