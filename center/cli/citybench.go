@@ -11,6 +11,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -30,6 +31,7 @@ type BenchOptions struct {
 	Duration    time.Duration
 	Period      time.Duration
 	Concurrency int
+	CPUProfile  string
 }
 
 // NewCmdBench returns the bench command. runF, when not nil, replaces the work (tests).
@@ -72,6 +74,7 @@ generated before.`,
 	f.DurationVar(&opts.Duration, "duration", 30*time.Second, "how long each measurement lasts")
 	f.DurationVar(&opts.Period, "period", 5*time.Second, "how often every hall pushes and pulls")
 	f.IntVar(&opts.Concurrency, "concurrency", 16, "`N` connections requesting the tracking page")
+	f.StringVar(&opts.CPUProfile, "cpuprofile", "", "write a CPU profile of the measurements (server and load generator) to `FILE`")
 	return cmd
 }
 
@@ -111,6 +114,17 @@ func benchRun(ctx context.Context, opts *BenchOptions) error {
 		return err
 	}
 	resetPeakRSS()
+	if opts.CPUProfile != "" {
+		f, err := os.Create(opts.CPUProfile)
+		if err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	var rows []benchRow
 	for _, rate := range opts.Rates {
 		fmt.Fprintf(out, "measuring %d events/s for %s …\n", rate, opts.Duration)
