@@ -42,6 +42,8 @@ type Server struct {
 	groupParties int      // parties of a 群体性 dispute (WithWarning)
 	hashing      bool     // the store hashes ID numbers: repeat visitors are matched (WithWarning)
 
+	pulls pullMarks // when this node last recorded each site's pull
+
 	phone      PhoneStore           // the phone app's store, nil when the store keeps no grids
 	phoneShell map[string]phoneFile // the phone app's static files
 }
@@ -78,21 +80,15 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, v visit) {
 		s.fail(w, r, err)
 		return
 	}
+	// One transaction: the events, the high-water mark and the contact. The events table keeps
+	// each event with its site and time of receipt, so a push needs no audit line of its own.
 	reply, err := s.store.ApplyBatch(r.Context(), site.ID, req)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.web.RecordContact(r.Context(), site.ID, Contact{At: s.now(), Backlog: req.Backlog,
-		Catalogue: req.Catalogue}); err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	s.log.DebugContext(r.Context(), "push", "site", site.ID, "events", len(req.Events), "applied", reply.Applied,
 		"applied_through", reply.AppliedThrough)
-	if reply.Applied > 0 {
-		s.audit(r, v, "sync.push", AuditEntry{Site: site.ID})
-	}
 	writeJSON(w, http.StatusOK, reply)
 }
 
@@ -116,9 +112,12 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request, v visit) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.web.RecordContact(r.Context(), site.ID, Contact{At: s.now(), Pull: true}); err != nil {
-		s.fail(w, r, err)
-		return
+	if now := s.now(); s.pulls.due(site.ID, now) {
+		if err := s.web.RecordContact(r.Context(), site.ID, Contact{At: now, Pull: true}); err != nil {
+			s.pulls.forget(site.ID)
+			s.fail(w, r, err)
+			return
+		}
 	}
 	if changes == nil {
 		changes = []wire.Change{}

@@ -82,7 +82,9 @@ type Store interface {
 	// ApplyBatch applies the events of a site that continue its high-water mark, each exactly
 	// once, in one transaction with the new mark. Duplicates and events past a gap are ignored.
 	// A malformed batch is refused whole (EINVALID) and nothing of it is applied; so is a batch
-	// overlapping ids applied under another epoch of the site (app.EEPOCHBEHIND).
+	// overlapping ids applied under another epoch of the site (app.EEPOCHBEHIND). The push is
+	// recorded as the site's contact (its time, the backlog and the catalogue it reported) in the
+	// same transaction, whether or not it applied anything.
 	ApplyBatch(ctx context.Context, siteID int64, req wire.PushRequest) (wire.PushReply, error)
 	// Recover returns the site's events after an id as the centre holds them, for a restored or
 	// rebuilt hall of the given epoch to take back, and records how far that epoch recovered.

@@ -3,6 +3,7 @@ package center
 import (
 	"context"
 	"slices"
+	"sync"
 	"time"
 
 	"fengqiao/app"
@@ -161,4 +162,37 @@ func validCatalogue(c *wire.Catalogue) error {
 		}
 	}
 	return nil
+}
+
+// pullMarkEvery is how often a node records a site's pulls: a hall pulls every few seconds, and
+// the dashboard's freshness counts in minutes (DefaultContactLimit), so a pull's time is written
+// when this node has not written one for the site within pullMarkEvery, and the pull is otherwise
+// a read only. The recorded time is then at most pullMarkEvery behind the hall's last pull.
+const pullMarkEvery = 30 * time.Second
+
+// pullMarks remembers when this node last recorded each site's pull.
+type pullMarks struct {
+	mu sync.Mutex
+	at map[int64]time.Time
+}
+
+// due reports whether a pull of the site at now should be recorded, and if so marks it recorded.
+func (m *pullMarks) due(site int64, now time.Time) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if last, ok := m.at[site]; ok && now.Sub(last) < pullMarkEvery && !now.Before(last) {
+		return false
+	}
+	if m.at == nil {
+		m.at = map[int64]time.Time{}
+	}
+	m.at[site] = now
+	return true
+}
+
+// forget drops the site's mark, so that its next pull is recorded: the last write failed.
+func (m *pullMarks) forget(site int64) {
+	m.mu.Lock()
+	delete(m.at, site)
+	m.mu.Unlock()
 }

@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"fengqiao/app"
@@ -15,7 +17,8 @@ import (
 // tickets, stores them raw with their outcome, and moves the mark, all in one transaction. Events
 // at or below the mark are duplicates and are skipped; events past a gap wait for the hall to
 // resend them after the reply. Either way the reply's AppliedThrough is where the hall resumes.
-// Events that overlap ids applied under another epoch of the site are refused (checkEpoch).
+// Events that overlap ids applied under another epoch of the site are refused (checkEpoch). The
+// push is recorded as the site's contact in the same transaction (recordPush).
 func (s *Store) ApplyBatch(ctx context.Context, siteID int64, req wire.PushRequest) (wire.PushReply, error) {
 	decoded, err := center.Decode(req.Events)
 	if err != nil {
@@ -31,72 +34,90 @@ func (s *Store) ApplyBatch(ctx context.Context, siteID int64, req wire.PushReque
 			return err
 		}
 		reply = wire.PushReply{AppliedThrough: hwm}
-		run := contiguous(decoded, hwm)
-		if len(run) == 0 {
-			return nil
-		}
-		p := center.NewProjection(siteID)
-		codes := center.CaseCodes(run)
-		if err := s.loadCases(ctx, tx, codes, p.Cases); err != nil {
-			return err
-		}
-		if p.Pending, err = s.loadPending(ctx, tx, siteID, codes); err != nil {
-			return err
-		}
 		now := s.now().UnixMicro()
-		raw := make([][]any, len(run))
-		var refused [][]any
-		for i, d := range run {
-			outcome, reason := p.Apply(d)
-			raw[i] = []any{siteID, d.ID, micros(d.At), d.Kind, string(d.Event.Body), outcome, reason, now, req.Epoch}
-			if outcome == center.OutcomeRefused {
-				refused = append(refused, []any{siteID, d.ID, d.Kind, reason, now})
+		if run := contiguous(decoded, hwm); len(run) > 0 {
+			if reply, err = s.applyRun(ctx, tx, siteID, req.Epoch, run, now); err != nil {
+				return err
 			}
 		}
-		if err := s.insertRows(ctx, tx, "INSERT INTO refused_events (site_id, event_id, kind, reason, received_at)",
-			"", refused); err != nil {
-			return dbErr("store refused events", err)
-		}
-		if err := s.writeCases(ctx, tx, p.Cases); err != nil {
-			return err
-		}
-		if err := s.writeEntries(ctx, tx, p.Entries); err != nil {
-			return err
-		}
-		if err := s.writeTickets(ctx, tx, siteID, p.Tickets); err != nil {
-			return err
-		}
-		if err := s.recordBookingOutcomes(ctx, tx, siteID, run, p.Tickets); err != nil {
-			return err
-		}
-		if err := s.writeRatings(ctx, tx, p.Ratings); err != nil {
-			return err
-		}
-		if err := s.writeRelays(ctx, tx, p.Relays); err != nil {
-			return err
-		}
-		if err := s.insertRows(ctx, tx, "INSERT INTO events (site_id, event_id, at, kind, body, outcome, reason, received_at, epoch)",
-			"", raw); err != nil {
-			return dbErr("store events", err)
-		}
-		for _, pd := range p.Pending {
-			if pd.Echo == 0 {
-				continue
-			}
-			if _, err := tx.ExecContext(ctx, s.rebind("UPDATE changes SET echo_event = ? WHERE site_id = ? AND seq = ?"),
-				pd.Echo, siteID, pd.Seq); err != nil {
-				return dbErr("confirm change", err)
-			}
-		}
-		last := run[len(run)-1].ID
-		if _, err := tx.ExecContext(ctx, s.rebind("UPDATE sites SET applied_through = ?, last_push_at = ? WHERE id = ?"),
-			last, now, siteID); err != nil {
-			return dbErr("advance high-water mark", err)
-		}
-		reply = wire.PushReply{AppliedThrough: last, Applied: len(run)}
-		return nil
+		return s.recordPush(ctx, tx, siteID, reply.AppliedThrough, req, now)
 	})
 	return reply, err
+}
+
+// applyRun projects a run of events that continues the site's high-water mark and stores them,
+// in the push's transaction.
+func (s *Store) applyRun(ctx context.Context, tx *sql.Tx, siteID int64, epoch string, run []center.Decoded, now int64) (wire.PushReply, error) {
+	p := center.NewProjection(siteID)
+	codes := center.CaseCodes(run)
+	if err := s.loadCases(ctx, tx, codes, p.Cases); err != nil {
+		return wire.PushReply{}, err
+	}
+	var err error
+	if p.Pending, err = s.loadPending(ctx, tx, siteID, codes); err != nil {
+		return wire.PushReply{}, err
+	}
+	raw := make([][]any, len(run))
+	var refused [][]any
+	for i, d := range run {
+		outcome, reason := p.Apply(d)
+		raw[i] = []any{siteID, d.ID, micros(d.At), d.Kind, string(d.Event.Body), outcome, reason, now, epoch}
+		if outcome == center.OutcomeRefused {
+			refused = append(refused, []any{siteID, d.ID, d.Kind, reason, now})
+		}
+	}
+	if err := s.insertRows(ctx, tx, "INSERT INTO refused_events (site_id, event_id, kind, reason, received_at)",
+		"", refused); err != nil {
+		return wire.PushReply{}, dbErr("store refused events", err)
+	}
+	if err := s.writeCases(ctx, tx, p.Cases); err != nil {
+		return wire.PushReply{}, err
+	}
+	if err := s.writeEntries(ctx, tx, p.Entries); err != nil {
+		return wire.PushReply{}, err
+	}
+	if err := s.writeTickets(ctx, tx, siteID, p.Tickets); err != nil {
+		return wire.PushReply{}, err
+	}
+	if err := s.recordBookingOutcomes(ctx, tx, siteID, run, p.Tickets); err != nil {
+		return wire.PushReply{}, err
+	}
+	if err := s.writeRatings(ctx, tx, p.Ratings); err != nil {
+		return wire.PushReply{}, err
+	}
+	if err := s.writeRelays(ctx, tx, p.Relays); err != nil {
+		return wire.PushReply{}, err
+	}
+	if err := s.insertRows(ctx, tx, "INSERT INTO events (site_id, event_id, at, kind, body, outcome, reason, received_at, epoch)",
+		"", raw); err != nil {
+		return wire.PushReply{}, dbErr("store events", err)
+	}
+	for _, pd := range p.Pending {
+		if pd.Echo == 0 {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, s.rebind("UPDATE changes SET echo_event = ? WHERE site_id = ? AND seq = ?"),
+			pd.Echo, siteID, pd.Seq); err != nil {
+			return wire.PushReply{}, dbErr("confirm change", err)
+		}
+	}
+	return wire.PushReply{AppliedThrough: run[len(run)-1].ID, Applied: len(run)}, nil
+}
+
+// recordPush advances the site's high-water mark and records the push as its contact — its
+// time, the backlog it reported and its catalogue if it sent one — in the push's transaction,
+// so that a push is one commit.
+func (s *Store) recordPush(ctx context.Context, tx *sql.Tx, siteID, appliedThrough int64, req wire.PushRequest, now int64) error {
+	q, args := "UPDATE sites SET applied_through = ?, last_push_at = ?, backlog = ?", []any{appliedThrough, now, req.Backlog}
+	if req.Catalogue != nil {
+		b, err := json.Marshal(req.Catalogue)
+		if err != nil {
+			return fmt.Errorf("record push: encode catalogue: %w", err)
+		}
+		q, args = q+", catalogue = ?, catalogue_at = ?", append(args, string(b), now)
+	}
+	_, err := tx.ExecContext(ctx, s.rebind(q+" WHERE id = ?"), append(args, siteID)...)
+	return dbErr("record push", err)
 }
 
 // contiguous returns the events that continue hwm without a gap. events are in id order.
