@@ -133,6 +133,29 @@ func TestPhoneSession(t *testing.T) {
 			if status, _, _ := p.call("POST", "/m/api/login", map[string]string{"username": "staff", "password": testPassword}); status != 403 {
 				t.Errorf("a dashboard user on the phone app: %d", status)
 			}
+			// The dashboard's sign-in sends a 网格员 to the phone app, with no dashboard session.
+			jar, _ := cookiejar.New(nil)
+			web := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			resp, err := web.Get(f.srv.URL + "/login")
+			if err != nil {
+				t.Fatal(err)
+			}
+			page, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			resp, err = web.PostForm(f.srv.URL+"/login", url.Values{"csrf": {csrfOf(t, string(page))},
+				"username": {"wangwu"}, "password": {testPassword}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/m/" {
+				t.Errorf("a 网格员 at the dashboard's sign-in: %d to %q, want 303 to /m/", resp.StatusCode, resp.Header.Get("Location"))
+			}
+			for _, c := range resp.Cookies() {
+				if c.Name == "fq_session" && c.Value != "" {
+					t.Error("a 网格员 got a dashboard session")
+				}
+			}
 			me := p.login("wangwu")
 			if grids := me["grids"].([]any); len(grids) != 1 || grids[0].(map[string]any)["name"] != "一网格1" {
 				t.Errorf("wangwu's grids: %v", grids)

@@ -332,6 +332,14 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ visit) {
 		return
 	}
 	ctx := r.Context()
+	if user.Role.UsesPhone() {
+		// A 网格员 or 网格长 has no dashboard: send them to the phone app, which signs them in
+		// itself, rather than into a dashboard that refuses them on every page.
+		s.log.InfoContext(ctx, "phone user sent to the phone app", "user", user.ID)
+		http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: "", Path: "/login", MaxAge: -1})
+		http.Redirect(w, r, phonePath, http.StatusSeeOther)
+		return
+	}
 	token, now := randomToken(), s.now()
 	ses := Session{TokenHash: HashToken(token), UserID: user.ID, CSRF: randomToken(), CreatedAt: now, ExpiresAt: now.Add(sessionTTL)}
 	if err := s.web.CreateSession(ctx, ses); err != nil {
