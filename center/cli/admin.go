@@ -127,6 +127,15 @@ func newAdminUserCmds(runF func(*AdminOptions) error) []*cobra.Command {
 				}
 				return st.SetPassword(ctx, o.Args[0], hash)
 			}, nil),
+		adminCmd("phone-revoke NAME", "Sign a user out of the phone app on every phone (注销手机登录)", []string{"NAME"},
+			runF, func(ctx context.Context, st *sqlstore.Store, o *AdminOptions) error {
+				n, err := st.RevokePhoneSessions(ctx, o.Args[0], time.Now())
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(o.IO.Err, "revoked %d phone session(s) of %q; those phones wipe what they kept when they next connect\n", n, o.Args[0])
+				return nil
+			}, nil),
 		adminCmd("disable NAME", "Disable a user: no sign-in, no token", []string{"NAME"},
 			runF, func(ctx context.Context, st *sqlstore.Store, o *AdminOptions) error {
 				return st.DisableUser(ctx, o.Args[0], time.Now())

@@ -124,6 +124,25 @@ func TestAdminUsers(t *testing.T) {
 		if !authenticates(t, st, token, time.Now()) {
 			t.Fatal("the user's token is refused before user disable")
 		}
+		phone := center.Session{TokenHash: center.HashToken("phone"), UserID: u.ID, CSRF: "csrf",
+			CreatedAt: time.Now(), ExpiresAt: time.Now().Add(time.Hour)}
+		if err := st.CreatePhoneSession(ctx, phone); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := st.PhoneSession(ctx, phone.TokenHash, time.Now()); err != nil {
+			t.Fatalf("the phone session before user phone-revoke: %v", err)
+		}
+		if code, _, errOut := run(ctx, t, "", "user", "phone-revoke", "zhangsan", "--db", dsn); code != cli.ExitOK ||
+			!strings.Contains(errOut, "revoked 1 phone session") {
+			t.Errorf("user phone-revoke: exit %d, said %q", code, errOut)
+		}
+		if _, _, err := st.PhoneSession(ctx, phone.TokenHash, time.Now()); err == nil {
+			t.Error("the phone session lives on after user phone-revoke")
+		}
+		if _, _, err := st.Session(ctx, session.TokenHash, time.Now()); err != nil {
+			t.Errorf("user phone-revoke ended the dashboard session too: %v", err)
+		}
+		checkRefused(t, []refused{{"", []string{"user", "phone-revoke", "--db", dsn, "nobody"}, cli.ExitError, "no such user"}})
 		mustRun(t, "", "user", "disable", "zhangsan", "-db", dsn)
 		if u, _, err := st.Credentials(ctx, "zhangsan"); err != nil || !u.Disabled {
 			t.Errorf("after user disable: %+v, %v; want disabled", u, err)

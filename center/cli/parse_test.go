@@ -165,6 +165,7 @@ func TestParseAdmin(t *testing.T) {
 			want: admin(func(o *cli.AdminOptions) { o.Role = center.RoleAdmin }, "李四")},
 		{name: "user password", args: "user password --db X 李四", want: admin(nil, "李四")},
 		{name: "user disable", args: "user disable 李四 -db X", want: admin(nil, "李四")},
+		{name: "user phone-revoke", args: "user phone-revoke 李四 -db X", want: admin(nil, "李四")},
 		{name: "site list", args: "site --db X list", want: admin(nil)},
 		{name: "site rename", args: "site rename 枫源村 --db X 枫源社区", want: admin(nil, "枫源村", "枫源社区")},
 		{name: "site rotate", args: "site rotate 枫源村 --overlap 0s --db X",
