@@ -215,7 +215,9 @@ func (s *Server) rotateSiteToken(w http.ResponseWriter, r *http.Request, v visit
 	if err == nil {
 		var th []byte
 		tok, th = NewToken()
-		err = s.web.RotateSiteToken(r.Context(), id, th, s.now().Add(days))
+		if err = s.web.RotateSiteToken(r.Context(), id, th, s.now().Add(days)); err == nil {
+			s.siteTokens.forget(id)
+		}
 	}
 	s.adminDone(w, r, v, "sites", err, "site.token", AuditEntry{Site: id}, tok)
 }

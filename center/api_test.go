@@ -17,20 +17,27 @@ import (
 	"fengqiao/wire"
 )
 
+// storeWithSite opens the centre's store at dsn with one hall, 城关镇, and returns its token.
+func storeWithSite(t *testing.T, dsn string) (*sqlstore.Store, center.Site, string) {
+	t.Helper()
+	s, err := sqlstore.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	token, hash := center.NewToken()
+	site, err := s.AddSite(context.Background(), "城关镇", hash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, site, token
+}
+
 func TestAPIRefusesBadRequestsWhole(t *testing.T) {
 	for _, b := range centertest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			ctx := context.Background()
-			s, err := sqlstore.Open(ctx, b.DSN(t))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			siteToken, hash := center.NewToken()
-			site, err := s.AddSite(ctx, "城关镇", hash)
-			if err != nil {
-				t.Fatal(err)
-			}
+			s, site, siteToken := storeWithSite(t, b.DSN(t))
 			userToken, uhash := center.NewToken()
 			if err := s.AddUser(ctx, "李四", uhash, time.Time{}); err != nil {
 				t.Fatal(err)
@@ -98,6 +105,59 @@ func TestAPIRefusesBadRequestsWhole(t *testing.T) {
 			changes, err := s.Changes(ctx, site.ID, 0, 10)
 			if err != nil || len(changes) != 1 || changes[0].Kind != wire.ChangeFollowUp || changes[0].By != "李四" {
 				t.Errorf("changes = %+v, %v; want the user's follow-up", changes, err)
+			}
+		})
+	}
+}
+
+// TestSiteTokenRotatedElsewhere rotates a hall's token in the database, as another node or the
+// command line does, and checks that this node trusts the old token it checked for at most its
+// time to live, while the new one works at once; and that a pull's time reaches the database.
+func TestSiteTokenRotatedElsewhere(t *testing.T) {
+	for _, b := range centertest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			ctx := context.Background()
+			s, site, old := storeWithSite(t, b.DSN(t))
+			t0 := time.Now()
+			now := t0
+			srv := httptest.NewServer(center.NewServer(s, nil, center.WithClock(func() time.Time { return now })))
+			defer srv.Close()
+			pull := func(token string) int {
+				req, _ := http.NewRequest("GET", srv.URL+"/api/v1/sync/changes?after=0", nil)
+				req.Header.Set("Authorization", "Bearer "+token)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				return resp.StatusCode
+			}
+			if got := pull(old); got != 200 {
+				t.Fatalf("pull with the token: %d", got)
+			}
+			sites, err := s.Sites(ctx)
+			if err != nil || len(sites) != 1 || sites[0].LastPullAt == nil {
+				t.Fatalf("the pull is not recorded: %+v, %v", sites, err)
+			}
+			fresh, freshHash := center.NewToken()
+			if err := s.RotateSiteToken(ctx, site.ID, freshHash, t0); err != nil { // no overlap
+				t.Fatal(err)
+			}
+			for _, step := range []struct {
+				after  time.Duration
+				token  string
+				status int
+			}{
+				{time.Second, fresh, 200},
+				{5 * time.Second, old, 200}, // checked at t0: still trusted here
+				{10 * time.Second, old, 401},
+				{11 * time.Second, fresh, 200},
+			} {
+				now = t0.Add(step.after)
+				if got := pull(step.token); got != step.status {
+					t.Errorf("%s after the rotation, the %s token: %d, want %d", step.after,
+						map[bool]string{true: "new", false: "old"}[step.token == fresh], got, step.status)
+				}
 			}
 		})
 	}

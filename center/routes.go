@@ -69,10 +69,19 @@ func (s *Server) bearer(w http.ResponseWriter, r *http.Request, rule Rule, h han
 		s.fail(w, r, app.Errorf(app.EUNAUTHORIZED, "an Authorization: Bearer token is required"))
 		return
 	}
-	p, err := s.store.Authenticate(r.Context(), HashToken(strings.TrimSpace(tok)), s.now())
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	hash, now := HashToken(strings.TrimSpace(tok)), s.now()
+	var p Principal
+	if site, ok := s.siteTokens.get(hash, now); ok {
+		p.Site = &site
+	} else {
+		var err error
+		if p, err = s.store.Authenticate(r.Context(), hash, now); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if p.Site != nil {
+			s.siteTokens.put(hash, *p.Site, now)
+		}
 	}
 	switch {
 	case rule.Auth == SiteToken && p.Site == nil:

@@ -6,7 +6,9 @@
 #	export FENGQIAO_TEST_POSTGRES=$(scripts/pg-start.sh)
 #
 # Settings (environment): FENGQIAO_PG_PORT (55432), FENGQIAO_PG_DIR (/tmp/fengqiao-pg),
-# FENGQIAO_PG_DB (fengqiao_test). Stop it with: scripts/pg-start.sh stop
+# FENGQIAO_PG_DB (fengqiao_test), FENGQIAO_PG_OPTS (more server settings, e.g. the city settings
+# of docs/install.md for the bench: "-c shared_buffers=4GB -c max_wal_size=8GB"; they apply when
+# the server starts, so stop it first). Stop it with: scripts/pg-start.sh stop
 set -euo pipefail
 
 port=${FENGQIAO_PG_PORT:-55432}
@@ -56,7 +58,7 @@ else
 	# A throwaway server: durability settings stay at their defaults (fsync on) so that the
 	# benchmark measures what production would see.
 	as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-		-o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200" start >&2
+		-o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200 ${FENGQIAO_PG_OPTS:-}" start >&2
 fi
 
 psql="$bin/psql -h 127.0.0.1 -p $port -U postgres -X -q -t -A"
