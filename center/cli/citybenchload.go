@@ -27,6 +27,7 @@ type benchHall struct {
 	hall    *citysim.Hall
 	pending []wire.Event // made and not yet applied
 	cursor  int64        // the last change pulled
+	epoch   string       // sent with every push, as a real hall does (docs/sync.md, "Epochs")
 }
 
 // benchHalls reads the bench's halls and gives each a fresh token.
@@ -46,7 +47,8 @@ func benchHalls(ctx context.Context, st *sqlstore.Store) ([]*benchHall, error) {
 			return nil, fmt.Errorf("read bench halls: %w", err)
 		}
 		tok, hash := center.NewToken()
-		halls = append(halls, &benchHall{id: id, token: tok, hall: citysim.NewHall(uint64(id), applied), cursor: seq})
+		halls = append(halls, &benchHall{id: id, token: tok, hall: citysim.NewHall(uint64(id), applied), cursor: seq,
+			epoch: fmt.Sprintf("bench-hall-%d", id)})
 		ids, hashes = append(ids, id), append(hashes, hash)
 	}
 	if err := rows.Err(); err != nil {
@@ -196,7 +198,7 @@ func measureSync(ctx context.Context, base string, halls []*benchHall, rd *bench
 // push sends the hall's pending events and drops those the centre applied; it returns how many.
 func (h *benchHall) push(ctx context.Context, client *http.Client, base string) (int, bool) {
 	batch := h.pending[:min(len(h.pending), wire.MaxBatch)]
-	body, err := json.Marshal(wire.PushRequest{Events: batch, Backlog: int64(len(h.pending) - len(batch))})
+	body, err := json.Marshal(wire.PushRequest{Events: batch, Backlog: int64(len(h.pending) - len(batch)), Epoch: h.epoch})
 	if err != nil {
 		return 0, false
 	}

@@ -26,11 +26,11 @@ func (s *Store) ApplyBatch(ctx context.Context, siteID int64, req wire.PushReque
 	}
 	var reply wire.PushReply
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		hwm, err := s.lockSite(ctx, tx, siteID)
+		hwm, epoch, err := s.lockPush(ctx, tx, siteID, req.Epoch)
 		if err != nil {
 			return err
 		}
-		if err := s.checkEpoch(ctx, tx, siteID, hwm, req); err != nil {
+		if err := s.checkEpoch(ctx, tx, siteID, hwm, req, epoch); err != nil {
 			return err
 		}
 		reply = wire.PushReply{AppliedThrough: hwm}
