@@ -2,8 +2,6 @@ package center_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -20,33 +18,10 @@ import (
 // (docs/screenshots/booking-*.png with FENGQIAO_SCREENSHOTS=1). A second resident then finds the
 // slot full.
 func TestBookingInBrowser(t *testing.T) {
-	bin := chromium(t)
 	f := newBookingFixture(t, centertest.SQLite(t), center.WithTrackLimit(60, 100), center.WithTownSite("枫桥镇"))
 	dir := screenshotDir(t)
-	alloc, cancel := chromedp.NewExecAllocator(context.Background(), chromedp.ExecPath(bin), chromedp.Headless,
-		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(t.TempDir()), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.Flag("hide-scrollbars", true), chromedp.Flag("lang", "zh-CN"), chromedp.WindowSize(360, 780))
-	defer cancel()
-	bctx, cancel := chromedp.NewContext(alloc)
-	defer cancel()
-	bctx, cancel = context.WithTimeout(bctx, 3*time.Minute)
-	defer cancel()
-	run := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(bctx, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("read %s: %v", sel, err)
-		}
-		return s
-	}
+	tb := newTab(t, 360, 780, 3*time.Minute)
+	bctx, run, text := tb.ctx, tb.run, tb.text
 	shot := func(name string) {
 		t.Helper()
 		dom, err := chromedp.Run(bctx, chromedp.OuterHTML(chromedp.CSS("html")))
@@ -62,13 +37,7 @@ func TestBookingInBrowser(t *testing.T) {
 		if err != nil || width > 360 {
 			t.Errorf("%s is %d px wide on a 360 px screen (%v)", name, width, err)
 		}
-		png, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		tb.shot(dir, name)
 	}
 
 	run("emulate a phone", chromedp.EmulateViewport(360, 780, chromedp.EmulateMobile, chromedp.EmulateScale(1)))

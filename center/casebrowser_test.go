@@ -8,8 +8,6 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -55,7 +53,6 @@ func escalate(t *testing.T, st *sqlstore.Store, site center.Site, code string, a
 // After each step it reads the tracking page and the changes log that the village's hall pulls.
 // Then it accepts another village's case and hands it over (交办) to the town hall.
 func TestCaseWorkInBrowser(t *testing.T) {
-	bin := chromium(t)
 	ctx := context.Background()
 	now := time.Now()
 	st, sum := demoTown(t, now)
@@ -94,40 +91,9 @@ func TestCaseWorkInBrowser(t *testing.T) {
 		center.WithTownSite(demo.Sites[0].Name))
 	dir := screenshotDir(t)
 
-	alloc, cancel := chromedp.NewExecAllocator(ctx, chromedp.ExecPath(bin), chromedp.Headless, chromedp.NoSandbox,
-		chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("hide-scrollbars", true), chromedp.Flag("lang", "zh-CN"), chromedp.WindowSize(1280, 1000))
-	defer cancel()
-	bctx, cancel := chromedp.NewContext(alloc)
-	defer cancel()
-	bctx, cancel = context.WithTimeout(bctx, 3*time.Minute)
-	defer cancel()
-
-	run := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(bctx, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("read %s: %v", sel, err)
-		}
-		return s
-	}
-	shot := func(name string) {
-		t.Helper()
-		png, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	tb := newTab(t, 1280, 1000, 3*time.Minute)
+	bctx, run, text := tb.ctx, tb.run, tb.text
+	shot := func(name string) { t.Helper(); tb.shot(dir, name) }
 	trackPage := func(code string) string {
 		t.Helper()
 		resp, err := http.Get(srv.URL + "/t/" + code)

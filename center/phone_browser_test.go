@@ -1,7 +1,6 @@
 package center_test
 
 import (
-	"context"
 	"image"
 	"image/color"
 	"image/png"
@@ -28,7 +27,6 @@ import (
 // wipe the outbox; a record older than 7 days is dropped with a notice. FENGQIAO_SCREENSHOTS=1
 // writes the screenshots to docs/screenshots/phone-*.png.
 func TestPhoneInBrowser(t *testing.T) {
-	bin := chromium(t)
 	if testing.Short() {
 		t.Skip("browser test: not with -short")
 	}
@@ -36,27 +34,9 @@ func TestPhoneInBrowser(t *testing.T) {
 	dir := screenshotDir(t)
 	photo := noisePNG(t, 2000, 1500)
 
-	alloc, cancel := chromedp.NewExecAllocator(context.Background(), chromedp.ExecPath(bin), chromedp.Headless, chromedp.NoSandbox,
-		chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("hide-scrollbars", true), chromedp.Flag("lang", "zh-CN"),
-		chromedp.WindowSize(360, 780))
-	defer cancel()
-	bctx, cancel := chromedp.NewContext(alloc)
-	defer cancel()
-	bctx, cancel = context.WithTimeout(bctx, 8*time.Minute)
-	defer cancel()
-	run := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(bctx, steps...); err != nil {
-			if png, err := chromedp.Run(bctx, chromedp.FullScreenshot(80)); err == nil {
-				os.WriteFile(filepath.Join(t.TempDir(), "failed.png"), png, 0o644)
-				os.WriteFile("/tmp/phone-failed.png", png, 0o644)
-			}
-			t.Fatalf("%s: %v", what, err)
-		}
-		t.Logf("%s: done at %s", what, time.Now().Format("15:04:05"))
-	}
+	tb := newTab(t, 360, 780, 8*time.Minute)
+	bctx, run, text := tb.ctx, tb.run, tb.text
+	shot := func(name string) { t.Helper(); tb.shot(dir, name) }
 	eval := func(js string) string {
 		t.Helper()
 		v, err := chromedp.Run(bctx, chromedp.Evaluate[string](js, chromedp.EvalAwaitPromise))
@@ -64,24 +44,6 @@ func TestPhoneInBrowser(t *testing.T) {
 			t.Fatalf("evaluate %.60s: %v", js, err)
 		}
 		return v
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("read %s: %v", sel, err)
-		}
-		return s
-	}
-	shot := func(name string) {
-		t.Helper()
-		png, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
 	}
 	setOnline := func(online bool) {
 		t.Helper()
