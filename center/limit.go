@@ -44,19 +44,20 @@ type LimitStore interface {
 //
 // A node checks from its own copy of the kind's buckets: those it charged itself, and those that
 // any node changed, read from the database every refreshEvery (the rows changed since its last
-// read, less changedMargin, and every bucket once a sweepEvery). The copy can lag the database,
-// so a client may get more failed guesses than its bucket allows, but never more than:
+// read, less changedMargin, and every bucket once a sweepEvery); a request waits for the read
+// when the copy is older than 2 × refreshEvery. The copy can lag the database, so a client may
+// get more failed guesses than its bucket allows: what the other nodes let through that this
+// node has not read yet, and the requests that passed the check before the charges of the
+// others landed. Every failure is charged, into debt if need be, and a client in debt is refused
+// until it has paid it off, so these extra guesses do not add up: over any period T, a client
+// sending at most C requests at once through n nodes gets at most
 //
-//   - one per request of its still running on any node (each passed the check before the
-//     others' charges landed), and
-//   - per other node, what that node allowed between this node's reads: at most Burst plus
-//     PerSecond × refreshEvery, plus its running requests.
+//	Burst + PerSecond × T + (n−1) × (Burst + PerSecond × 2 × refreshEvery) + 2 × C
 //
-// Every failure is charged, even into debt, and a client in debt is refused until it has paid
-// it off, so the extra guesses are not repeated: over any period T, a client's failed guesses
-// through n nodes never exceed Burst + PerSecond × T + (n−1) × (Burst + PerSecond × refreshEvery)
-// + its concurrent requests. With one node the last but one term is zero. The nodes' clocks must
-// agree to within changedMargin (NTP keeps them to milliseconds).
+// failed guesses (a node's copy misses at most what the others allowed during the last
+// 2 × refreshEvery, each at most Burst and the refill; C running when the copy was read and C
+// running now). With one node the third term is zero. The nodes' clocks must agree to within
+// changedMargin (NTP keeps them to milliseconds); every bucket is read again each sweepEvery.
 type limiter struct {
 	store  LimitStore
 	bucket Bucket
@@ -142,10 +143,10 @@ func (l *limiter) refresh(ctx context.Context, now time.Time) error {
 		return nil
 	}
 	if !l.refreshing.TryLock() {
-		if last != 0 {
+		if last != 0 && now.Sub(time.UnixMicro(last)) < 2*refreshEvery {
 			return nil
 		}
-		l.refreshing.Lock() // the first read: wait for it
+		l.refreshing.Lock() // no copy, or one too old to go on with: wait for the read
 	}
 	defer l.refreshing.Unlock()
 	if l.read.Load() != last {
