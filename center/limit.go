@@ -52,11 +52,12 @@ type LimitStore interface {
 // until it has paid it off, so these extra guesses do not add up: over any period T, a client
 // sending at most C requests at once through n nodes gets at most
 //
-//	Burst + PerSecond × T + (n−1) × (Burst + PerSecond × 2 × refreshEvery) + 2 × C
+//	Burst + PerSecond × T + C + (n−1) × (Burst + PerSecond × 2 × refreshEvery + C)
 //
-// failed guesses (a node's copy misses at most what the others allowed during the last
-// 2 × refreshEvery, each at most Burst and the refill; C running when the copy was read and C
-// running now). With one node the third term is zero. The nodes' clocks must agree to within
+// failed guesses: C for its requests that passed the check before the charges of the others
+// were made, and, per other node, what that node let through since this node's copy was read
+// (at most 2 × refreshEvery ago): its bucket as it saw it, the refill, and the requests running
+// there. With one node only Burst + PerSecond × T + C. The nodes' clocks must agree to within
 // changedMargin (NTP keeps them to milliseconds); every bucket is read again each sweepEvery.
 type limiter struct {
 	store  LimitStore
@@ -113,9 +114,19 @@ func (l *limiter) charge(ctx context.Context, client string) error {
 		return err
 	}
 	l.mu.Lock()
+	defer l.mu.Unlock()
 	l.charges++
+	// Charges running at once may return out of order: the later state holds fewer tokens.
+	if old, seen := l.buckets[client]; seen {
+		at := b.At
+		if old.At.After(at) {
+			at = old.At
+		}
+		if l.refill(old.BucketState, at) < l.refill(b, at) {
+			b = old.BucketState
+		}
+	}
 	l.buckets[client] = seenBucket{BucketState: b, charge: l.charges}
-	l.mu.Unlock()
 	return nil
 }
 

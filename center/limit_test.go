@@ -79,7 +79,7 @@ func TestLimitBoundUnderConcurrentGuesses(t *testing.T) {
 				wg.Wait()
 				elapsed := time.Since(start).Seconds()
 				conc := float64(perNode * len(nodes))
-				bound := burst + rate*elapsed + float64(len(nodes)-1)*(burst+rate*2*refreshEvery.Seconds()) + 2*conc
+				bound := burst + rate*elapsed + conc + float64(len(nodes)-1)*(burst+rate*2*refreshEvery.Seconds()+conc)
 				got := float64(allowed.Load())
 				t.Logf("%d nodes, %d at once, %.1fs: %d failed guesses allowed (bound %.1f, bucket %.1f), %d refused",
 					len(nodes), int(conc), elapsed, allowed.Load(), bound, burst+rate*elapsed, refused.Load())
