@@ -3,6 +3,7 @@ package center
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
@@ -281,7 +282,7 @@ func (s *Server) bookSubmit(w http.ResponseWriter, r *http.Request, _ visit) {
 	if !ok {
 		return
 	}
-	if !s.takeBookToken(w, r, s.clientIP(r)) {
+	if !s.bookToken(w, r, s.clientIP(r), s.trackLimit.take) { // every booking costs a token
 		return
 	}
 	form := url.Values{"name": {strings.TrimSpace(r.PostFormValue("name"))}, "phone": {strings.TrimSpace(r.PostFormValue("phone"))},
@@ -338,16 +339,16 @@ func (s *Server) checkBooking(h Bookable, form url.Values, slotValue string) (ti
 // lookUp finds the booking of the path under the rate limit; it answers the request itself when
 // it returns false.
 func (s *Server) lookUp(w http.ResponseWriter, r *http.Request) (BookingRecord, Bookable, bool) {
-	// What is not a booking code costs nothing: only well-formed guesses take a token.
+	// What is not a booking code costs nothing: only well-formed wrong guesses cost a token.
 	code, err := ParseBookingCode(r.PathValue("code"))
 	client := s.clientIP(r)
-	if err == nil && !s.takeBookToken(w, r, client) {
+	if err == nil && !s.bookToken(w, r, client, s.trackLimit.allow) {
 		return BookingRecord{}, Bookable{}, false
 	}
 	var b BookingRecord
 	if err == nil {
-		if b, err = s.bookingStore().Booking(r.Context(), code); err == nil {
-			if err := s.trackLimit.refund(r.Context(), client); err != nil {
+		if b, err = s.bookingStore().Booking(r.Context(), code); app.ErrorCode(err) == app.ENOTFOUND {
+			if err := s.trackLimit.charge(r.Context(), client); err != nil {
 				s.pageFail(w, r, err)
 				return BookingRecord{}, Bookable{}, false
 			}
@@ -426,7 +427,7 @@ func (s *Server) owner(w http.ResponseWriter, r *http.Request, b BookingRecord, 
 	if len(b.Phone) >= 4 && subtle.ConstantTimeCompare([]byte(last4), []byte(b.Phone[len(b.Phone)-4:])) == 1 {
 		return true
 	}
-	if _, err := s.trackLimit.take(r.Context(), s.clientIP(r)); err != nil { // a wrong guess costs a token
+	if err := s.trackLimit.charge(r.Context(), s.clientIP(r)); err != nil { // a wrong guess costs a token
 		s.pageFail(w, r, err)
 		return false
 	}
@@ -520,10 +521,11 @@ func (s *Server) hallPhone(h Bookable) string {
 	return cmp.Or(h.Site.Phone, h.Site.Catalogue.Phone, s.centrePhone)
 }
 
-// takeBookToken takes a token of the client's bucket, shared with the tracking page; a client out
-// of tokens gets the limited page, and a database error the error page: both return false.
-func (s *Server) takeBookToken(w http.ResponseWriter, r *http.Request, client string) bool {
-	ok, err := s.trackLimit.take(r.Context(), client)
+// bookToken checks (allow) or takes (take) a token of the client's bucket, shared with the
+// tracking page; a client out of tokens gets the limited page, and a database error the error
+// page: both return false.
+func (s *Server) bookToken(w http.ResponseWriter, r *http.Request, client string, check func(context.Context, string) (bool, error)) bool {
+	ok, err := check(r.Context(), client)
 	switch {
 	case err != nil:
 		s.pageFail(w, r, err)

@@ -67,7 +67,7 @@ func TestBrowser(t *testing.T) {
 	// A case in the 处置 or 回访 stage makes the better picture.
 	code := sum.Codes[0]
 	for _, c := range sum.Codes {
-		if tr, err := st.Track(ctx, c); err == nil && tr.Status == "handling" && tr.Handling == "mediation" {
+		if tr, err := st.Track(ctx, c, ""); err == nil && tr.Status == "handling" && tr.Handling == "mediation" {
 			code = c
 			break
 		}

@@ -139,6 +139,10 @@ type Tracked struct {
 	MaskedName string
 	// Reached holds the first time the case reached each status, from its history.
 	Reached map[app.CaseStatus]time.Time
+	// Work is who works the case (Owner, Site and WorkerSite only), and Sites the sites the
+	// page may name, with their catalogues: the case's, the one it was handed to and the town's.
+	Work  CaseWork
+	Sites []Site
 }
 
 // LedgerRow is one case as the dispute ledger (矛盾纠纷台账) counts it. It holds no identity
@@ -221,8 +225,9 @@ type WebStore interface {
 	GridAdminStore
 	WarningStore
 
-	// Track returns the public view of a case, or an ENOTFOUND error.
-	Track(ctx context.Context, code string) (Tracked, error)
+	// Track returns the public view of a case with the sites the tracking page names (see
+	// Tracked.Sites), or an ENOTFOUND error. town is the name of the town's own site ("" for none).
+	Track(ctx context.Context, code, town string) (Tracked, error)
 	// Sites returns every site, by id.
 	Sites(ctx context.Context) ([]Site, error)
 	// SetSitePhone sets the phone number residents call about a site's cases.

@@ -41,12 +41,12 @@ type trackStep struct {
 	Label, When, State string // State: done, current, todo or skipped
 }
 
-// track serves GET /t/{code}. Every look-up takes a token of the client's bucket first and a
-// found case gives it back, so only failures are limited; a client out of tokens gets 429
-// whatever it asks, so it cannot tell a right guess from a wrong one.
+// track serves GET /t/{code}. A client whose bucket holds a token may look up a case and only a
+// failure costs it one (see limiter); a client out of tokens gets 429 whatever it asks, so it
+// cannot tell a right guess from a wrong one. A case found writes nothing.
 func (s *Server) track(w http.ResponseWriter, r *http.Request, _ visit) {
 	client := s.clientIP(r)
-	ok, err := s.trackLimit.take(r.Context(), client)
+	ok, err := s.trackLimit.allow(r.Context(), client)
 	if err != nil {
 		s.pageFail(w, r, err)
 		return
@@ -58,28 +58,18 @@ func (s *Server) track(w http.ResponseWriter, r *http.Request, _ visit) {
 	code, err := app.ParseCaseCode(r.PathValue("code"))
 	var t Tracked
 	if err == nil {
-		t, err = s.web.Track(r.Context(), code)
+		t, err = s.web.Track(r.Context(), code, s.townSite)
 	}
 	switch app.ErrorCode(err) {
 	case "":
-		if err := s.trackLimit.refund(r.Context(), client); err != nil {
-			s.pageFail(w, r, err)
-			return
-		}
-		var sites []Site
-		if sites, err = s.web.Sites(r.Context()); err != nil {
-			s.pageFail(w, r, err)
-			return
-		}
-		p := s.trackView(t, sites)
-		work, err := s.web.CaseWork(r.Context(), code)
-		if err != nil {
-			s.pageFail(w, r, err)
-			return
-		}
-		s.trackOwner(&p, work, sites)
+		p := s.trackView(t, t.Sites)
+		s.trackOwner(&p, t.Work, t.Sites)
 		s.render(w, r, http.StatusOK, "track", p)
 	case app.ENOTFOUND, app.EINVALID:
+		if err := s.trackLimit.charge(r.Context(), client); err != nil {
+			s.pageFail(w, r, err)
+			return
+		}
 		s.render(w, r, http.StatusNotFound, "track", trackPage{CSS: template.CSS(pageCSS), Centre: s.centre,
 			Phone: s.centrePhone})
 	default:

@@ -355,14 +355,25 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ visit) {
 
 // checkPassword checks a sign-in under the address's rate limit and the account's lockout. A
 // refusal is a status and a message in Chinese, the same whether or not the account exists.
+// Every refusal but the rate limit's own costs the address a token.
 func (s *Server) checkPassword(r *http.Request, name, password string) (user User, status int, msg string, err error) {
 	client, ctx := s.clientIP(r), r.Context()
-	if ok, err := s.loginLimit.take(ctx, client); err != nil || !ok {
+	if ok, err := s.loginLimit.allow(ctx, client); err != nil || !ok {
 		if err != nil {
 			return user, 0, "", err
 		}
 		return user, http.StatusTooManyRequests, "登录失败次数过多，请稍后再试。", nil
 	}
+	user, status, msg, err = s.verifyPassword(r, name, password)
+	if err == nil && status != 0 {
+		err = s.loginLimit.charge(ctx, client)
+	}
+	return user, status, msg, err
+}
+
+// verifyPassword checks a sign-in against the account's lockout and password.
+func (s *Server) verifyPassword(r *http.Request, name, password string) (user User, status int, msg string, err error) {
+	ctx := r.Context()
 	if ValidName(name) != nil {
 		// No such account can exist: refuse as for a wrong password, without touching the lockout.
 		bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
@@ -391,9 +402,6 @@ func (s *Server) checkPassword(r *http.Request, name, password string) (user Use
 		return User{}, http.StatusUnauthorized, "用户名或密码错误。", nil
 	}
 	if err := s.web.LoginSucceeded(ctx, name); err != nil {
-		return user, 0, "", err
-	}
-	if err := s.loginLimit.refund(ctx, client); err != nil {
 		return user, 0, "", err
 	}
 	return user, 0, "", nil

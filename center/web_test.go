@@ -38,7 +38,7 @@ type webFixture struct {
 	siteA, siteB center.Site
 }
 
-func newWebFixture(t *testing.T, dsn string, opts ...center.Option) *webFixture {
+func newWebFixture(t testing.TB, dsn string, opts ...center.Option) *webFixture {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlstore.Open(ctx, dsn)

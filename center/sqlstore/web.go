@@ -13,51 +13,6 @@ import (
 
 var _ center.WebStore = (*Store)(nil)
 
-// Track implements center.WebStore in one round trip: the case, its site and the status lines of
-// its history.
-func (s *Store) Track(ctx context.Context, code string) (center.Tracked, error) {
-	var t center.Tracked
-	rows, err := s.reader(ctx).QueryContext(ctx, s.rebind(`SELECT c.service, c.category, c.status, c.result, c.unit, c.handling,
-		c.department, c.follow_up_on, c.opened_at, c.masked_name, s.name, s.phone, e.status, e.at
-		FROM cases c JOIN sites s ON s.id = c.site_id
-		LEFT JOIN case_entries e ON e.code = c.code AND e.kind = 'status'
-		WHERE c.code = ? ORDER BY e.id`), code)
-	if err != nil {
-		return t, dbErr("track case", err)
-	}
-	defer rows.Close()
-	found := false
-	for rows.Next() {
-		var status, result string
-		var opened int64
-		var estatus sql.NullString
-		var eat sql.NullInt64
-		if err := rows.Scan(&t.Service, &t.Category, &status, &result, &t.Unit, &t.Handling, &t.Department,
-			&t.FollowUpOn, &opened, &t.MaskedName, &t.Site, &t.SitePhone, &estatus, &eat); err != nil {
-			return t, dbErr("track case", err)
-		}
-		if !found {
-			found = true
-			t.Code, t.Status, t.Result = code, app.CaseStatus(status), app.CaseResult(result)
-			t.OpenedAt = time.UnixMicro(opened).UTC()
-			t.Reached = map[app.CaseStatus]time.Time{}
-		}
-		if estatus.Valid && eat.Valid {
-			st := app.CaseStatus(estatus.String)
-			if _, seen := t.Reached[st]; !seen {
-				t.Reached[st] = time.UnixMicro(eat.Int64).UTC()
-			}
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return t, dbErr("track case", err)
-	}
-	if !found {
-		return center.Tracked{}, app.Errorf(app.ENOTFOUND, "no such case")
-	}
-	return t, nil
-}
-
 // Sites implements center.WebStore.
 func (s *Store) Sites(ctx context.Context) ([]center.Site, error) {
 	return queryAll(ctx, s, "read sites", "SELECT "+siteColumns+" FROM sites ORDER BY id", nil, scanSite)
