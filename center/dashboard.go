@@ -27,10 +27,10 @@ type ledgerPage struct {
 	// towns, a city's counties) only of the sites out of contact, of Halls in all.
 	Fresh     []Freshness
 	Halls     int
-	ByRegion  bool        // the view rolls up regions, not halls: no per-hall tables
-	SiteRates []Rate      // the ledger's figures by hall, shown when the view is not of regions
-	Overdue   []Overdue   // the most overdue cases, at most overduePage of Ledger.Overdue
-	AsOf      string      // the oldest contact of the scope's sites (Catalogue.AsOf)
+	ByRegion  bool      // the view rolls up regions, not halls: no per-hall tables
+	SiteRates []Rate    // the ledger's figures by hall, shown when the view is not of regions
+	Overdue   []Overdue // the most overdue cases, at most overduePage of Ledger.Overdue
+	AsOf      string    // the oldest contact of the scope's sites (Catalogue.AsOf)
 	Sat       map[string]Satisfaction
 	SiteList  []Site // the sites the export form offers
 	View      overview
