@@ -28,6 +28,7 @@ type ledgerPage struct {
 	Fresh     []Freshness
 	Halls     int
 	ByRegion  bool      // the view rolls up regions, not halls: no per-hall tables
+	ByGrid    bool      // the ledger has its figures by grid (not when summed by region)
 	SiteRates []Rate    // the ledger's figures by hall, shown when the view is not of regions
 	Overdue   []Overdue // the most overdue cases, at most overduePage of Ledger.Overdue
 	AsOf      string    // the oldest contact of the scope's sites (Catalogue.AsOf)
@@ -72,7 +73,16 @@ func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request, v visit) {
 		return
 	}
 	now := s.now().In(s.loc)
-	cat, l, err := s.ledger(ctx, view.Scope, sources, now)
+	var cat Catalogue
+	var l Ledger
+	var below map[int64]Rate
+	summed := false
+	if regionalView(view, tree) {
+		cat, l, below, summed, err = s.regionLedger(ctx, view.Region, view.Scope, sources, now)
+	}
+	if err == nil && !summed {
+		cat, l, err = s.ledger(ctx, view.Scope, sources, now)
+	}
 	if err != nil {
 		s.pageFail(w, r, err)
 		return
@@ -84,7 +94,8 @@ func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request, v visit) {
 		Fresh:      SiteFreshness(sites, s.now(), s.contactLimit), Halls: len(sites), SiteList: sites,
 		Overdue: l.Overdue[:min(len(l.Overdue), overduePage)], OverdueLink: overdueLink(view),
 		Sources: SourceOptions(sources), Source: r.URL.Query().Get("source")}
-	p.Rollup = rollup(&view, tree, l, p.Fresh)
+	p.Rollup = rollup(&view, tree, l, p.Fresh, below)
+	p.ByGrid = !summed
 	p.View = view
 	if p.ByRegion = view.Below != "" && view.Below != "站点"; p.ByRegion {
 		// A county's or a city's view: its regions, and of its halls only those out of contact.
@@ -100,6 +111,18 @@ func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request, v visit) {
 	p.AsOf = cat.AsOf()
 	p.sites, p.cat = cat.Sites, &cat
 	s.render(w, r, http.StatusOK, "ledger", p)
+}
+
+// regionalView reports whether the view rolls up regions (a city's counties, a county's towns,
+// the whole centre's top regions), not a town's halls or one hall.
+func regionalView(v overview, tree Tree) bool {
+	if v.Site != 0 || v.Scope.Site != 0 {
+		return false
+	}
+	if r, ok := tree.Region(v.Region); ok && r.Level == LevelTown {
+		return false
+	}
+	return len(tree.Children(v.Region)) > 0
 }
 
 // overdueLink returns the case list of the view's overdue cases: of its hall, or of the user's

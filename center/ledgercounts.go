@@ -182,18 +182,85 @@ func UniformDisputes(counts []LedgerCount, cat Catalogue) bool {
 	return true
 }
 
+// counter returns the store as a LedgerCounter when it keeps counts in the months of the centre's
+// time zone as of now.
+func (s *Server) counter(ctx context.Context, now time.Time) (LedgerCounter, bool, error) {
+	lc, ok := s.web.(LedgerCounter)
+	if !ok {
+		return nil, false, nil
+	}
+	off, err := lc.LedgerOffset(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	_, cur := now.In(s.loc).Zone()
+	return lc, off == cur, nil
+}
+
+// RegionCounter is a store that keeps the ledger's counts summed by region as well, so that a
+// county's or a city's ledger reads a few thousand sums whatever its halls and cases.
+type RegionCounter interface {
+	// RegionCounts returns the counts of the cases of the sources (every source when empty) of
+	// the region's halls (region 0: every hall) by month, service, category, status, result
+	// and source, with Site 0; and those of each region just below it (the top regions, for
+	// region 0) by service, category, status and result, with the region's id in Site. ok is
+	// false when the store keeps no such sums.
+	RegionCounts(ctx context.Context, region int64, sources []app.CaseSource) (own, below []LedgerCount, ok bool, err error)
+}
+
+// regionLedger returns the catalogue of the scope and the ledger of a view of regions (of the
+// region, 0 for every hall) from the store's sums by region (RegionCounter), with the figures
+// of each region below it by id; ok is false when the store keeps no such sums or the halls'
+// disputes differ (then use ledger). The ledger has no figures by hall, grid or escalation.
+func (s *Server) regionLedger(ctx context.Context, region int64, scope Scope, sources []app.CaseSource, now time.Time) (cat Catalogue, l Ledger, below map[int64]Rate, ok bool, err error) {
+	rc, ok := s.web.(RegionCounter)
+	lc, inZone, err := s.counter(ctx, now)
+	if !ok || !inZone || err != nil {
+		return cat, l, nil, false, err
+	}
+	if cat, err = s.loadCatalogue(ctx); err != nil {
+		return cat, l, nil, false, err
+	}
+	maps.DeleteFunc(cat.Sites, func(id int64, _ string) bool { return !scope.Allows(id) })
+	if _, ok := cat.DisputeKinds(); !ok {
+		return cat, l, nil, false, nil
+	}
+	own, counts, ok, err := rc.RegionCounts(ctx, region, sources)
+	if !ok || err != nil {
+		return cat, l, nil, false, err
+	}
+	open, err := lc.OpenCases(ctx, scope, sources)
+	if err != nil {
+		return cat, l, nil, false, err
+	}
+	dispute := func(c LedgerCount) bool { return cat.SiteService(0, c.Service).IsDispute(c.Category) }
+	sums := make([]LedgerSum, 0, 3*len(own))
+	for _, c := range own {
+		for _, by := range []LedgerDim{ByKind, ByMonth, BySource} {
+			sums = append(sums, LedgerSum{LedgerCount: c, By: by, Dispute: dispute(c)})
+		}
+	}
+	below = map[int64]Rate{}
+	for _, c := range counts {
+		if r := c.row(); r.Registered() && dispute(c) {
+			x := below[c.Site]
+			x.Registered += c.N
+			if r.Resolved() {
+				x.Resolved += c.N
+			}
+			below[c.Site] = x
+		}
+	}
+	return cat, BuildSummedLedger(sums, open, cat, now), below, true, nil
+}
+
 // ledger returns the catalogue of the visitor's scope and its ledger as of now: from the store's
 // counts when it keeps them (LedgerCounter) in the months of the centre's time zone, else from
 // every row.
 func (s *Server) ledger(ctx context.Context, scope Scope, sources []app.CaseSource, now time.Time) (Catalogue, Ledger, error) {
-	lc, ok := s.web.(LedgerCounter)
-	if ok {
-		off, err := lc.LedgerOffset(ctx)
-		if err != nil {
-			return Catalogue{}, Ledger{}, err
-		}
-		_, cur := now.In(s.loc).Zone()
-		ok = off == cur
+	lc, ok, err := s.counter(ctx, now)
+	if err != nil {
+		return Catalogue{}, Ledger{}, err
 	}
 	if !ok {
 		cat, rows, err := s.ledgerRows(ctx, scope)
