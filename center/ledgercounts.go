@@ -233,25 +233,38 @@ func (s *Server) regionLedger(ctx context.Context, region int64, scope Scope, so
 	if err != nil {
 		return cat, l, nil, false, err
 	}
-	dispute := func(c LedgerCount) bool { return cat.SiteService(0, c.Service).IsDispute(c.Category) }
-	sums := make([]LedgerSum, 0, 3*len(own))
-	for _, c := range own {
+	return cat, BuildRegionLedger(own, open, cat, now), RegionRates(counts, cat), true, nil
+}
+
+// BuildRegionLedger builds the ledger as of now of a region from its counts by month, service,
+// category, status, result and source (RegionCounter) and its open cases, with what is a dispute
+// decided by the centre's catalogue (the halls' being the same, Catalogue.DisputeKinds): the
+// ledger of every row but for the figures by hall, grid and escalation.
+func BuildRegionLedger(counts []LedgerCount, open []LedgerRow, cat Catalogue, now time.Time) Ledger {
+	sums := make([]LedgerSum, 0, 3*len(counts))
+	for _, c := range counts {
 		for _, by := range []LedgerDim{ByKind, ByMonth, BySource} {
-			sums = append(sums, LedgerSum{LedgerCount: c, By: by, Dispute: dispute(c)})
+			sums = append(sums, LedgerSum{LedgerCount: c, By: by, Dispute: cat.SiteService(0, c.Service).IsDispute(c.Category)})
 		}
 	}
-	below = map[int64]Rate{}
+	return BuildSummedLedger(sums, open, cat, now)
+}
+
+// RegionRates returns the registered and resolved disputes of the counts by region (the counts'
+// Site, as RegionCounter gives the regions below).
+func RegionRates(counts []LedgerCount, cat Catalogue) map[int64]Rate {
+	out := map[int64]Rate{}
 	for _, c := range counts {
-		if r := c.row(); r.Registered() && dispute(c) {
-			x := below[c.Site]
+		if r := c.row(); r.Registered() && cat.SiteService(0, c.Service).IsDispute(c.Category) {
+			x := out[c.Site]
 			x.Registered += c.N
 			if r.Resolved() {
 				x.Resolved += c.N
 			}
-			below[c.Site] = x
+			out[c.Site] = x
 		}
 	}
-	return cat, BuildSummedLedger(sums, open, cat, now), below, true, nil
+	return out
 }
 
 // ledger returns the catalogue of the visitor's scope and its ledger as of now: from the store's
