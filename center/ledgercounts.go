@@ -113,25 +113,30 @@ func (c Catalogue) DisputeKinds() (k DisputeKinds, ok bool) {
 func BuildSummedLedger(sums []LedgerSum, open []LedgerRow, cat Catalogue, now time.Time) Ledger {
 	b := NewLedgerBuilder(cat, now)
 	for _, s := range sums {
-		r := s.row()
-		switch {
-		case s.By == ByKind:
-			b.countKind(r, cat.SiteService(0, r.Service), s.Dispute, s.N, false)
-		case !s.Dispute || !r.Registered():
-		case s.By == BySite:
-			b.countSite(r, s.N)
-		case s.By == ByMonth:
-			addRate(b.byMonth, s.Month, s.Month, r, s.N)
-		case s.By == ByEscalation && r.Escalated:
-			b.countEscalated(r, s.N)
-		case s.By == BySource:
-			b.countSource(r, s.N)
-		case s.By == ByGrid:
-			b.countGrid(r, s.N)
-		}
+		b.addSum(s)
 	}
 	b.addOpen(open)
 	return b.Ledger()
+}
+
+// addSum counts a sum by its dimension.
+func (b *LedgerBuilder) addSum(s LedgerSum) {
+	r := s.row()
+	switch {
+	case s.By == ByKind:
+		b.countKind(r, b.cat.SiteService(0, r.Service), s.Dispute, s.N, false)
+	case !s.Dispute || !r.Registered():
+	case s.By == BySite:
+		b.countSite(r, s.N)
+	case s.By == ByMonth:
+		addRate(b.byMonth, s.Month, s.Month, r, s.N)
+	case s.By == ByEscalation && r.Escalated:
+		b.countEscalated(r, s.N)
+	case s.By == BySource:
+		b.countSource(r, s.N)
+	case s.By == ByGrid:
+		b.countGrid(r, s.N)
+	}
 }
 
 // addOpen adds the overdue ones of the open cases, and counts the late ones that are not
@@ -229,25 +234,38 @@ func (s *Server) regionLedger(ctx context.Context, region int64, scope Scope, so
 	if !ok || err != nil {
 		return cat, l, nil, false, err
 	}
-	open, err := lc.OpenCases(ctx, scope, sources)
+	page, paged, err := s.overduePage(ctx, scope, sources, cat, now)
+	var open []LedgerRow
+	if err == nil && !paged {
+		open, err = lc.OpenCases(ctx, scope, sources)
+	}
 	if err != nil {
 		return cat, l, nil, false, err
 	}
-	return cat, BuildRegionLedger(own, open, cat, now), RegionRates(counts, cat), true, nil
+	if paged {
+		return cat, BuildRegionLedger(own, nil, &page, cat, now), RegionRates(counts, cat), true, nil
+	}
+	return cat, BuildRegionLedger(own, open, nil, cat, now), RegionRates(counts, cat), true, nil
 }
 
 // BuildRegionLedger builds the ledger as of now of a region from its counts by month, service,
-// category, status, result and source (RegionCounter) and its open cases, with what is a dispute
-// decided by the centre's catalogue (the halls' being the same, Catalogue.DisputeKinds): the
-// ledger of every row but for the figures by hall, grid and escalation.
-func BuildRegionLedger(counts []LedgerCount, open []LedgerRow, cat Catalogue, now time.Time) Ledger {
-	sums := make([]LedgerSum, 0, 3*len(counts))
+// category, status, result and source (RegionCounter) and its open cases, or the overdue page
+// of them when not nil, with what is a dispute decided by the centre's catalogue (the halls'
+// being the same, Catalogue.DisputeKinds): the ledger of every row but for the figures by hall,
+// grid and escalation (and all but the first overdue cases, with a page).
+func BuildRegionLedger(counts []LedgerCount, open []LedgerRow, page *OverduePage, cat Catalogue, now time.Time) Ledger {
+	b := NewLedgerBuilder(cat, now)
 	for _, c := range counts {
 		for _, by := range []LedgerDim{ByKind, ByMonth, BySource} {
-			sums = append(sums, LedgerSum{LedgerCount: c, By: by, Dispute: cat.SiteService(0, c.Service).IsDispute(c.Category)})
+			b.addSum(LedgerSum{LedgerCount: c, By: by, Dispute: cat.SiteService(0, c.Service).IsDispute(c.Category)})
 		}
 	}
-	return BuildSummedLedger(sums, open, cat, now)
+	if page != nil {
+		b.addOverdue(*page)
+	} else {
+		b.addOpen(open)
+	}
+	return b.Ledger()
 }
 
 // RegionRates returns the registered and resolved disputes of the counts by region (the counts'

@@ -99,7 +99,7 @@ func siteIndex(sites []Site, id int64) int {
 
 // rollup counts the ledger by the level below the view: a city's counties, a county's towns, a
 // town's halls; for the whole centre, its top regions, with the halls in no town as one row.
-// It reuses the ledger's per-hall figures (Ledger.BySite, Overdue) and the halls' freshness; or,
+// It reuses the ledger's per-hall figures (Ledger.BySite, OverdueBySite) and the halls' freshness; or,
 // when below is not nil, the rates of the regions below by id (regionLedger), the halls in no
 // town having the rest of the ledger's total.
 // Nothing when the view is one hall, or when the centre has no regions.
@@ -140,10 +140,6 @@ func rollup(v *overview, tree Tree, l Ledger, fresh []Freshness, below map[int64
 	for _, r := range l.BySite {
 		rates[r.Key] = r
 	}
-	overdue := map[int64]int{}
-	for _, o := range l.Overdue {
-		overdue[o.Site]++
-	}
 	for _, f := range fresh {
 		i, ok := index[group(f)]
 		if !ok {
@@ -154,7 +150,7 @@ func rollup(v *overview, tree Tree, l Ledger, fresh []Freshness, below map[int64
 		row.Halls++
 		row.Registered += rate.Registered
 		row.Resolved += rate.Resolved
-		row.Overdue += overdue[f.ID]
+		row.Overdue += l.OverdueBySite[f.ID]
 		if f.Lost {
 			row.Lost++
 		}

@@ -50,6 +50,7 @@ func TestRegionCountsFollowEveryChange(t *testing.T) {
 		rng, placer := rand.New(rand.NewPCG(5, 8)), rand.New(rand.NewPCG(6, 1))
 		grids := addGrids(t, s, sites)
 		at := time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)
+		most := 0
 		for round := range 120 {
 			i := rng.IntN(len(halls))
 			if _, err := s.ApplyBatch(ctx, sites[i].ID, wire.PushRequest{Events: halls[i].Events(1+rng.IntN(40), at)}); err != nil {
@@ -66,20 +67,25 @@ func TestRegionCountsFollowEveryChange(t *testing.T) {
 				}
 			}
 			if round%20 == 10 {
-				checkRegions(t, s, fmt.Sprintf("round %d", round), []int64{0, city, east, towns[0]}, at)
+				// Months on, when every open case with a time limit is past it.
+				checkRegions(t, s, fmt.Sprintf("round %d", round), []int64{0, city, east, towns[0]}, at.AddDate(0, 3, 0), &most)
 			}
 			at = at.Add(time.Duration(rng.IntN(72)) * time.Hour)
 		}
-		checkRegions(t, s, "kept", []int64{0, city, east, west, towns[0], towns[2]}, at.Add(24*time.Hour))
+		checkRegions(t, s, "kept", []int64{0, city, east, west, towns[0], towns[2]}, at.Add(24*time.Hour), &most)
 		if _, err := s.RebuildLedger(ctx, 8*3600); err != nil {
 			t.Fatal(err)
 		}
-		checkRegions(t, s, "rebuilt", []int64{0, city, west}, at.Add(24*time.Hour))
+		checkRegions(t, s, "rebuilt", []int64{0, city, west}, at.Add(24*time.Hour), &most)
+		if most <= 2 {
+			t.Errorf("at most %d disputes overdue in a region: the page of two was never short of them", most)
+		}
 	})
 }
 
-// checkRegions checks the sums by region of each region, of every source and of one.
-func checkRegions(t *testing.T, s *sqlstore.Store, when string, regions []int64, now time.Time) {
+// checkRegions checks the sums by region of each region, of every source and of one, and the
+// overdue page of two; it keeps in mostOverdue the most overdue disputes of a region it saw.
+func checkRegions(t *testing.T, s *sqlstore.Store, when string, regions []int64, now time.Time, mostOverdue *int) {
 	t.Helper()
 	ctx := context.Background()
 	sites := try(s.Sites(ctx)).must(t)
@@ -103,7 +109,7 @@ func checkRegions(t *testing.T, s *sqlstore.Store, when string, regions []int64,
 			open := try(s.OpenCases(ctx, scope, sources)).must(t)
 			scoped := scopedCatalogue(cat, scope)
 			want := rowLedger(t, s, scope, sources, cat, now)
-			got := overdueCodes(center.BuildRegionLedger(own, open, scoped, now))
+			got := overdueCodes(center.BuildRegionLedger(own, open, nil, scoped, now))
 			if want.Total.Registered == 0 && sources == nil {
 				t.Errorf("%s: nothing counted", what)
 			}
@@ -120,12 +126,25 @@ func checkRegions(t *testing.T, s *sqlstore.Store, when string, regions []int64,
 					t.Errorf("%s: region %s below has %+v; want %+v", what, c.Name, rates[c.ID], w)
 				}
 			}
+			kinds, _ := scoped.DisputeKinds()
+			svcs, _ := scoped.Deadlines()
+			page, ok, err := s.OverdueCases(ctx, scope, sources, svcs, kinds, now, 2)
+			if err != nil || !ok {
+				t.Fatalf("%s: overdue page: %v %v", what, ok, err)
+			}
+			paged := overdueCodes(center.BuildRegionLedger(own, nil, &page, scoped, now))
 			want = overdueCodes(want)
-			for _, l := range []*center.Ledger{&got, &want} {
+			wantPaged := want
+			wantPaged.Overdue = want.Overdue[:min(2, len(want.Overdue))]
+			*mostOverdue = max(*mostOverdue, want.OverdueCount)
+			for _, l := range []*center.Ledger{&got, &want, &paged, &wantPaged} {
 				l.BySite, l.ByGrid, l.Escalated, l.EscalatedByOrigin, l.EscalatedByOwner = nil, nil, center.Rate{}, nil, nil
 			}
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("%s: the ledger by region differs:\n got %+v\nwant %+v", what, got, want)
+			}
+			if !reflect.DeepEqual(paged, wantPaged) {
+				t.Errorf("%s: the ledger by region with the overdue page differs:\n got %+v\nwant %+v", what, paged, wantPaged)
 			}
 		}
 	}
