@@ -94,7 +94,7 @@ type Ledger struct {
 	Overdue       []Overdue
 	OverdueCount  int
 	OverdueBySite map[int64]int
-	Others     []ServiceStat // the services and categories that are not disputes, by service
+	Others        []ServiceStat // the services and categories that are not disputes, by service
 	// The escalated (上报) disputes among the registered, each once by the site that sent it and
 	// once by who works it now (Catalogue.OwnerName). BySite counts them under their origin.
 	Escalated         Rate
