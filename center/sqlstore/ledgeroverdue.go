@@ -51,11 +51,13 @@ func (s *Store) OverdueCases(ctx context.Context, scope center.Scope, sources []
 	if err != nil {
 		return page, false, err
 	}
-	args = append(args, kinds.Services, kinds.Categories, micros(now), limit)
+	args = append(append([]any{micros(now)}, args...), kinds.Services, kinds.Categories, limit)
+	// The page found from the index alone (cases_open_deadline), then its cases read.
 	page.First, err = queryAll(ctx, s, "read overdue cases", s.rebind(`SELECT c.code, c.site_id, c.service, c.category, c.status,
-		c.result, c.opened_at, c.masked_name, c.owner, coalesce(c.worker_site_id, 0), c.accepted_at, c.source`+from+`
-		AND (c.service = ANY(?) OR c.service || '/' || c.category = ANY(?))
-		ORDER BY (? - `+overdueDeadline+`) / `+strconv.FormatInt(dayMicros, 10)+` DESC, c.code LIMIT ?`), args, func(r scanner) (center.LedgerRow, error) {
+		c.result, c.opened_at, c.masked_name, c.owner, coalesce(c.worker_site_id, 0), c.accepted_at, c.source
+		FROM (SELECT c.code, (? - `+overdueDeadline+`) / `+strconv.FormatInt(dayMicros, 10)+` AS days`+from+`
+			AND (c.service = ANY(?) OR c.service || '/' || c.category = ANY(?)) ORDER BY days DESC, c.code LIMIT ?) p
+		JOIN cases c ON c.code = p.code ORDER BY p.days DESC, p.code`), args, func(r scanner) (center.LedgerRow, error) {
 		var x center.LedgerRow
 		var status, result, owner, source string
 		var opened int64

@@ -3,6 +3,11 @@
 -- every rating into the centre.
 CREATE INDEX ratings_site_score ON ratings(site_id, score);
 
+-- The open cases with what their deadlines need (center.OverdueCounter): a county's or a city's
+-- dashboard counts its overdue cases, and finds the most overdue, from this index alone.
+CREATE INDEX cases_open_deadline ON cases(site_id, service, status, opened_at, accepted_at) INCLUDE (category, source, code)
+	WHERE status NOT IN ('closed', 'rejected');
+
 -- ledger_regions sums ledger_counts by region, so that a county's or a city's dashboard reads a
 -- few thousand rows whatever its cases (docs/performance.md "Centre: a city"): the counts of the
 -- halls of each town, county and city (region_id), and of every hall (region_id 0), by month,
