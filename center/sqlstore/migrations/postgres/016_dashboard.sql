@@ -14,7 +14,7 @@ CREATE INDEX cases_open_deadline ON cases(site_id, service, status, opened_at, a
 -- service, category, status, result and source. It is not written in the sync transaction —
 -- a row of a city would be locked by every push of the city — but from ledger_log, to which a
 -- trigger on ledger_counts appends each change (and a trigger on sites each hall moved to
--- another town), and which a reader of ledger_regions first folds in (Store.foldLedgerLog), so
+-- another town), and which a reader of ledger_regions first folds in (Store.FoldLedgerLog), so
 -- the sums are those of every committed change, without a hot row on the push path.
 CREATE TABLE ledger_regions (
 	region_id BIGINT NOT NULL,
