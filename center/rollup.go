@@ -140,6 +140,13 @@ func rollup(v *overview, tree Tree, l Ledger, fresh []Freshness, below map[int64
 	for _, r := range l.BySite {
 		rates[r.Key] = r
 	}
+	overdue := l.OverdueBySite
+	if overdue == nil { // a ledger not built by LedgerBuilder: count its list
+		overdue = map[int64]int{}
+		for _, o := range l.Overdue {
+			overdue[o.Site]++
+		}
+	}
 	for _, f := range fresh {
 		i, ok := index[group(f)]
 		if !ok {
@@ -150,7 +157,7 @@ func rollup(v *overview, tree Tree, l Ledger, fresh []Freshness, below map[int64
 		row.Halls++
 		row.Registered += rate.Registered
 		row.Resolved += rate.Resolved
-		row.Overdue += l.OverdueBySite[f.ID]
+		row.Overdue += overdue[f.ID]
 		if f.Lost {
 			row.Lost++
 		}

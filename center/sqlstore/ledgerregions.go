@@ -15,7 +15,8 @@ var _ center.RegionCounter = (*Store)(nil)
 const ledgerFoldLock = 7446016
 
 // FoldLedgerLog sums the changes logged in ledger_log into ledger_regions (centre migration 016):
-// each change into its town, the town's county and city, and region 0, every hall. The changes
+// each change into its town, the town's county and city, and region 0, every hall, in its month
+// and in month '' (all months, which the figures of the regions below a view read). The changes
 // a fold sees are deleted in the same transaction, so each is summed once. A reader of the sums
 // folds first; `fengqiao-center serve` folds every minute as well, so that the log stays short
 // when nobody reads them. Nothing on SQLite, which keeps no sums by region.
@@ -29,10 +30,11 @@ func (s *Store) FoldLedgerLog(ctx context.Context) error {
 		}
 		_, err := tx.ExecContext(ctx, `WITH moved AS (DELETE FROM ledger_log
 				RETURNING town_id, month, service, category, status, result, source, n),
-			up AS (SELECT a.region_id, m.month, m.service, m.category, m.status, m.result, m.source, m.n FROM moved m
+			up AS (SELECT a.region_id, mo.month, m.service, m.category, m.status, m.result, m.source, m.n FROM moved m
 				LEFT JOIN regions t ON t.id = m.town_id LEFT JOIN regions c ON c.id = t.parent_id
 				LEFT JOIN regions p ON p.id = c.parent_id
 				CROSS JOIN LATERAL (VALUES (0::bigint), (t.id), (c.id), (p.id)) AS a(region_id)
+				CROSS JOIN LATERAL (VALUES (m.month), ('')) AS mo(month)
 				WHERE a.region_id IS NOT NULL)
 			INSERT INTO ledger_regions AS r (region_id, month, service, category, status, result, source, n)
 			SELECT region_id, month, service, category, status, result, source, sum(n) FROM up GROUP BY 1, 2, 3, 4, 5, 6, 7
@@ -59,7 +61,8 @@ func resetLedgerRegions(ctx context.Context, tx *sql.Tx) error {
 }
 
 // RegionCounts implements center.RegionCounter on PostgreSQL, from ledger_regions: the rows of
-// one region and those of the regions below it, a few thousand whatever the cases.
+// one region by month and those of the regions below it over all months (month ''), a few
+// thousand whatever the cases.
 func (s *Store) RegionCounts(ctx context.Context, region int64, sources []app.CaseSource) (own, below []center.LedgerCount, ok bool, err error) {
 	if !s.postgres {
 		return nil, nil, false, nil
@@ -69,7 +72,7 @@ func (s *Store) RegionCounts(ctx context.Context, region int64, sources []app.Ca
 	}
 	where, args := sourced("source", sources, "", []any{region})
 	own, err = queryAll(ctx, s, "read region counts", s.rebind(`SELECT 0, month, service, category, status, result, source, n
-		FROM ledger_regions WHERE region_id = ? AND n <> 0`+where), args, scanRegionCount)
+		FROM ledger_regions WHERE region_id = ? AND month <> '' AND n <> 0`+where), args, scanRegionCount)
 	if err != nil {
 		return nil, nil, false, err
 	}
@@ -78,7 +81,7 @@ func (s *Store) RegionCounts(ctx context.Context, region int64, sources []app.Ca
 		children, args = "parent_id IS NULL", args[1:]
 	}
 	below, err = queryAll(ctx, s, "read region counts", s.rebind(`SELECT region_id, '', service, category, status, result, '', sum(n)
-		FROM ledger_regions WHERE region_id IN (SELECT id FROM regions WHERE `+children+`)`+where+`
+		FROM ledger_regions WHERE region_id IN (SELECT id FROM regions WHERE `+children+`) AND month = ''`+where+`
 		GROUP BY region_id, service, category, status, result HAVING sum(n) <> 0`), args, scanRegionCount)
 	return own, below, err == nil, err
 }

@@ -10,8 +10,8 @@ CREATE INDEX cases_open_deadline ON cases(site_id, service, status, opened_at, a
 
 -- ledger_regions sums ledger_counts by region, so that a county's or a city's dashboard reads a
 -- few thousand rows whatever its cases (docs/performance.md "Centre: a city"): the counts of the
--- halls of each town, county and city (region_id), and of every hall (region_id 0), by month,
--- service, category, status, result and source. It is not written in the sync transaction —
+-- halls of each town, county and city (region_id), and of every hall (region_id 0), by month
+-- (and over all months, month ''), service, category, status, result and source. It is not written in the sync transaction —
 -- a row of a city would be locked by every push of the city — but from ledger_log, to which a
 -- trigger on ledger_counts appends each change (and a trigger on sites each hall moved to
 -- another town), and which a reader of ledger_regions first folds in (Store.FoldLedgerLog), so
