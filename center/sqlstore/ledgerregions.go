@@ -16,7 +16,7 @@ const ledgerFoldLock = 7446016
 
 // FoldLedgerLog sums the changes logged in ledger_log into ledger_regions (centre migration 016):
 // each change into its town, the town's county and city, and region 0, every hall, in its month
-// and in month '' (all months, which the figures of the regions below a view read). The changes
+// and under an empty month (all months, which the figures of the regions below a view read). The changes
 // a fold sees are deleted in the same transaction, so each is summed once. A reader of the sums
 // folds first; `fengqiao-center serve` folds every minute as well, so that the log stays short
 // when nobody reads them. Nothing on SQLite, which keeps no sums by region.
@@ -61,7 +61,7 @@ func resetLedgerRegions(ctx context.Context, tx *sql.Tx) error {
 }
 
 // RegionCounts implements center.RegionCounter on PostgreSQL, from ledger_regions: the rows of
-// one region by month and those of the regions below it over all months (month ''), a few
+// one region by month and those of the regions below it over all months (an empty month), a few
 // thousand whatever the cases.
 func (s *Store) RegionCounts(ctx context.Context, region int64, sources []app.CaseSource) (own, below []center.LedgerCount, ok bool, err error) {
 	if !s.postgres {
