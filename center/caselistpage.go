@@ -91,7 +91,7 @@ func (s *Server) casesPage(w http.ResponseWriter, r *http.Request, v visit) {
 }
 
 func (s *Server) newCasesPage(ctx context.Context, r *http.Request, v visit) (casesPage, error) {
-	sites, err := s.web.Sites(ctx)
+	sites, err := s.sites(ctx)
 	town := s.town(sites).ID
 	// The filters offer the halls of the user's scope, and the town hall cases are handed to.
 	sites = slices.DeleteFunc(sites, func(st Site) bool { return !v.User.Scope().Allows(st.ID) && st.ID != town })

@@ -23,15 +23,28 @@ type ledgerPage struct {
 	Month      string // the month of the report form: this month
 	SiteChart  template.HTML
 	MonthChart template.HTML
-	Fresh      []Freshness // every site of the scope, by id
-	AsOf       string      // the oldest contact of the scope's sites (Catalogue.AsOf)
-	Sat        map[string]Satisfaction
-	SiteList   []Site // the sites the export form offers
-	View       overview
-	Rollup     []Rollup       // the view's figures by the level below (docs/centre.md "Regions")
-	Sources    []SourceOption // the source filter (?source=)
-	Source     string         // the chosen source's parameter, "" for every source
+	// Fresh is the freshness of every site of the scope, by id; in a view of regions (a county's
+	// towns, a city's counties) only of the sites out of contact, of Halls in all.
+	Fresh     []Freshness
+	Halls     int
+	ByRegion  bool      // the view rolls up regions, not halls: no per-hall tables
+	ByGrid    bool      // the ledger has its figures by grid (not when summed by region)
+	SiteRates []Rate    // the ledger's figures by hall, shown when the view is not of regions
+	Overdue   []Overdue // the most overdue cases, at most overduePage of Ledger.Overdue
+	AsOf      string    // the oldest contact of the scope's sites (Catalogue.AsOf)
+	Sat       map[string]Satisfaction
+	SiteList  []Site // the sites the export form offers
+	View      overview
+	Rollup    []Rollup       // the view's figures by the level below (docs/centre.md "Regions")
+	Sources   []SourceOption // the source filter (?source=)
+	Source    string         // the chosen source's parameter, "" for every source
+	// OverdueLink lists every overdue case of the view in the case list.
+	OverdueLink string
 }
+
+// overduePage is how many of the overdue cases the dashboard lists, the most overdue first; the
+// case list's overdue filter has them all.
+const overduePage = 20
 
 // SatOf returns the satisfaction of a site's row of Ledger.BySite.
 func (p ledgerPage) SatOf(key string) string { return p.Sat[key].Percent() }
@@ -43,7 +56,7 @@ func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request, v visit) {
 		s.render(w, r, http.StatusBadRequest, "error", s.page(r, v, "", "无此来源。"))
 		return
 	}
-	sites, err := s.web.Sites(ctx)
+	sites, err := s.sites(ctx)
 	if err != nil {
 		s.pageFail(w, r, err)
 		return
@@ -60,12 +73,16 @@ func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request, v visit) {
 		return
 	}
 	now := s.now().In(s.loc)
-	cat, l, err := s.ledger(ctx, view.Scope, sources, now)
-	if err != nil {
-		s.pageFail(w, r, err)
-		return
+	var cat Catalogue
+	var l Ledger
+	var below map[int64]Rate
+	summed := false
+	if regionalView(view, tree) {
+		cat, l, below, summed, err = s.regionLedger(ctx, view.Region, view.Scope, sources, now)
 	}
-	ratings, err := s.web.Ratings(ctx, view.Scope, time.Time{})
+	if err == nil && !summed {
+		cat, l, err = s.ledger(ctx, view.Scope, sources, now)
+	}
 	if err != nil {
 		s.pageFail(w, r, err)
 		return
@@ -73,19 +90,48 @@ func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request, v visit) {
 	sites = slices.DeleteFunc(sites, func(st Site) bool { return !view.Scope.Allows(st.ID) })
 	p := ledgerPage{page: s.page(r, v, "ledger", ""), Ledger: l, Today: now.Format("2006年1月2日"),
 		Month:      now.Format("2006-01"),
-		SiteChart:  RateBars(l.BySite, "各站点化解率"),
 		MonthChart: MonthColumns(lastN(l.ByMonth, 24), "各月化解率"),
-		Fresh:      SiteFreshness(sites, s.now(), s.contactLimit),
-		Sat:        satisfactionBySite(ratings, cat.Sites), SiteList: sites,
+		Fresh:      SiteFreshness(sites, s.now(), s.contactLimit), Halls: len(sites), SiteList: sites,
+		Overdue: l.Overdue[:min(len(l.Overdue), overduePage)], OverdueLink: overdueLink(view),
 		Sources: SourceOptions(sources), Source: r.URL.Query().Get("source")}
-	p.Rollup = rollup(&view, tree, l, p.Fresh)
+	p.Rollup = rollup(&view, tree, l, p.Fresh, below)
+	p.ByGrid = !summed
 	p.View = view
-	if view.Below != "" && view.Below != "站点" {
+	if p.ByRegion = view.Below != "" && view.Below != "站点"; p.ByRegion {
+		// A county's or a city's view: its regions, and of its halls only those out of contact.
 		p.SiteChart = RateBars(rollupRates(p.Rollup), "各"+view.Below+"化解率")
+		p.Fresh = slices.DeleteFunc(p.Fresh, func(f Freshness) bool { return !f.Lost })
+	} else {
+		p.SiteRates, p.SiteChart = l.BySite, RateBars(l.BySite, "各站点化解率")
+		if p.Sat, err = s.siteSatisfaction(ctx, view.Scope, cat.Sites); err != nil {
+			s.pageFail(w, r, err)
+			return
+		}
 	}
 	p.AsOf = cat.AsOf()
 	p.sites, p.cat = cat.Sites, &cat
 	s.render(w, r, http.StatusOK, "ledger", p)
+}
+
+// regionalView reports whether the view rolls up regions (a city's counties, a county's towns,
+// the whole centre's top regions), not a town's halls or one hall.
+func regionalView(v overview, tree Tree) bool {
+	if v.Site != 0 || v.Scope.Site != 0 {
+		return false
+	}
+	if r, ok := tree.Region(v.Region); ok && r.Level == LevelTown {
+		return false
+	}
+	return len(tree.Children(v.Region)) > 0
+}
+
+// overdueLink returns the case list of the view's overdue cases: of its hall, or of the user's
+// whole scope (the case list has no region filter).
+func overdueLink(v overview) string {
+	if v.Site != 0 {
+		return fmt.Sprintf("/dashboard/cases?overdue=1&origin=%d", v.Site)
+	}
+	return "/dashboard/cases?overdue=1"
 }
 
 // SilentText says how long ago a site last made contact, in Chinese.

@@ -117,7 +117,7 @@ func OpenTime(h app.Hours, loc *time.Location, from, to time.Time) time.Duration
 // lostSites returns the sites of the scope out of contact, for the banner of every page; a
 // failure to read them is logged and shows no banner.
 func (s *Server) lostSites(ctx context.Context, scope Scope) []Freshness {
-	sites, err := s.web.Sites(ctx)
+	sites, err := s.sites(ctx)
 	if err != nil {
 		s.log.ErrorContext(ctx, "read sites for the contact banner", "err", err)
 		return nil

@@ -88,8 +88,13 @@ type Ledger struct {
 	ByCategory []Rate
 	ByService  []Rate
 	ByMonth    []Rate // oldest first, by the month the case was opened (YYYY-MM)
-	Overdue    []Overdue
-	Others     []ServiceStat // the services and categories that are not disputes, by service
+	// Overdue are the open disputes past their deadline, the most overdue first: all of them, or
+	// only the first when a store found them (OverduePage); OverdueCount counts all, and
+	// OverdueBySite by site.
+	Overdue       []Overdue
+	OverdueCount  int
+	OverdueBySite map[int64]int
+	Others        []ServiceStat // the services and categories that are not disputes, by service
 	// The escalated (上报) disputes among the registered, each once by the site that sent it and
 	// once by who works it now (Catalogue.OwnerName). BySite counts them under their origin.
 	Escalated         Rate
@@ -389,6 +394,13 @@ func (b *LedgerBuilder) Ledger() Ledger {
 	l.ByGrid = sortedRates(b.byGrid, byCount)
 	slices.SortFunc(l.Overdue, func(a, b Overdue) int { return cmp.Or(cmp.Compare(b.Days, a.Days), cmp.Compare(a.Code, b.Code)) })
 	l.Overdue = slices.Clone(l.Overdue)
+	if l.OverdueBySite == nil {
+		l.OverdueCount, l.OverdueBySite = len(l.Overdue), map[int64]int{}
+		for _, o := range l.Overdue {
+			l.OverdueBySite[o.Site]++
+		}
+	}
+	l.OverdueBySite = maps.Clone(l.OverdueBySite)
 	for _, o := range b.others {
 		l.Others = append(l.Others, *o)
 	}

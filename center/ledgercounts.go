@@ -113,25 +113,30 @@ func (c Catalogue) DisputeKinds() (k DisputeKinds, ok bool) {
 func BuildSummedLedger(sums []LedgerSum, open []LedgerRow, cat Catalogue, now time.Time) Ledger {
 	b := NewLedgerBuilder(cat, now)
 	for _, s := range sums {
-		r := s.row()
-		switch {
-		case s.By == ByKind:
-			b.countKind(r, cat.SiteService(0, r.Service), s.Dispute, s.N, false)
-		case !s.Dispute || !r.Registered():
-		case s.By == BySite:
-			b.countSite(r, s.N)
-		case s.By == ByMonth:
-			addRate(b.byMonth, s.Month, s.Month, r, s.N)
-		case s.By == ByEscalation && r.Escalated:
-			b.countEscalated(r, s.N)
-		case s.By == BySource:
-			b.countSource(r, s.N)
-		case s.By == ByGrid:
-			b.countGrid(r, s.N)
-		}
+		b.addSum(s)
 	}
 	b.addOpen(open)
 	return b.Ledger()
+}
+
+// addSum counts a sum by its dimension.
+func (b *LedgerBuilder) addSum(s LedgerSum) {
+	r := s.row()
+	switch {
+	case s.By == ByKind:
+		b.countKind(r, b.cat.SiteService(0, r.Service), s.Dispute, s.N, false)
+	case !s.Dispute || !r.Registered():
+	case s.By == BySite:
+		b.countSite(r, s.N)
+	case s.By == ByMonth:
+		addRate(b.byMonth, s.Month, s.Month, r, s.N)
+	case s.By == ByEscalation && r.Escalated:
+		b.countEscalated(r, s.N)
+	case s.By == BySource:
+		b.countSource(r, s.N)
+	case s.By == ByGrid:
+		b.countGrid(r, s.N)
+	}
 }
 
 // addOpen adds the overdue ones of the open cases, and counts the late ones that are not
@@ -182,18 +187,111 @@ func UniformDisputes(counts []LedgerCount, cat Catalogue) bool {
 	return true
 }
 
+// counter returns the store as a LedgerCounter when it keeps counts in the months of the centre's
+// time zone as of now.
+func (s *Server) counter(ctx context.Context, now time.Time) (LedgerCounter, bool, error) {
+	lc, ok := s.web.(LedgerCounter)
+	if !ok {
+		return nil, false, nil
+	}
+	off, err := lc.LedgerOffset(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	_, cur := now.In(s.loc).Zone()
+	return lc, off == cur, nil
+}
+
+// RegionCounter is a store that keeps the ledger's counts summed by region as well, so that a
+// county's or a city's ledger reads a few thousand sums whatever its halls and cases.
+type RegionCounter interface {
+	// RegionCounts returns the counts of the cases of the sources (every source when empty) of
+	// the region's halls (region 0: every hall) by month, service, category, status, result
+	// and source, with Site 0; and those of each region just below it (the top regions, for
+	// region 0) by service, category, status and result, with the region's id in Site. ok is
+	// false when the store keeps no such sums.
+	RegionCounts(ctx context.Context, region int64, sources []app.CaseSource) (own, below []LedgerCount, ok bool, err error)
+}
+
+// regionLedger returns the catalogue of the scope and the ledger of a view of regions (of the
+// region, 0 for every hall) from the store's sums by region (RegionCounter), with the figures
+// of each region below it by id; ok is false when the store keeps no such sums or the halls'
+// disputes differ (then use ledger). The ledger has no figures by hall, grid or escalation.
+func (s *Server) regionLedger(ctx context.Context, region int64, scope Scope, sources []app.CaseSource, now time.Time) (cat Catalogue, l Ledger, below map[int64]Rate, ok bool, err error) {
+	rc, ok := s.web.(RegionCounter)
+	lc, inZone, err := s.counter(ctx, now)
+	if !ok || !inZone || err != nil {
+		return cat, l, nil, false, err
+	}
+	if cat, err = s.loadCatalogue(ctx); err != nil {
+		return cat, l, nil, false, err
+	}
+	maps.DeleteFunc(cat.Sites, func(id int64, _ string) bool { return !scope.Allows(id) })
+	if _, ok := cat.DisputeKinds(); !ok {
+		return cat, l, nil, false, nil
+	}
+	own, counts, ok, err := rc.RegionCounts(ctx, region, sources)
+	if !ok || err != nil {
+		return cat, l, nil, false, err
+	}
+	page, paged, err := s.overduePage(ctx, scope, sources, cat, now)
+	var open []LedgerRow
+	if err == nil && !paged {
+		open, err = lc.OpenCases(ctx, scope, sources)
+	}
+	if err != nil {
+		return cat, l, nil, false, err
+	}
+	if paged {
+		return cat, BuildRegionLedger(own, nil, &page, cat, now), RegionRates(counts, cat), true, nil
+	}
+	return cat, BuildRegionLedger(own, open, nil, cat, now), RegionRates(counts, cat), true, nil
+}
+
+// BuildRegionLedger builds the ledger as of now of a region from its counts by month, service,
+// category, status, result and source (RegionCounter) and its open cases, or the overdue page
+// of them when not nil, with what is a dispute decided by the centre's catalogue (the halls'
+// being the same, Catalogue.DisputeKinds): the ledger of every row but for the figures by hall,
+// grid and escalation (and all but the first overdue cases, with a page).
+func BuildRegionLedger(counts []LedgerCount, open []LedgerRow, page *OverduePage, cat Catalogue, now time.Time) Ledger {
+	b := NewLedgerBuilder(cat, now)
+	for _, c := range counts {
+		for _, by := range []LedgerDim{ByKind, ByMonth, BySource} {
+			b.addSum(LedgerSum{LedgerCount: c, By: by, Dispute: cat.SiteService(0, c.Service).IsDispute(c.Category)})
+		}
+	}
+	if page != nil {
+		b.addOverdue(*page)
+	} else {
+		b.addOpen(open)
+	}
+	return b.Ledger()
+}
+
+// RegionRates returns the registered and resolved disputes of the counts by region (the counts'
+// Site, as RegionCounter gives the regions below).
+func RegionRates(counts []LedgerCount, cat Catalogue) map[int64]Rate {
+	out := map[int64]Rate{}
+	for _, c := range counts {
+		if r := c.row(); r.Registered() && cat.SiteService(0, c.Service).IsDispute(c.Category) {
+			x := out[c.Site]
+			x.Registered += c.N
+			if r.Resolved() {
+				x.Resolved += c.N
+			}
+			out[c.Site] = x
+		}
+	}
+	return out
+}
+
 // ledger returns the catalogue of the visitor's scope and its ledger as of now: from the store's
 // counts when it keeps them (LedgerCounter) in the months of the centre's time zone, else from
 // every row.
 func (s *Server) ledger(ctx context.Context, scope Scope, sources []app.CaseSource, now time.Time) (Catalogue, Ledger, error) {
-	lc, ok := s.web.(LedgerCounter)
-	if ok {
-		off, err := lc.LedgerOffset(ctx)
-		if err != nil {
-			return Catalogue{}, Ledger{}, err
-		}
-		_, cur := now.In(s.loc).Zone()
-		ok = off == cur
+	lc, ok, err := s.counter(ctx, now)
+	if err != nil {
+		return Catalogue{}, Ledger{}, err
 	}
 	if !ok {
 		cat, rows, err := s.ledgerRows(ctx, scope)

@@ -99,9 +99,11 @@ func siteIndex(sites []Site, id int64) int {
 
 // rollup counts the ledger by the level below the view: a city's counties, a county's towns, a
 // town's halls; for the whole centre, its top regions, with the halls in no town as one row.
-// It reuses the ledger's per-hall figures (Ledger.BySite, Overdue) and the halls' freshness.
+// It reuses the ledger's per-hall figures (Ledger.BySite, OverdueBySite) and the halls' freshness; or,
+// when below is not nil, the rates of the regions below by id (regionLedger), the halls in no
+// town having the rest of the ledger's total.
 // Nothing when the view is one hall, or when the centre has no regions.
-func rollup(v *overview, tree Tree, l Ledger, fresh []Freshness) []Rollup {
+func rollup(v *overview, tree Tree, l Ledger, fresh []Freshness, below map[int64]Rate) []Rollup {
 	if v.Site != 0 || v.Scope.Site != 0 || len(tree.byID) == 0 {
 		return nil
 	}
@@ -138,9 +140,12 @@ func rollup(v *overview, tree Tree, l Ledger, fresh []Freshness) []Rollup {
 	for _, r := range l.BySite {
 		rates[r.Key] = r
 	}
-	overdue := map[int64]int{}
-	for _, o := range l.Overdue {
-		overdue[o.Site]++
+	overdue := l.OverdueBySite
+	if overdue == nil { // a ledger not built by LedgerBuilder: count its list
+		overdue = map[int64]int{}
+		for _, o := range l.Overdue {
+			overdue[o.Site]++
+		}
 	}
 	for _, f := range fresh {
 		i, ok := index[group(f)]
@@ -155,6 +160,18 @@ func rollup(v *overview, tree Tree, l Ledger, fresh []Freshness) []Rollup {
 		row.Overdue += overdue[f.ID]
 		if f.Lost {
 			row.Lost++
+		}
+	}
+	if below != nil {
+		rest := l.Total
+		for id, i := range index {
+			if id != 0 {
+				rows[i].Registered, rows[i].Resolved = below[id].Registered, below[id].Resolved
+				rest.Registered, rest.Resolved = rest.Registered-below[id].Registered, rest.Resolved-below[id].Resolved
+			}
+		}
+		if i, ok := index[0]; ok {
+			rows[i].Registered, rows[i].Resolved = rest.Registered, rest.Resolved
 		}
 	}
 	if last := rows[len(rows)-1]; last.Link == "" && last.Halls == 0 {

@@ -59,7 +59,7 @@ func TestRollup(t *testing.T) {
 			}
 			in := slices.DeleteFunc(slices.Clone(fresh), func(f Freshness) bool { return !v.Scope.Allows(f.ID) })
 			var got []row
-			for _, r := range rollup(&v, tree, l, in) {
+			for _, r := range rollup(&v, tree, l, in, nil) {
 				got = append(got, row{r.Label, r.Halls, r.Registered, r.Resolved, r.Overdue, r.Lost, r.Link})
 			}
 			if !slices.Equal(got, tt.rows) || v.Below != tt.below {

@@ -100,6 +100,7 @@ func (s *Server) bearer(w http.ResponseWriter, r *http.Request, rule Rule, h han
 // session serves the dashboard routes: a live session, a POST with the session's form token
 // (CSRF), and a role and scope the rule allows.
 func (s *Server) signedIn(w http.ResponseWriter, r *http.Request, rule Rule, h handler) {
+	r = r.WithContext(withSiteMemo(r.Context()))
 	c, err := r.Cookie(sessionCookie)
 	var v visit
 	if err == nil && c.Value != "" {

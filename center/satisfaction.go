@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"fengqiao/app"
@@ -66,6 +67,32 @@ func satisfactionBySite(ratings []RatingRow, sites map[int64]string) map[string]
 		out[s.Key] = s
 	}
 	return out
+}
+
+// SatisfactionCounter is a store that sums ratings where they are kept, so that a page showing
+// each site's satisfaction reads a row a site, not every rating ever given.
+type SatisfactionCounter interface {
+	// SiteSatisfaction returns the satisfaction over all ratings of each site of the scope that
+	// was rated, in site id order: Key is the site's id as text, Label is empty.
+	SiteSatisfaction(ctx context.Context, scope Scope) ([]Satisfaction, error)
+}
+
+// siteSatisfaction returns the satisfaction of each site of the scope as satisfactionBySite does:
+// summed by the store when it can (SatisfactionCounter), else from every rating.
+func (s *Server) siteSatisfaction(ctx context.Context, scope Scope, sites map[int64]string) (map[string]Satisfaction, error) {
+	sc, ok := s.web.(SatisfactionCounter)
+	if !ok {
+		ratings, err := s.web.Ratings(ctx, scope, time.Time{})
+		return satisfactionBySite(ratings, sites), err
+	}
+	sums, err := sc.SiteSatisfaction(ctx, scope)
+	out := make(map[string]Satisfaction, len(sums))
+	for _, x := range sums {
+		id, _ := strconv.ParseInt(x.Key, 10, 64)
+		x.Label = sites[id]
+		out[x.Key] = x
+	}
+	return out, err
 }
 
 // RatingFollowUp is a follow-up (回访) of a bad rating, recorded at the centre.

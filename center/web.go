@@ -289,7 +289,7 @@ func (s *Server) ledgerRows(ctx context.Context, scope Scope) (Catalogue, []Ledg
 }
 
 func (s *Server) loadCatalogue(ctx context.Context) (Catalogue, error) {
-	sites, err := s.web.Sites(ctx)
+	sites, err := s.sites(ctx)
 	if err != nil {
 		return Catalogue{}, err
 	}

@@ -91,7 +91,7 @@ func (c Catalogue) OpeningHours() (app.Hours, *time.Location) {
 	}
 	loc := app.DefaultRules().Location
 	if c.TimeZone != "" {
-		if l, err := time.LoadLocation(c.TimeZone); err == nil {
+		if l, err := app.LoadLocation(c.TimeZone); err == nil {
 			loc = l
 		}
 	}

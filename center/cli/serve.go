@@ -120,6 +120,7 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	if opts.Retain > 0 {
 		go retainLoop(ctx, st, opts.Retain.Duration())
 	}
+	go foldLoop(ctx, st, time.Minute)
 	rem := &center.Reminders{Store: st, Sites: st.Sites, URL: opts.RemindURL, Command: opts.RemindCommand,
 		Ahead: opts.RemindAhead, Log: slog.Default(), Now: time.Now, Client: &http.Client{Timeout: 30 * time.Second}}
 	if rem.Enabled() {
@@ -158,6 +159,21 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 		return fmt.Errorf("shut down: %w", err)
 	}
 	return nil
+}
+
+// foldLoop sums the ledger's logged changes by region every interval until ctx ends, so that
+// the log stays short when no county's or city's dashboard is read (Store.FoldLedgerLog).
+func foldLoop(ctx context.Context, st *sqlstore.Store, every time.Duration) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(every):
+		}
+		if err := st.FoldLedgerLog(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			slog.ErrorContext(ctx, "fold ledger log", "err", err)
+		}
+	}
 }
 
 // retainLoop applies the retention rule at start and then daily until ctx ends.

@@ -121,6 +121,9 @@ func (s *Store) RebuildLedger(ctx context.Context, utcOffset int) (changed int, 
 				return dbErr("write ledger counts", err)
 			}
 		}
+		if s.postgres {
+			return resetLedgerRegions(ctx, tx)
+		}
 		return nil
 	})
 	return changed, err

@@ -1,0 +1,84 @@
+package center
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"time"
+
+	"fengqiao/app"
+)
+
+// OverduePage is the overdue cases of a scope as a store finds them (OverdueCounter): how many
+// are past their deadline by site, service, category and status, and the first of the disputes
+// among them, the most overdue first.
+type OverduePage struct {
+	Counts []LedgerCount
+	First  []LedgerRow
+}
+
+// OverdueCounter is a store that finds the open cases past their deadline where they are kept,
+// so that a city's dashboard counts them there instead of reading every open case.
+type OverdueCounter interface {
+	// OverdueCases returns the overdue page of the scope's open cases of the sources (every
+	// source when empty) as of now, with the deadlines of services (their AcceptDays and
+	// HandleDays, as LedgerRow.Deadline reads them) and what is a dispute decided by kinds:
+	// First holds at most limit disputes, by whole days overdue (most first), then code. ok is
+	// false when the store cannot (then read the open cases).
+	OverdueCases(ctx context.Context, scope Scope, sources []app.CaseSource, services []app.Service, kinds DisputeKinds,
+		now time.Time, limit int) (page OverduePage, ok bool, err error)
+}
+
+// Deadlines returns the services of the catalogue with their time limits when every site has
+// the same limits for each service; ok is false when sites differ.
+func (c Catalogue) Deadlines() (svcs []app.Service, ok bool) {
+	codes := map[string]bool{}
+	for _, s := range c.Services {
+		codes[s.Code] = true
+	}
+	for _, list := range c.SiteServices {
+		for _, s := range list {
+			codes[s.Code] = true
+		}
+	}
+	for _, code := range slices.Sorted(maps.Keys(codes)) {
+		ref := c.SiteService(0, code)
+		for site := range c.Sites {
+			if s := c.SiteService(site, code); s.AcceptDays != ref.AcceptDays || s.HandleDays != ref.HandleDays {
+				return nil, false
+			}
+		}
+		svcs = append(svcs, ref)
+	}
+	return svcs, true
+}
+
+// addOverdue counts the overdue cases the store found: the disputes in OverdueCount and
+// OverdueBySite, the first of them in Overdue, the others in their service's late figures.
+func (b *LedgerBuilder) addOverdue(p OverduePage) {
+	b.l.OverdueBySite = map[int64]int{}
+	for _, c := range p.Counts {
+		svc := b.cat.SiteService(c.Site, c.Service)
+		if svc.IsDispute(c.Category) {
+			b.l.OverdueCount += c.N
+			b.l.OverdueBySite[c.Site] += c.N
+		} else if x := b.others[svc.Name]; x != nil && c.row().Registered() {
+			x.Late += c.N
+		}
+	}
+	for _, r := range p.First {
+		b.overdue(r)
+	}
+}
+
+// overduePage returns the overdue page of the scope from the store (OverdueCounter) when every
+// site of the catalogue has the same disputes and time limits; ok is false otherwise.
+func (s *Server) overduePage(ctx context.Context, scope Scope, sources []app.CaseSource, cat Catalogue, now time.Time) (OverduePage, bool, error) {
+	oc, ok := s.web.(OverdueCounter)
+	kinds, uniform := cat.DisputeKinds()
+	svcs, same := cat.Deadlines()
+	if !ok || !uniform || !same {
+		return OverduePage{}, false, nil
+	}
+	return oc.OverdueCases(ctx, scope, sources, svcs, kinds, now, overduePage)
+}

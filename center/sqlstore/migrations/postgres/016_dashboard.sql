@@ -1,0 +1,86 @@
+-- The dashboard at a city's size (issue 21). Each site's satisfaction is summed from the ratings
+-- of the scope (center.SatisfactionCounter) by an index-only scan of this index, not by reading
+-- every rating into the centre.
+CREATE INDEX ratings_site_score ON ratings(site_id, score);
+
+-- The open cases with what their deadlines need (center.OverdueCounter): a county's or a city's
+-- dashboard counts its overdue cases, and finds the most overdue, from this index alone.
+CREATE INDEX cases_open_deadline ON cases(site_id, service, status, opened_at, accepted_at) INCLUDE (category, source, code)
+	WHERE status NOT IN ('closed', 'rejected');
+
+-- ledger_regions sums ledger_counts by region, so that a county's or a city's dashboard reads a
+-- few thousand rows whatever its cases (docs/performance.md "Centre: a city"): the counts of the
+-- halls of each town, county and city (region_id), and of every hall (region_id 0), by month
+-- (and over all months, month ''), service, category, status, result and source. It is not written in the sync transaction —
+-- a row of a city would be locked by every push of the city — but from ledger_log, to which a
+-- trigger on ledger_counts appends each change (and a trigger on sites each hall moved to
+-- another town), and which a reader of ledger_regions first folds in (Store.FoldLedgerLog), so
+-- the sums are those of every committed change, without a hot row on the push path.
+CREATE TABLE ledger_regions (
+	region_id BIGINT NOT NULL,
+	month     TEXT NOT NULL,
+	service   TEXT NOT NULL,
+	category  TEXT NOT NULL,
+	status    TEXT NOT NULL,
+	result    TEXT NOT NULL,
+	source    TEXT NOT NULL,
+	n         BIGINT NOT NULL,
+	PRIMARY KEY (region_id, month, service, category, status, result, source)
+);
+
+-- ledger_log holds the changes of ledger_counts not yet summed into ledger_regions, by the town
+-- of the hall when they were made (0: a hall in no town).
+CREATE TABLE ledger_log (
+	id       BIGSERIAL PRIMARY KEY,
+	town_id  BIGINT NOT NULL,
+	month    TEXT NOT NULL,
+	service  TEXT NOT NULL,
+	category TEXT NOT NULL,
+	status   TEXT NOT NULL,
+	result   TEXT NOT NULL,
+	source   TEXT NOT NULL,
+	n        BIGINT NOT NULL
+);
+
+CREATE FUNCTION ledger_log_counts() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+	d BIGINT := 0;
+	c ledger_counts;
+BEGIN
+	IF TG_OP <> 'DELETE' THEN
+		d := NEW.n;
+		c := NEW;
+	END IF;
+	IF TG_OP <> 'INSERT' THEN
+		d := d - OLD.n;
+		c := OLD;
+	END IF;
+	IF d <> 0 THEN
+		INSERT INTO ledger_log (town_id, month, service, category, status, result, source, n)
+		SELECT coalesce((SELECT region_id FROM sites WHERE id = c.site_id), 0), c.month, c.service, c.category,
+			c.status, c.result, c.source, d;
+	END IF;
+	RETURN NULL;
+END $$;
+
+CREATE TRIGGER ledger_log_counts AFTER INSERT OR UPDATE OF n OR DELETE ON ledger_counts FOR EACH ROW
+	EXECUTE FUNCTION ledger_log_counts();
+
+-- A hall placed in another town takes its counts along: out of the old town's regions, into the
+-- new one's.
+CREATE FUNCTION ledger_log_site() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO ledger_log (town_id, month, service, category, status, result, source, n)
+	SELECT t.town, l.month, l.service, l.category, l.status, l.result, l.source, t.sign * l.n
+	FROM ledger_counts l, (VALUES (coalesce(OLD.region_id, 0), -1), (coalesce(NEW.region_id, 0), 1)) AS t(town, sign)
+	WHERE l.site_id = NEW.id;
+	RETURN NULL;
+END $$;
+
+CREATE TRIGGER ledger_log_site AFTER UPDATE OF region_id ON sites FOR EACH ROW
+	WHEN (OLD.region_id IS DISTINCT FROM NEW.region_id) EXECUTE FUNCTION ledger_log_site();
+
+-- The counts so far, logged as one change a row: the first reader sums them.
+INSERT INTO ledger_log (town_id, month, service, category, status, result, source, n)
+SELECT coalesce(s.region_id, 0), l.month, l.service, l.category, l.status, l.result, l.source, l.n
+FROM ledger_counts l JOIN sites s ON s.id = l.site_id;
