@@ -12,9 +12,9 @@ CREATE INDEX cases_open_deadline ON cases(site_id, service, status, opened_at, a
 -- few thousand rows whatever its cases (docs/performance.md "Centre: a city"): the counts of the
 -- halls of each town, county and city (region_id), and of every hall (region_id 0), by month
 -- (and over all months, month ''), service, category, status, result and source. It is not written in the sync transaction —
--- a row of a city would be locked by every push of the city — but from ledger_log, to which a
--- trigger on ledger_counts appends each change (and a trigger on sites each hall moved to
--- another town), and which a reader of ledger_regions first folds in (Store.FoldLedgerLog), so
+-- a row of a city would be locked by every push of the city — but from ledger_log, to which
+-- ledger_add appends each change it counts (and a trigger on sites each hall moved to another
+-- town), and which a reader of ledger_regions first folds in (Store.FoldLedgerLog), so
 -- the sums are those of every committed change, without a hot row on the push path.
 CREATE TABLE ledger_regions (
 	region_id BIGINT NOT NULL,
@@ -42,29 +42,30 @@ CREATE TABLE ledger_log (
 	n        BIGINT NOT NULL
 );
 
-CREATE FUNCTION ledger_log_counts() RETURNS trigger LANGUAGE plpgsql AS $$
+-- ledger_add (centre migration 014) logs each change it counts, with the hall's town: in the
+-- function, not in a trigger on ledger_counts, which made a case's change markedly dearer
+-- (docs/performance.md "The dashboard at a city's size").
+CREATE OR REPLACE FUNCTION ledger_add(c cases, d BIGINT) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
-	d BIGINT := 0;
-	c ledger_counts;
+	m TEXT := ledger_month(c.opened_at);
+	up BOOLEAN := c.owner = 'centre' OR c.escalated;
+	w BIGINT := coalesce(c.worker_site_id, 0);
+	g BIGINT := coalesce(c.grid_id, 0);
 BEGIN
-	IF TG_OP <> 'DELETE' THEN
-		d := NEW.n;
-		c := NEW;
+	INSERT INTO ledger_counts AS l (site_id, month, service, category, status, result, escalated, owner, worker_site_id,
+		source, grid_id, n)
+	VALUES (c.site_id, m, c.service, c.category, c.status, c.result, up, c.owner, w, c.source, g, d)
+	ON CONFLICT (site_id, month, service, category, status, result, escalated, owner, worker_site_id, source, grid_id)
+	DO UPDATE SET n = l.n + excluded.n;
+	IF d < 0 THEN
+		DELETE FROM ledger_counts WHERE site_id = c.site_id AND month = m AND service = c.service
+			AND category = c.category AND status = c.status AND result = c.result AND escalated = up
+			AND owner = c.owner AND worker_site_id = w AND source = c.source AND grid_id = g AND n = 0;
 	END IF;
-	IF TG_OP <> 'INSERT' THEN
-		d := d - OLD.n;
-		c := OLD;
-	END IF;
-	IF d <> 0 THEN
-		INSERT INTO ledger_log (town_id, month, service, category, status, result, source, n)
-		SELECT coalesce((SELECT region_id FROM sites WHERE id = c.site_id), 0), c.month, c.service, c.category,
-			c.status, c.result, c.source, d;
-	END IF;
-	RETURN NULL;
+	INSERT INTO ledger_log (town_id, month, service, category, status, result, source, n)
+	SELECT coalesce((SELECT region_id FROM sites WHERE id = c.site_id), 0), m, c.service, c.category, c.status,
+		c.result, c.source, d;
 END $$;
-
-CREATE TRIGGER ledger_log_counts AFTER INSERT OR UPDATE OF n OR DELETE ON ledger_counts FOR EACH ROW
-	EXECUTE FUNCTION ledger_log_counts();
 
 -- A hall placed in another town takes its counts along: out of the old town's regions, into the
 -- new one's.
