@@ -108,6 +108,9 @@ func benchRun(ctx context.Context, opts *BenchOptions) error {
 		center.WithCentre("测试市综治中心", "")), ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
 	defer srv.Close()
+	foldCtx, stopFold := context.WithCancel(ctx)
+	defer stopFold()
+	go foldLoop(foldCtx, st, foldEvery) // as serve does
 	base := "http://" + ln.Addr().String()
 	readers, err := newBenchReaders(ctx, st, base, halls)
 	if err != nil {

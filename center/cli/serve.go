@@ -120,7 +120,7 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	if opts.Retain > 0 {
 		go retainLoop(ctx, st, opts.Retain.Duration())
 	}
-	go foldLoop(ctx, st, time.Minute)
+	go foldLoop(ctx, st, foldEvery)
 	rem := &center.Reminders{Store: st, Sites: st.Sites, URL: opts.RemindURL, Command: opts.RemindCommand,
 		Ahead: opts.RemindAhead, Log: slog.Default(), Now: time.Now, Client: &http.Client{Timeout: 30 * time.Second}}
 	if rem.Enabled() {
@@ -160,6 +160,10 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	}
 	return nil
 }
+
+// foldEvery is how often serve folds the ledger's log: at a city's busy hour about 1,200 changes a
+// second, so a dashboard read folds at most a few seconds' worth.
+const foldEvery = 10 * time.Second
 
 // foldLoop sums the ledger's logged changes by region every interval until ctx ends, so that
 // the log stays short when no county's or city's dashboard is read (Store.FoldLedgerLog).

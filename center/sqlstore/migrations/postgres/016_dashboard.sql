@@ -81,7 +81,15 @@ END $$;
 CREATE TRIGGER ledger_log_site AFTER UPDATE OF region_id ON sites FOR EACH ROW
 	WHEN (OLD.region_id IS DISTINCT FROM NEW.region_id) EXECUTE FUNCTION ledger_log_site();
 
--- The counts so far, logged as one change a row: the first reader sums them.
-INSERT INTO ledger_log (town_id, month, service, category, status, result, source, n)
-SELECT coalesce(s.region_id, 0), l.month, l.service, l.category, l.status, l.result, l.source, l.n
-FROM ledger_counts l JOIN sites s ON s.id = l.site_id;
+-- The counts so far, summed by region here (as Store.FoldLedgerLog does), so that the first
+-- reader does not have to fold the whole city.
+WITH counts AS (SELECT coalesce(s.region_id, 0) AS town_id, l.month, l.service, l.category, l.status, l.result,
+		l.source, l.n FROM ledger_counts l JOIN sites s ON s.id = l.site_id),
+	up AS (SELECT a.region_id, mo.month, m.service, m.category, m.status, m.result, m.source, m.n FROM counts m
+		LEFT JOIN regions t ON t.id = m.town_id LEFT JOIN regions c ON c.id = t.parent_id
+		LEFT JOIN regions p ON p.id = c.parent_id
+		CROSS JOIN LATERAL (VALUES (0::bigint), (t.id), (c.id), (p.id)) AS a(region_id)
+		CROSS JOIN LATERAL (VALUES (m.month), ('')) AS mo(month)
+		WHERE a.region_id IS NOT NULL)
+INSERT INTO ledger_regions (region_id, month, service, category, status, result, source, n)
+SELECT region_id, month, service, category, status, result, source, sum(n) FROM up GROUP BY 1, 2, 3, 4, 5, 6, 7;
