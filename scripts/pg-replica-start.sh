@@ -43,14 +43,33 @@ if [ ! -x "$bin/pg_basebackup" ]; then
 	exit 1
 fi
 
+primary_sql() { as_pg "$bin/psql" -h 127.0.0.1 -p "$primary" -U postgres -X -q -t -A -d postgres -c "$1"; }
+
+# A standby left from an earlier run streams through its replication slot on the primary. If the
+# slot is gone (dropped, or lost past max_slot_wal_keep_size below) the standby can never catch
+# up: start it again from a fresh base backup.
+if [ -f "$dir/data/PG_VERSION" ] && [ "$(primary_sql "SELECT count(*) FROM pg_replication_slots
+	WHERE slot_name = 'fengqiao_test_replica' AND wal_status IS DISTINCT FROM 'lost'")" != 1 ]; then
+	log "the standby's replication slot is gone from the primary: taking a fresh base backup"
+	if [ -f "$dir/data/postmaster.pid" ]; then
+		as_pg "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >&2 || true
+	fi
+	rm -rf "$dir/data"
+fi
+
+# A stopped standby must not make the primary keep WAL without end (it once filled the disk):
+# past 4 GB the slot is given up, and the check above rebuilds the standby next time.
+primary_sql "ALTER SYSTEM SET max_slot_wal_keep_size = '4GB'" >/dev/null
+primary_sql "SELECT pg_reload_conf()" >/dev/null
+
 if [ ! -f "$dir/data/PG_VERSION" ]; then
 	mkdir -p "$dir"
 	[ "$(id -u)" -ne 0 ] || chown postgres: "$dir"
 	log "base backup of 127.0.0.1:$primary into $dir/data"
 	# -R: standby.signal and primary_conninfo; -X stream: the WAL of the backup comes along;
 	# -C -S: a replication slot, so the primary keeps the WAL the standby still needs.
-	as_pg "$bin/psql" -h 127.0.0.1 -p "$primary" -U postgres -X -q -d postgres \
-		-c "SELECT pg_drop_replication_slot('fengqiao_test_replica') FROM pg_replication_slots WHERE slot_name = 'fengqiao_test_replica'" >/dev/null
+	primary_sql "SELECT pg_drop_replication_slot('fengqiao_test_replica') FROM pg_replication_slots
+		WHERE slot_name = 'fengqiao_test_replica'" >/dev/null
 	as_pg "$bin/pg_basebackup" -h 127.0.0.1 -p "$primary" -U postgres -D "$dir/data" -R -X stream \
 		-C -S fengqiao_test_replica >&2
 fi
