@@ -80,32 +80,47 @@ type DisputeKinds struct {
 // DisputeKinds returns what is a dispute at every site of the catalogue, when that is the same
 // at all of them (same services, names and dispute marks); ok is false when sites differ.
 func (c Catalogue) DisputeKinds() (k DisputeKinds, ok bool) {
+	refs, ok := c.uniformServices(func(a, b app.Service) bool {
+		return a.Name == b.Name && a.Dispute == b.Dispute && slices.Equal(a.DisputeCategories, b.DisputeCategories)
+	})
+	if !ok {
+		return k, false
+	}
+	for _, ref := range refs {
+		if ref.Dispute {
+			k.Services = append(k.Services, ref.Code)
+			continue
+		}
+		for _, cat := range ref.DisputeCategories {
+			k.Categories = append(k.Categories, ref.Code+"/"+cat)
+		}
+	}
+	return k, true
+}
+
+// uniformServices returns every service of the catalogue (the centre's and the sites' own), in
+// code order, as the centre's catalogue has it, when same holds between that and each site's
+// service of the code; ok is false when a site differs.
+func (c Catalogue) uniformServices(same func(a, b app.Service) bool) (refs []app.Service, ok bool) {
 	codes := map[string]bool{}
 	for _, s := range c.Services {
 		codes[s.Code] = true
 	}
-	for _, svcs := range c.SiteServices {
-		for _, s := range svcs {
+	for _, list := range c.SiteServices {
+		for _, s := range list {
 			codes[s.Code] = true
 		}
 	}
 	for _, code := range slices.Sorted(maps.Keys(codes)) {
 		ref := c.SiteService(0, code)
 		for site := range c.Sites {
-			s := c.SiteService(site, code)
-			if s.Name != ref.Name || s.Dispute != ref.Dispute || !slices.Equal(s.DisputeCategories, ref.DisputeCategories) {
-				return k, false
+			if !same(c.SiteService(site, code), ref) {
+				return nil, false
 			}
 		}
-		if ref.Dispute {
-			k.Services = append(k.Services, code)
-			continue
-		}
-		for _, cat := range ref.DisputeCategories {
-			k.Categories = append(k.Categories, code+"/"+cat)
-		}
+		refs = append(refs, ref)
 	}
-	return k, true
+	return refs, true
 }
 
 // BuildSummedLedger builds the ledger as of now from sums (LedgerCounter.LedgerSums) and the

@@ -2,8 +2,6 @@ package center
 
 import (
 	"context"
-	"maps"
-	"slices"
 	"time"
 
 	"fengqiao/app"
@@ -32,25 +30,9 @@ type OverdueCounter interface {
 // Deadlines returns the services of the catalogue with their time limits when every site has
 // the same limits for each service; ok is false when sites differ.
 func (c Catalogue) Deadlines() (svcs []app.Service, ok bool) {
-	codes := map[string]bool{}
-	for _, s := range c.Services {
-		codes[s.Code] = true
-	}
-	for _, list := range c.SiteServices {
-		for _, s := range list {
-			codes[s.Code] = true
-		}
-	}
-	for _, code := range slices.Sorted(maps.Keys(codes)) {
-		ref := c.SiteService(0, code)
-		for site := range c.Sites {
-			if s := c.SiteService(site, code); s.AcceptDays != ref.AcceptDays || s.HandleDays != ref.HandleDays {
-				return nil, false
-			}
-		}
-		svcs = append(svcs, ref)
-	}
-	return svcs, true
+	return c.uniformServices(func(a, b app.Service) bool {
+		return a.AcceptDays == b.AcceptDays && a.HandleDays == b.HandleDays
+	})
 }
 
 // addOverdue counts the overdue cases the store found: the disputes in OverdueCount and
