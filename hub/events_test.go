@@ -213,8 +213,10 @@ func TestClientSurfacesReset(t *testing.T) {
 	for i, kind := range want {
 		select {
 		case ev := <-events:
-			if ev.Kind != kind || ev.Replayed {
-				t.Fatalf("event %d: %+v, want a live %s", i, ev, kind)
+			// The reset comes live; the pause made after it may come live or, when it was logged
+			// while the client subscribed again from the new history, replayed: either way once.
+			if ev.Kind != kind || i == 0 && ev.Replayed {
+				t.Fatalf("event %d: %+v, want %s", i, ev, kind)
 			}
 			if i == 0 {
 				if _, err := hall.SetPaused(ctx, 1, true); err != nil {
