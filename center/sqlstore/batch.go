@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"fengqiao/app"
@@ -19,94 +21,183 @@ import (
 // resend them after the reply. Either way the reply's AppliedThrough is where the hall resumes.
 // Events that overlap ids applied under another epoch of the site are refused (checkEpoch). The
 // push is recorded as the site's contact in the same transaction (recordPush).
+//
+// On PostgreSQL pushes that arrive while others are being applied are applied together, several
+// halls' in one transaction (pushGroups): the same rows, fewer round trips and commits.
 func (s *Store) ApplyBatch(ctx context.Context, siteID int64, req wire.PushRequest) (wire.PushReply, error) {
 	decoded, err := center.Decode(req.Events)
 	if err != nil {
 		return wire.PushReply{}, err
 	}
+	p := &push{site: siteID, req: req, events: decoded}
+	if s.groups != nil {
+		return s.groups.apply(ctx, p)
+	}
+	return s.applyAlone(ctx, p)
+}
+
+// push is one hall's push on its way into the store.
+type push struct {
+	site   int64
+	req    wire.PushRequest
+	events []center.Decoded // req.Events decoded, in id order
+}
+
+// applyAlone applies one push in its own transaction.
+func (s *Store) applyAlone(ctx context.Context, p *push) (wire.PushReply, error) {
 	var reply wire.PushReply
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		hwm, epoch, err := s.lockPush(ctx, tx, siteID, req.Epoch)
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		hwm, epoch, err := s.lockPush(ctx, tx, p.site, p.req.Epoch)
 		if err != nil {
 			return err
 		}
-		if err := s.checkEpoch(ctx, tx, siteID, hwm, req, epoch); err != nil {
+		if err := s.checkEpoch(ctx, tx, p.site, hwm, p.req, epoch); err != nil {
 			return err
 		}
-		reply = wire.PushReply{AppliedThrough: hwm}
-		now := s.now().UnixMicro()
-		if run := contiguous(decoded, hwm); len(run) > 0 {
-			if reply, err = s.applyRun(ctx, tx, siteID, req.Epoch, run, now); err != nil {
-				return err
-			}
+		run := contiguous(p.events, hwm)
+		codes := center.CaseCodes(run)
+		cases := map[string]*center.CaseState{}
+		if err := s.loadCases(ctx, tx, codes, cases); err != nil {
+			return err
 		}
-		return s.recordPush(ctx, tx, siteID, reply.AppliedThrough, req, now)
+		pending, err := s.loadPending(ctx, tx, p.site, codes)
+		if err != nil {
+			return err
+		}
+		var w writes
+		reply = w.project(p, hwm, run, cases, pending, s.now().UnixMicro())
+		return s.write(ctx, tx, &w)
 	})
 	return reply, err
 }
 
-// applyRun projects a run of events that continues the site's high-water mark and stores them,
-// in the push's transaction.
-func (s *Store) applyRun(ctx context.Context, tx *sql.Tx, siteID int64, epoch string, run []center.Decoded, now int64) (wire.PushReply, error) {
-	p := center.NewProjection(siteID)
-	codes := center.CaseCodes(run)
-	if err := s.loadCases(ctx, tx, codes, p.Cases); err != nil {
-		return wire.PushReply{}, err
-	}
-	var err error
-	if p.Pending, err = s.loadPending(ctx, tx, siteID, codes); err != nil {
-		return wire.PushReply{}, err
-	}
-	raw := make([][]any, len(run))
-	var refused [][]any
-	for i, d := range run {
-		outcome, reason := p.Apply(d)
-		raw[i] = []any{siteID, d.ID, micros(d.At), d.Kind, string(d.Event.Body), outcome, reason, now, epoch}
-		if outcome == center.OutcomeRefused {
-			refused = append(refused, []any{siteID, d.ID, d.Kind, reason, now})
-		}
-	}
-	if err := s.insertRows(ctx, tx, "INSERT INTO refused_events (site_id, event_id, kind, reason, received_at)",
-		"", refused); err != nil {
-		return wire.PushReply{}, dbErr("store refused events", err)
-	}
-	if err := s.writeCases(ctx, tx, p.Cases); err != nil {
-		return wire.PushReply{}, err
-	}
-	if err := s.writeEntries(ctx, tx, p.Entries); err != nil {
-		return wire.PushReply{}, err
-	}
-	if err := s.writeTickets(ctx, tx, siteID, p.Tickets); err != nil {
-		return wire.PushReply{}, err
-	}
-	if err := s.recordBookingOutcomes(ctx, tx, siteID, run, p.Tickets); err != nil {
-		return wire.PushReply{}, err
-	}
-	if err := s.writeRatings(ctx, tx, p.Ratings); err != nil {
-		return wire.PushReply{}, err
-	}
-	if err := s.writeRelays(ctx, tx, p.Relays); err != nil {
-		return wire.PushReply{}, err
-	}
-	if err := s.insertRows(ctx, tx, "INSERT INTO events (site_id, event_id, at, kind, body, outcome, reason, received_at, epoch)",
-		"", raw); err != nil {
-		return wire.PushReply{}, dbErr("store events", err)
-	}
-	for _, pd := range p.Pending {
-		if pd.Echo == 0 {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, s.rebind("UPDATE changes SET echo_event = ? WHERE site_id = ? AND seq = ?"),
-			pd.Echo, siteID, pd.Seq); err != nil {
-			return wire.PushReply{}, dbErr("confirm change", err)
-		}
-	}
-	return wire.PushReply{AppliedThrough: run[len(run)-1].ID, Applied: len(run)}, nil
+// writes are the rows that one or more pushes write, gathered so that a group of pushes writes
+// each table with one statement.
+type writes struct {
+	refused, raw [][]any
+	cases        []*center.CaseState
+	entries      []center.Entry
+	tickets      [][]any
+	bookings     []bookingOutcome
+	ratings      []center.RatingRow
+	relays       []center.Relay
+	echoes       []echo
+	marks        []mark
 }
 
-// recordPush advances the site's high-water mark and records the push as its contact — its
-// time, the backlog it reported and its catalogue if it sent one — in the push's transaction,
-// so that a push is one commit.
+// echo is a centre change whose echo a push brought.
+type echo struct{ site, seq, event int64 }
+
+// mark is what a push records on its site's row: its high-water mark and its contact.
+type mark struct {
+	site, appliedThrough int64
+	req                  wire.PushRequest
+}
+
+// project applies a run of events that continues the site's high-water mark hwm to cases (the
+// run's cases as stored, by code) and pending (the site's changes to them awaiting their echo),
+// adds the rows to write to w and returns the push's reply.
+func (w *writes) project(p *push, hwm int64, run []center.Decoded, cases map[string]*center.CaseState, pending []*center.Pending, now int64) wire.PushReply {
+	reply := wire.PushReply{AppliedThrough: hwm}
+	if len(run) > 0 {
+		pr := center.NewProjection(p.site)
+		pr.Cases, pr.Pending = cases, pending
+		for _, d := range run {
+			outcome, reason := pr.Apply(d)
+			w.raw = append(w.raw, []any{p.site, d.ID, micros(d.At), d.Kind, string(d.Event.Body), outcome, reason, now, p.req.Epoch})
+			if outcome == center.OutcomeRefused {
+				w.refused = append(w.refused, []any{p.site, d.ID, d.Kind, reason, now})
+			}
+		}
+		w.cases = append(w.cases, changed(pr.Cases)...)
+		w.entries = append(w.entries, pr.Entries...)
+		for _, t := range pr.Tickets {
+			w.tickets = append(w.tickets, []any{p.site, t.ID, t.Day, t.Label, t.Service, t.Category, string(t.Priority),
+				string(t.Status), t.Window, t.CaseCode, micros(t.IssuedAt), nullMicros(t.CalledAt), nullMicros(t.StartedAt),
+				nullMicros(t.CompletedAt), t.Booking})
+		}
+		w.bookings = append(w.bookings, bookingOutcomes(p.site, run, pr.Tickets)...)
+		w.ratings = append(w.ratings, pr.Ratings...)
+		w.relays = append(w.relays, pr.Relays...)
+		for _, pd := range pr.Pending {
+			if pd.Echo != 0 {
+				w.echoes = append(w.echoes, echo{site: p.site, seq: pd.Seq, event: pd.Echo})
+			}
+		}
+		reply = wire.PushReply{AppliedThrough: run[len(run)-1].ID, Applied: len(run)}
+	}
+	w.marks = append(w.marks, mark{site: p.site, appliedThrough: reply.AppliedThrough, req: p.req})
+	return reply
+}
+
+// write stores w in tx.
+func (s *Store) write(ctx context.Context, tx *sql.Tx, w *writes) error {
+	if err := s.insertRows(ctx, tx, "INSERT INTO refused_events (site_id, event_id, kind, reason, received_at)",
+		"", w.refused); err != nil {
+		return dbErr("store refused events", err)
+	}
+	if err := s.writeCases(ctx, tx, w.cases); err != nil {
+		return err
+	}
+	if err := s.writeEntries(ctx, tx, w.entries); err != nil {
+		return err
+	}
+	if err := s.writeTickets(ctx, tx, w.tickets); err != nil {
+		return err
+	}
+	if err := s.recordBookingOutcomes(ctx, tx, w.bookings); err != nil {
+		return err
+	}
+	if err := s.writeRatings(ctx, tx, w.ratings); err != nil {
+		return err
+	}
+	if err := s.writeRelays(ctx, tx, w.relays); err != nil {
+		return err
+	}
+	if err := s.insertRows(ctx, tx, "INSERT INTO events (site_id, event_id, at, kind, body, outcome, reason, received_at, epoch)",
+		"", w.raw); err != nil {
+		return dbErr("store events", err)
+	}
+	for _, e := range w.echoes {
+		if _, err := tx.ExecContext(ctx, s.rebind("UPDATE changes SET echo_event = ? WHERE site_id = ? AND seq = ?"),
+			e.event, e.site, e.seq); err != nil {
+			return dbErr("confirm change", err)
+		}
+	}
+	return s.recordPushes(ctx, tx, w.marks, s.now().UnixMicro())
+}
+
+// recordPushes advances the sites' high-water marks and records each push as its site's contact
+// — its time, the backlog it reported and its catalogue if it sent one — in the push's
+// transaction, so that a push is one commit. On PostgreSQL the sites are updated by one statement.
+func (s *Store) recordPushes(ctx context.Context, tx *sql.Tx, marks []mark, now int64) error {
+	plain := marks
+	if s.postgres && len(marks) > 1 {
+		ids, through, backlog := make([]int64, len(marks)), make([]int64, len(marks)), make([]int64, len(marks))
+		for i, m := range marks {
+			ids[i], through[i], backlog[i] = m.site, m.appliedThrough, int64(m.req.Backlog)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE sites s SET applied_through = v.through, last_push_at = $4, backlog = v.backlog
+			FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS v(id, through, backlog) WHERE s.id = v.id`,
+			ids, through, backlog, now); err != nil {
+			return dbErr("record pushes", err)
+		}
+		plain = nil
+		for _, m := range marks {
+			if m.req.Catalogue != nil {
+				plain = append(plain, m)
+			}
+		}
+	}
+	for _, m := range plain {
+		if err := s.recordPush(ctx, tx, m.site, m.appliedThrough, m.req, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recordPush advances the site's high-water mark and records the push as its contact.
 func (s *Store) recordPush(ctx context.Context, tx *sql.Tx, siteID, appliedThrough int64, req wire.PushRequest, now int64) error {
 	q, args := "UPDATE sites SET applied_through = ?, last_push_at = ?, backlog = ?", []any{appliedThrough, now, req.Backlog}
 	if req.Catalogue != nil {
@@ -118,6 +209,18 @@ func (s *Store) recordPush(ctx context.Context, tx *sql.Tx, siteID, appliedThrou
 	}
 	_, err := tx.ExecContext(ctx, s.rebind(q+" WHERE id = ?"), append(args, siteID)...)
 	return dbErr("record push", err)
+}
+
+// changed returns the cases to write back, in code order.
+func changed(cases map[string]*center.CaseState) []*center.CaseState {
+	var out []*center.CaseState
+	for _, cs := range cases {
+		if cs.Changed {
+			out = append(out, cs)
+		}
+	}
+	slices.SortFunc(out, func(a, b *center.CaseState) int { return strings.Compare(a.Case.Code, b.Case.Code) })
+	return out
 }
 
 // contiguous returns the events that continue hwm without a gap. events are in id order.
@@ -248,12 +351,9 @@ func (s *Store) loadPending(ctx context.Context, tx *sql.Tx, siteID int64, codes
 	return out, dbErr("load pending changes", rows.Err())
 }
 
-func (s *Store) writeCases(ctx context.Context, tx *sql.Tx, cases map[string]*center.CaseState) error {
+func (s *Store) writeCases(ctx context.Context, tx *sql.Tx, cases []*center.CaseState) error {
 	var rows [][]any
 	for _, cs := range cases {
-		if !cs.Changed {
-			continue
-		}
 		if err := s.fillGridAndHash(ctx, tx, cs); err != nil {
 			return err
 		}
@@ -281,13 +381,8 @@ func (s *Store) writeEntries(ctx context.Context, tx *sql.Tx, entries []center.E
 	return dbErr("write case history", err)
 }
 
-func (s *Store) writeTickets(ctx context.Context, tx *sql.Tx, siteID int64, tickets map[int64]*app.Ticket) error {
-	rows := make([][]any, 0, len(tickets))
-	for _, t := range tickets {
-		rows = append(rows, []any{siteID, t.ID, t.Day, t.Label, t.Service, t.Category, string(t.Priority), string(t.Status),
-			t.Window, t.CaseCode, micros(t.IssuedAt), nullMicros(t.CalledAt), nullMicros(t.StartedAt), nullMicros(t.CompletedAt),
-			t.Booking})
-	}
+// writeTickets upserts tickets, rows in the order of project's.
+func (s *Store) writeTickets(ctx context.Context, tx *sql.Tx, rows [][]any) error {
 	err := s.insertRows(ctx, tx, `INSERT INTO tickets (site_id, ticket_id, day, label, service, category, priority, status,
 		window_id, case_code, issued_at, called_at, started_at, completed_at, booking)`, `ON CONFLICT (site_id, ticket_id) DO UPDATE SET
 		service = excluded.service, category = excluded.category, priority = excluded.priority, status = excluded.status,

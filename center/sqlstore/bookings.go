@@ -255,18 +255,25 @@ func (s *Store) BookingFigures(ctx context.Context, scope center.Scope, from, to
 	return bookings, scoped, err
 }
 
-// recordBookingOutcomes marks the site's bookings checked in or no-show from the events of a
-// push: a booking.checked_in or booking.no_show event names its booking in the body's booking
+// bookingOutcome is a change of a site's booking that a push brought.
+type bookingOutcome struct {
+	site   int64
+	code   string
+	status app.BookingStatus
+	at     time.Time
+	from   string // the statuses it changes from, as an SQL list
+}
+
+// bookingOutcomes returns how the events of a push mark the site's bookings checked in or
+// no-show: a booking.checked_in or booking.no_show event names its booking in the body's booking
 // (its code) or ticket (its booking), and any ticket naming a booking checks it in
-// (docs/sync.md). Another site's bookings are out of reach: the updates are by site.
-func (s *Store) recordBookingOutcomes(ctx context.Context, tx *sql.Tx, site int64, run []center.Decoded, tickets map[int64]*app.Ticket) error {
-	set := func(code string, st app.BookingStatus, at time.Time, from string) error {
-		if code == "" {
-			return nil
+// (docs/sync.md).
+func bookingOutcomes(site int64, run []center.Decoded, tickets map[int64]*app.Ticket) []bookingOutcome {
+	var out []bookingOutcome
+	add := func(code string, st app.BookingStatus, at time.Time, from string) {
+		if code != "" {
+			out = append(out, bookingOutcome{site: site, code: code, status: st, at: at, from: from})
 		}
-		_, err := tx.ExecContext(ctx, s.rebind(`UPDATE bookings SET status = ?, updated_at = ?
-			WHERE code = ? AND site_id = ? AND status IN `+from), string(st), micros(at), code, site)
-		return dbErr("record booking outcome", err)
 	}
 	for _, d := range run {
 		if d.Kind != app.EventBookingCheckedIn && d.Kind != app.EventBookingNoShow {
@@ -290,19 +297,25 @@ func (s *Store) recordBookingOutcomes(ctx context.Context, tx *sql.Tx, site int6
 		case body.Ticket != nil:
 			code = body.Ticket.Booking
 		}
-		var err error
 		if d.Kind == app.EventBookingCheckedIn {
-			err = set(code, app.BookingCheckedIn, d.At, "('booked', 'no_show')")
+			add(code, app.BookingCheckedIn, d.At, "('booked', 'no_show')")
 		} else {
-			err = set(code, app.BookingNoShow, d.At, "('booked')")
-		}
-		if err != nil {
-			return err
+			add(code, app.BookingNoShow, d.At, "('booked')")
 		}
 	}
 	for _, t := range tickets {
-		if err := set(t.Booking, app.BookingCheckedIn, t.IssuedAt, "('booked', 'no_show')"); err != nil {
-			return err
+		add(t.Booking, app.BookingCheckedIn, t.IssuedAt, "('booked', 'no_show')")
+	}
+	return out
+}
+
+// recordBookingOutcomes stores the outcomes of bookingOutcomes. Another site's bookings are out
+// of reach: the updates are by site.
+func (s *Store) recordBookingOutcomes(ctx context.Context, tx *sql.Tx, outcomes []bookingOutcome) error {
+	for _, o := range outcomes {
+		if _, err := tx.ExecContext(ctx, s.rebind(`UPDATE bookings SET status = ?, updated_at = ?
+			WHERE code = ? AND site_id = ? AND status IN `+o.from), string(o.status), micros(o.at), o.code, o.site); err != nil {
+			return dbErr("record booking outcome", err)
 		}
 	}
 	return nil

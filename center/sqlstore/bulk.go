@@ -12,12 +12,10 @@ import (
 // halls always go through ApplyBatch.
 func (s *Store) ImportCases(ctx context.Context, cases []*center.CaseState, entries []center.Entry) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		m := make(map[string]*center.CaseState, len(cases))
 		for _, cs := range cases {
 			cs.Changed = true
-			m[cs.Case.Code] = cs
 		}
-		if err := s.writeCases(ctx, tx, m); err != nil {
+		if err := s.writeCases(ctx, tx, cases); err != nil {
 			return err
 		}
 		return s.writeEntries(ctx, tx, entries)

@@ -69,7 +69,7 @@ func (s *Store) caseWork(ctx context.Context, code string,
 				entries = append(entries, e)
 			}
 		}
-		if err := s.writeCases(ctx, tx, cases); err != nil {
+		if err := s.writeCases(ctx, tx, changed(cases)); err != nil {
 			return err
 		}
 		return s.writeEntries(ctx, tx, entries)

@@ -136,7 +136,7 @@ func (s *Store) storeDispute(ctx context.Context, tx *sql.Tx, user center.User, 
 	cs := &center.CaseState{Site: g.site, Identity: &first, Changed: true, Case: app.Case{Code: code, Service: d.Service,
 		Category: d.Category, Status: app.CaseRegistered, Owner: owner, Summary: d.Summary, OpenedAt: at, UpdatedAt: at,
 		Source: app.SourceGrid, Risk: d.Risk, Grid: g.name, Visitor: &masked}}
-	if err := s.writeCases(ctx, tx, map[string]*center.CaseState{code: cs}); err != nil {
+	if err := s.writeCases(ctx, tx, []*center.CaseState{cs}); err != nil {
 		return err
 	}
 	// The grid columns are written apart from caseColumns, which the halls' pushes rewrite.

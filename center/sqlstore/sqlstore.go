@@ -42,7 +42,8 @@ type Store struct {
 	postgres bool
 	now      func() time.Time
 	services []app.Service
-	idKey    []byte // the centre's key for the hash of ID numbers (SetIDKey); nil: no hashes
+	idKey    []byte      // the centre's key for the hash of ID numbers (SetIDKey); nil: no hashes
+	groups   *pushGroups // PostgreSQL: pushes applied in groups (ApplyBatch); nil: one by one
 }
 
 var _ center.Store = (*Store)(nil)
@@ -61,6 +62,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		db.SetMaxIdleConns(16)
 		db.SetConnMaxIdleTime(5 * time.Minute)
 		s.db, s.postgres = db, true
+		s.groups = &pushGroups{s: s}
 	case strings.HasPrefix(dsn, "sqlite:"):
 		p := strings.TrimPrefix(dsn, "sqlite:")
 		if p == "" {
