@@ -31,3 +31,6 @@ func (s *Store) ApplyGroup(ctx context.Context, sites []int64, reqs []wire.PushR
 
 // SetClock makes the store read the time from now.
 func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
+// GroupedPushes returns how many pushes the push queue has applied in groups.
+func (s *Store) GroupedPushes() int64 { return s.groups.grouped.Load() }

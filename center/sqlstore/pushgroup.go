@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fengqiao/app"
@@ -30,7 +31,8 @@ type pushGroups struct {
 	s       *Store
 	mu      sync.Mutex
 	queue   []*queuedPush
-	running int // appliers running
+	running int          // appliers running
+	grouped atomic.Int64 // pushes applied together so far
 }
 
 const (
@@ -79,7 +81,7 @@ func (g *pushGroups) run(base context.Context) {
 			return
 		}
 		ctx, cancel := context.WithTimeout(base, groupTimeout)
-		g.s.applyGroup(ctx, group)
+		g.grouped.Add(int64(g.s.applyGroup(ctx, group)))
 		cancel()
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -216,5 +217,73 @@ func centreChanges(t *testing.T, s *sqlstore.Store, round int) {
 				t.Fatalf("hand %s over: %v", code, err)
 			}
 		}
+	}
+}
+
+// TestPushQueueExactlyOnce has forty halls push at once through ApplyBatch, each resending what
+// was not acknowledged and half of them from two connections at once, so that pushes queue and
+// are grouped; every event must be applied once, in order, and the ledger must match the rows.
+func TestPushQueueExactlyOnce(t *testing.T) {
+	ctx := context.Background()
+	s, err := sqlstore.Open(ctx, centertest.Postgres(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	const halls, rounds = 40, 25
+	var wg sync.WaitGroup
+	errs := make(chan error, halls*2)
+	made := make([][]wire.Event, halls)
+	sites := make([]int64, halls)
+	at := time.Date(2026, 5, 1, 1, 0, 0, 0, time.UTC)
+	for i := range halls {
+		sites[i] = addSite(t, s, fmt.Sprintf("hall-%d", i)).ID
+		made[i] = citysim.NewHall(uint64(i), 0).Events(rounds*8, at)
+	}
+	for i := range halls {
+		senders := 1 + i%2
+		for range senders {
+			wg.Go(func() {
+				var acked int64
+				for r := range rounds {
+					upto := min(len(made[i]), (r+1)*len(made[i])/rounds)
+					req := wire.PushRequest{Events: made[i][min(acked, int64(upto)):upto], Epoch: "e"}
+					if len(req.Events) == 0 {
+						continue
+					}
+					reply, err := s.ApplyBatch(ctx, sites[i], req)
+					if err != nil {
+						errs <- fmt.Errorf("hall %d round %d: %w", i, r, err)
+						return
+					}
+					acked = reply.AppliedThrough
+				}
+				if acked != int64(len(made[i])) {
+					errs <- fmt.Errorf("hall %d: applied through %d of %d", i, acked, len(made[i]))
+				}
+			})
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	for i, id := range sites {
+		var n, lo, hi int64
+		if err := s.DB().QueryRowContext(ctx, "SELECT count(*), min(event_id), max(event_id) FROM events WHERE site_id = $1",
+			id).Scan(&n, &lo, &hi); err != nil {
+			t.Fatal(err)
+		}
+		if want := int64(len(made[i])); n != want || lo != 1 || hi != want {
+			t.Errorf("hall %d: %d events stored, ids %d to %d; want %d, 1 to %d", i, n, lo, hi, want, want)
+		}
+	}
+	if s.GroupedPushes() == 0 {
+		t.Error("no push was applied in a group")
+	}
+	t.Logf("%d pushes applied in groups", s.GroupedPushes())
+	if changed, err := s.RebuildLedger(ctx, 8*3600); err != nil || changed != 0 {
+		t.Errorf("ledger rebuild corrected %d counts (%v); want none", changed, err)
 	}
 }
