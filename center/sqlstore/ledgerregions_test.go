@@ -19,7 +19,8 @@ import (
 // TestRegionCountsFollowEveryChange pushes random events of five halls in three towns of two
 // counties of a city (one hall in no town, one moved to another town half way), with centre
 // changes, sources and grids between pushes, and checks on PostgreSQL that the ledger of each
-// region from its sums by region (ledger_regions, folded from ledger_log) is the ledger of its
+// region from its sums by region (ledger_regions, folded from ledger_log now and then, with what
+// the log holds added) is the ledger of its
 // rows but for the figures by hall, grid and escalation, and that the figures of the regions
 // below are their halls'; before and after a rebuild. SQLite keeps no sums by region.
 func TestRegionCountsFollowEveryChange(t *testing.T) {
@@ -63,6 +64,11 @@ func TestRegionCountsFollowEveryChange(t *testing.T) {
 				placeCases(t, s, placer, grids)
 			case round == 60:
 				if err := s.PlaceSite(ctx, sites[1].ID, towns[2]); err != nil { // to the other county
+					t.Fatal(err)
+				}
+			}
+			if round%7 == 3 { // folded now and then: the sums then read have some in the log, some folded
+				if err := s.FoldLedgerLog(ctx); err != nil {
 					t.Fatal(err)
 				}
 			}
