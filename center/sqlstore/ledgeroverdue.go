@@ -39,25 +39,43 @@ func (s *Store) OverdueCases(ctx context.Context, scope center.Scope, sources []
 	args = append(append([]any{codes, accept, handle}, args...), micros(now))
 	from := ` FROM cases c JOIN unnest(?::text[], ?::bigint[], ?::bigint[]) AS dl(service, accept_us, handle_us)
 		ON dl.service = c.service WHERE c.status NOT IN ('closed', 'rejected')` + where + ` AND ` + overdueDeadline + ` < ?`
-	var err error
-	page.Counts, err = queryAll(ctx, s, "count overdue cases", s.rebind(`SELECT c.site_id, c.service, c.category, c.status, count(*)`+
-		from+` GROUP BY 1, 2, 3, 4`), args, func(r scanner) (center.LedgerCount, error) {
-		var c center.LedgerCount
+	// One scan of the open cases (cases_open_deadline): the overdue ones counted, and the codes
+	// of the first page of its disputes, most overdue first.
+	args = append(append([]any{micros(now)}, args...), kinds.Services, kinds.Categories, limit)
+	type found struct {
+		count center.LedgerCount
+		code  string
+		days  int64
+	}
+	rows, err := queryAll(ctx, s, "count overdue cases", s.rebind(`WITH o AS MATERIALIZED (SELECT c.code, c.site_id,
+			c.service, c.category, c.status, (? - `+overdueDeadline+`) / `+strconv.FormatInt(dayMicros, 10)+` AS days`+from+`)
+		SELECT site_id, service, category, status, count(*), '', 0::bigint FROM o GROUP BY 1, 2, 3, 4
+		UNION ALL (SELECT 0, '', '', '', 0, code, days FROM o WHERE service = ANY(?) OR service || '/' || category = ANY(?)
+			ORDER BY days DESC, code LIMIT ?)`), args, func(r scanner) (found, error) {
+		var f found
 		var status string
-		err := r.Scan(&c.Site, &c.Service, &c.Category, &status, &c.N)
-		c.Status = app.CaseStatus(status)
-		return c, err
+		err := r.Scan(&f.count.Site, &f.count.Service, &f.count.Category, &status, &f.count.N, &f.code, &f.days)
+		f.count.Status = app.CaseStatus(status)
+		return f, err
 	})
 	if err != nil {
 		return page, false, err
 	}
-	args = append(append([]any{micros(now)}, args...), kinds.Services, kinds.Categories, limit)
-	// The page found from the index alone (cases_open_deadline), then its cases read.
-	page.First, err = queryAll(ctx, s, "read overdue cases", s.rebind(`SELECT c.code, c.site_id, c.service, c.category, c.status,
+	var first []string
+	for _, f := range rows {
+		if f.code == "" {
+			page.Counts = append(page.Counts, f.count)
+		} else {
+			first = append(first, f.code) // in the page's order
+		}
+	}
+	if len(first) == 0 {
+		return page, true, nil
+	}
+	byCode := map[string]center.LedgerRow{}
+	_, err = queryAll(ctx, s, "read overdue cases", s.rebind(`SELECT c.code, c.site_id, c.service, c.category, c.status,
 		c.result, c.opened_at, c.masked_name, c.owner, coalesce(c.worker_site_id, 0), c.accepted_at, c.source
-		FROM (SELECT c.code, (? - `+overdueDeadline+`) / `+strconv.FormatInt(dayMicros, 10)+` AS days`+from+`
-			AND (c.service = ANY(?) OR c.service || '/' || c.category = ANY(?)) ORDER BY days DESC, c.code LIMIT ?) p
-		JOIN cases c ON c.code = p.code ORDER BY p.days DESC, p.code`), args, func(r scanner) (center.LedgerRow, error) {
+		FROM cases c WHERE c.code = ANY(?)`), []any{first}, func(r scanner) (struct{}, error) {
 		var x center.LedgerRow
 		var status, result, owner, source string
 		var opened int64
@@ -66,7 +84,13 @@ func (s *Store) OverdueCases(ctx context.Context, scope center.Scope, sources []
 			&x.WorkerSite, &accepted, &source)
 		x.Status, x.Result, x.Owner, x.Source = app.CaseStatus(status), app.CaseResult(result), app.Owner(owner), app.CaseSource(source)
 		x.OpenedAt, x.AcceptedAt = time.UnixMicro(opened).UTC(), fromMicros(accepted)
-		return x, err
+		byCode[x.Code] = x
+		return struct{}{}, err
 	})
+	for _, c := range first {
+		if x, ok := byCode[c]; ok {
+			page.First = append(page.First, x)
+		}
+	}
 	return page, err == nil, err
 }
