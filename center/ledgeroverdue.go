@@ -8,11 +8,13 @@ import (
 )
 
 // OverduePage is the overdue cases of a scope as a store finds them (OverdueCounter): how many
-// are past their deadline by site, service, category and status, and the first of the disputes
-// among them, the most overdue first.
+// disputes are past their deadline by site, how many other cases accepted (LedgerRow.Registered)
+// by site and service, and the first of the disputes, the most overdue first. A city has tens of
+// thousands of overdue cases; these are a few thousand figures.
 type OverduePage struct {
-	Counts []LedgerCount
-	First  []LedgerRow
+	Disputes []LedgerCount // Site and N
+	Late     []LedgerCount // Site, Service and N
+	First    []LedgerRow
 }
 
 // OverdueCounter is a store that finds the open cases past their deadline where they are kept,
@@ -20,9 +22,10 @@ type OverduePage struct {
 type OverdueCounter interface {
 	// OverdueCases returns the overdue page of the scope's open cases of the sources (every
 	// source when empty) as of now, with the deadlines of services (their AcceptDays and
-	// HandleDays, as LedgerRow.Deadline reads them) and what is a dispute decided by kinds:
-	// First holds at most limit disputes, by whole days overdue (most first), then code. ok is
-	// false when the store cannot (then read the open cases).
+	// HandleDays, as LedgerRow.Deadline reads them) and what is a dispute decided by kinds (a
+	// service's late figures count the accepted cases that are not disputes): First holds at
+	// most limit disputes, by whole days overdue (most first), then code. ok is false when the
+	// store cannot (then read the open cases).
 	OverdueCases(ctx context.Context, scope Scope, sources []app.CaseSource, services []app.Service, kinds DisputeKinds,
 		now time.Time, limit int) (page OverduePage, ok bool, err error)
 }
@@ -39,12 +42,12 @@ func (c Catalogue) Deadlines() (svcs []app.Service, ok bool) {
 // OverdueBySite, the first of them in Overdue, the others in their service's late figures.
 func (b *LedgerBuilder) addOverdue(p OverduePage) {
 	b.l.OverdueBySite = map[int64]int{}
-	for _, c := range p.Counts {
-		svc := b.cat.SiteService(c.Site, c.Service)
-		if svc.IsDispute(c.Category) {
-			b.l.OverdueCount += c.N
-			b.l.OverdueBySite[c.Site] += c.N
-		} else if x := b.others[svc.Name]; x != nil && c.row().Registered() {
+	for _, c := range p.Disputes {
+		b.l.OverdueCount += c.N
+		b.l.OverdueBySite[c.Site] += c.N
+	}
+	for _, c := range p.Late {
+		if x := b.others[b.cat.SiteService(c.Site, c.Service).Name]; x != nil {
 			x.Late += c.N
 		}
 	}

@@ -39,33 +39,38 @@ func (s *Store) OverdueCases(ctx context.Context, scope center.Scope, sources []
 	args = append(append([]any{codes, accept, handle}, args...), micros(now))
 	from := ` FROM cases c JOIN unnest(?::text[], ?::bigint[], ?::bigint[]) AS dl(service, accept_us, handle_us)
 		ON dl.service = c.service WHERE c.status NOT IN ('closed', 'rejected')` + where + ` AND ` + overdueDeadline + ` < ?`
-	// One scan of the open cases (cases_open_deadline): the overdue ones counted, and the codes
-	// of the first page of its disputes, most overdue first.
-	args = append(append([]any{micros(now)}, args...), kinds.Services, kinds.Categories, limit)
+	// One scan of the open cases (cases_open_deadline): the overdue disputes counted by site, the
+	// other accepted cases by site and service, and the codes of the first page of the disputes,
+	// most overdue first.
+	args = append(append([]any{micros(now), kinds.Services, kinds.Categories}, args...), limit)
 	type found struct {
+		kind  string
 		count center.LedgerCount
 		code  string
-		days  int64
 	}
 	rows, err := queryAll(ctx, s, "count overdue cases", s.rebind(`WITH o AS MATERIALIZED (SELECT c.code, c.site_id,
-			c.service, c.category, c.status, (? - `+overdueDeadline+`) / `+strconv.FormatInt(dayMicros, 10)+` AS days`+from+`)
-		SELECT site_id, service, category, status, count(*), '', 0::bigint FROM o GROUP BY 1, 2, 3, 4
-		UNION ALL (SELECT 0, '', '', '', 0, code, days FROM o WHERE service = ANY(?) OR service || '/' || category = ANY(?)
-			ORDER BY days DESC, code LIMIT ?)`), args, func(r scanner) (found, error) {
-		var f found
-		var status string
-		err := r.Scan(&f.count.Site, &f.count.Service, &f.count.Category, &status, &f.count.N, &f.code, &f.days)
-		f.count.Status = app.CaseStatus(status)
-		return f, err
-	})
+			c.service, c.status, (? - `+overdueDeadline+`) / `+strconv.FormatInt(dayMicros, 10)+` AS days,
+			coalesce(c.service = ANY(?) OR c.service || '/' || c.category = ANY(?), false) AS dispute`+from+`)
+		SELECT 'd', site_id, '', count(*), '' FROM o WHERE dispute GROUP BY site_id
+		UNION ALL SELECT 'l', site_id, service, count(*), '' FROM o
+			WHERE NOT dispute AND status NOT IN ('registered', 'rejected', '') GROUP BY site_id, service
+		UNION ALL (SELECT 'p', 0, '', 0, code FROM o WHERE dispute ORDER BY days DESC, code LIMIT ?)`), args,
+		func(r scanner) (found, error) {
+			var f found
+			err := r.Scan(&f.kind, &f.count.Site, &f.count.Service, &f.count.N, &f.code)
+			return f, err
+		})
 	if err != nil {
 		return page, false, err
 	}
 	var first []string
 	for _, f := range rows {
-		if f.code == "" {
-			page.Counts = append(page.Counts, f.count)
-		} else {
+		switch f.kind {
+		case "d":
+			page.Disputes = append(page.Disputes, f.count)
+		case "l":
+			page.Late = append(page.Late, f.count)
+		default:
 			first = append(first, f.code) // in the page's order
 		}
 	}
