@@ -42,8 +42,9 @@ type Server struct {
 	groupParties int      // parties of a 群体性 dispute (WithWarning)
 	hashing      bool     // the store hashes ID numbers: repeat visitors are matched (WithWarning)
 
-	pulls      pullMarks  // when this node last recorded each site's pull
-	siteTokens siteTokens // the halls' tokens this node checked lately
+	overdueMemo overdueMemo // the regions' overdue pages this node found lately (WithOverdueMemo)
+	pulls       pullMarks   // when this node last recorded each site's pull
+	siteTokens  siteTokens  // the halls' tokens this node checked lately
 
 	phone      PhoneStore           // the phone app's store, nil when the store keeps no grids
 	phoneShell map[string]phoneFile // the phone app's static files

@@ -90,10 +90,12 @@ type Ledger struct {
 	ByMonth    []Rate // oldest first, by the month the case was opened (YYYY-MM)
 	// Overdue are the open disputes past their deadline, the most overdue first: all of them, or
 	// only the first when a store found them (OverduePage); OverdueCount counts all, and
-	// OverdueBySite by site.
+	// OverdueBySite by site. OverdueAt is when they were found if not as of the ledger (a
+	// county's or city's overdue page reused, WithOverdueMemo).
 	Overdue       []Overdue
 	OverdueCount  int
 	OverdueBySite map[int64]int
+	OverdueAt     time.Time
 	Others        []ServiceStat // the services and categories that are not disputes, by service
 	// The escalated (上报) disputes among the registered, each once by the site that sent it and
 	// once by who works it now (Catalogue.OwnerName). BySite counts them under their origin.

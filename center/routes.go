@@ -58,6 +58,9 @@ func (s *Server) guard(rule Rule, h handler) http.HandlerFunc {
 		case PhoneSession:
 			s.phoneSignedIn(w, r, rule, h)
 		}
+		if r.Method != http.MethodGet && rule.Auth != Public && rule.Auth != SiteToken {
+			s.overdueMemo.changed() // a user's change, if any, has committed
+		}
 	}
 }
 

@@ -105,7 +105,7 @@ func benchRun(ctx context.Context, opts *BenchOptions) error {
 		return err
 	}
 	srv := &http.Server{Handler: center.NewServer(st, slog.New(slog.NewTextHandler(io.Discard, nil)),
-		center.WithCentre("测试市综治中心", "")), ReadHeaderTimeout: 10 * time.Second}
+		center.WithCentre("测试市综治中心", ""), center.WithOverdueMemo(center.DefaultOverdueMemo)), ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
 	defer srv.Close()
 	foldCtx, stopFold := context.WithCancel(ctx)

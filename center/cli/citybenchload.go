@@ -127,7 +127,7 @@ func (l *latencies) q(p float64) time.Duration {
 }
 
 func (l *latencies) summary(p float64, name string) string {
-	return fmt.Sprintf("%s %s (%d requests, %d failed)", name, l.q(p), len(l.d), l.errs)
+	return fmt.Sprintf("%s %s, max %s (%d requests, %d failed)", name, l.q(p), l.q(1), len(l.d), l.errs)
 }
 
 // measureSync runs every hall for one period of warm-up and then d: each pushes its new events

@@ -69,12 +69,15 @@ func TestParseServe(t *testing.T) {
 		o.Listen = cmp.Or(o.Listen, ":8443")
 		o.CentreName = cmp.Or(o.CentreName, "综治中心")
 		o.ContactLimit = cmp.Or(o.ContactLimit, center.DefaultContactLimit)
+		o.OverdueMemo = cmp.Or(o.OverdueMemo, center.DefaultOverdueMemo)
 		o.GroupParties = cmp.Or(o.GroupParties, center.DefaultGroupParties)
 		o.RemindAhead = cmp.Or(o.RemindAhead, 24*time.Hour)
 		return &o
 	}
 	checkParse(t, []parseCase{
 		{name: "db flag", args: "serve --db sqlite:a.db", want: served(cli.ServeOptions{DB: "sqlite:a.db"})},
+		{name: "overdue memo", args: "serve --db X --overdue-memo 10s",
+			want: served(cli.ServeOptions{DB: "X", OverdueMemo: 10 * time.Second})},
 		{name: "reminder hook", args: "serve --db X --remind-url http://127.0.0.1:9000/sms --remind-ahead 2h",
 			want: served(cli.ServeOptions{DB: "X", RemindURL: "http://127.0.0.1:9000/sms", RemindAhead: 2 * time.Hour})},
 		{name: "db from the environment", env: "sqlite:env.db", args: "serve",

@@ -33,6 +33,7 @@ type ServeOptions struct {
 	TrustProxy    bool
 	SecureCookies bool
 	ContactLimit  time.Duration
+	OverdueMemo   time.Duration // how long a county's or city's overdue figures are reused
 	TownSite      string        // the town hall's site: escalated cases are handed to it
 	MediationOrgs []string      // the organisations a case can be assigned to
 	IDKey         string        // the file of the centre's key for the hash of ID numbers
@@ -86,6 +87,8 @@ until interrupted. Without --tls-cert the server speaks plain HTTP.`,
 	f.BoolVar(&opts.SecureCookies, "secure-cookies", false, "mark cookies Secure (set when a TLS proxy is in front)")
 	f.DurationVar(&opts.ContactLimit, "contact-limit", center.DefaultContactLimit,
 		"warn on the dashboard when a site has made no contact for `DURATION` of its opening hours")
+	f.DurationVar(&opts.OverdueMemo, "overdue-memo", center.DefaultOverdueMemo,
+		"reuse a county's or city's overdue figures for up to `DURATION` on this node (0: find them for every page)")
 	f.StringVar(&opts.IDKey, "id-key", "",
 		"secret key `FILE` (at least 32 bytes) for the keyed hash of ID numbers that matches repeat visitors")
 	f.IntVar(&opts.GroupParties, "group-parties", center.DefaultGroupParties,
@@ -129,7 +132,7 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	tls := opts.TLSCert != ""
 	handler := center.NewServer(st, slog.Default(), center.WithCentre(opts.CentreName, opts.CentrePhone),
 		center.WithSecureCookies(tls || opts.SecureCookies), center.WithTrustedProxy(opts.TrustProxy),
-		center.WithContactLimit(opts.ContactLimit),
+		center.WithContactLimit(opts.ContactLimit), center.WithOverdueMemo(opts.OverdueMemo),
 		center.WithTownSite(opts.TownSite), center.WithMediationOrgs(opts.MediationOrgs),
 		center.WithWarning(opts.GroupParties, hashing))
 	srv := &http.Server{
