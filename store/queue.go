@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 
 	"fengqiao/app"
 )
@@ -96,25 +97,31 @@ const replayPage = 500
 // Subscribe implements app.Hall. It subscribes to the live feed first, then replays the log after
 // after, page by page, until a page comes back short, and then forwards the live feed, skipping
 // the events it has replayed: the subscriber gets every event once, in id order, with Replayed set
-// on those read from the log. With after 0 it starts at the newest event. A subscriber that falls
+// on those it asked to catch up on. With after 0 it starts at the newest event, and nothing is
+// replayed. A subscriber that falls
 // so far behind that the live feed drops it is subscribed again and caught up from the log, so
 // the channel closes only when ctx ends or the log cannot be read.
 func (h *Hall) Subscribe(ctx context.Context, after int64) (<-chan app.Event, error) {
 	live, cancel := h.bus.Subscribe()
+	// The events replayed from the log are marked Replayed: those the subscriber asked to catch up
+	// on. A subscription from now (after <= 0) asked for none: an event logged after it began is
+	// new to the subscriber even if the log, not the live feed, brings it (the log is read on
+	// another goroutine, maybe after the event), and a rating pad must still ask about it.
+	through := int64(math.MaxInt64)
 	if after <= 0 {
 		newest, err := h.LastEventID(ctx)
 		if err != nil {
 			cancel()
 			return nil, err
 		}
-		after = newest
+		after, through = newest, newest
 	}
 	out := make(chan app.Event, 16)
 	go func() {
 		defer close(out)
 		last := after
 		for {
-			err := h.replay(ctx, &last, out)
+			err := h.replay(ctx, &last, through, out)
 			if err == nil {
 				err = forward(ctx, live, &last, out)
 			}
@@ -126,6 +133,7 @@ func (h *Hall) Subscribe(ctx context.Context, after int64) (<-chan app.Event, er
 				return
 			}
 			live, cancel = h.bus.Subscribe()
+			through = math.MaxInt64 // dropped for falling behind: what it missed comes from the log
 		}
 	}()
 	return out, nil
@@ -135,13 +143,15 @@ func (h *Hall) Subscribe(ctx context.Context, after int64) (<-chan app.Event, er
 var errDropped = errors.New("live feed dropped the subscriber")
 
 // replay sends the logged events after *last to out, page by page, until a page comes back short.
-func (h *Hall) replay(ctx context.Context, last *int64, out chan<- app.Event) error {
+// Those up to through are marked Replayed.
+func (h *Hall) replay(ctx context.Context, last *int64, through int64, out chan<- app.Event) error {
 	for {
 		page, err := h.eventsAfter(ctx, *last)
 		if err != nil {
 			return err
 		}
 		for _, ev := range page {
+			ev.Replayed = ev.ID <= through
 			select {
 			case out <- ev:
 				*last = ev.ID
@@ -155,7 +165,7 @@ func (h *Hall) replay(ctx context.Context, last *int64, out chan<- app.Event) er
 	}
 }
 
-// eventsAfter reads one page of logged events after the id, marked as replayed.
+// eventsAfter reads one page of logged events after the id.
 func (h *Hall) eventsAfter(ctx context.Context, after int64) ([]app.Event, error) {
 	rows, err := h.db.read.QueryContext(ctx, "SELECT id, body FROM events WHERE id > ? ORDER BY id LIMIT ?", after, replayPage)
 	if err != nil {
@@ -173,7 +183,7 @@ func (h *Hall) eventsAfter(ctx context.Context, after int64) ([]app.Event, error
 		if err := json.Unmarshal([]byte(body), &ev); err != nil {
 			return nil, fmt.Errorf("replay event %d: %w", id, err)
 		}
-		ev.ID, ev.Replayed = id, true
+		ev.ID = id
 		page = append(page, ev)
 	}
 	return page, storeErr("replay events", rows.Err())
