@@ -91,8 +91,9 @@ const DefaultOverdueMemo = 30 * time.Second
 // overdue cases, by hall, and the most overdue) for up to fresh, unless a user's change through
 // this node has finished since: at a city's size finding them reads every open case of the
 // region (tens of thousands; docs/performance.md), while deadlines run in days. The dashboard
-// then says when they were found. 0, the default, finds them for every page; a hall's or a
-// town's are always found afresh.
+// then says when they were found. 0, the default, finds them for every page. Only the views by
+// region use the page (regionalView): a town's or a hall's view counts its own cases afresh, for
+// the staff who work them.
 func WithOverdueMemo(fresh time.Duration) Option {
 	return func(s *Server) { s.overdueMemo.fresh = fresh }
 }

@@ -17,7 +17,7 @@ import (
 
 // TestOverdueMemo: a county's overdue figures are reused for 30 s by the node that found them —
 // the page says when they were found — and a change made through another node shows when they
-// expire, while one made through this node shows at once.
+// expire, while one made through this node shows at once. A town's are found for every page.
 func TestOverdueMemo(t *testing.T) {
 	ctx := context.Background()
 	var offset atomic.Int64 // how far this node's clock is ahead
@@ -35,11 +35,23 @@ func TestOverdueMemo(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// The county gets more halls than a town has (a town's figures are never reused).
+	for i := range 50 {
+		_, hash := center.NewToken()
+		hall, err := f.st.AddSite(ctx, "村"+strconv.Itoa(i), hash)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.st.PlaceSite(ctx, hall.ID, f.regions["店口镇"].ID); err != nil {
+			t.Fatal(err)
+		}
+	}
 	county, admin := f.principals[13], f.principals[9]
 	count := regexp.MustCompile(`id="overdue">(\d+)<`)
-	overdue := func(when string) (int, bool) {
+	town := "/dashboard?region=" + strconv.FormatInt(f.regions["枫桥镇"].ID, 10) // site A's town
+	overdueAt := func(when, path string) (int, bool) {
 		t.Helper()
-		st, page, _ := f.call(t, county, "GET", "/dashboard", "")
+		st, page, _ := f.call(t, county, "GET", path, "")
 		m := count.FindStringSubmatch(page)
 		if st != 200 || m == nil {
 			t.Fatalf("%s: %d, no overdue count", when, st)
@@ -47,6 +59,7 @@ func TestOverdueMemo(t *testing.T) {
 		n, _ := strconv.Atoi(m[1])
 		return n, regexp.MustCompile(`id="overdue-at">统计于 `).MatchString(page)
 	}
+	overdue := func(when string) (int, bool) { t.Helper(); return overdueAt(when, "/dashboard") }
 	// The escalated disputes still open, which the centre may close.
 	var codes []string
 	rows, err := f.st.DB().QueryContext(ctx, `SELECT code FROM cases WHERE owner = 'centre' AND service = 'mediation'
@@ -89,6 +102,9 @@ func TestOverdueMemo(t *testing.T) {
 	if first == 0 || memo {
 		t.Fatalf("first view: %d overdue, reused %v; want some, found now", first, memo)
 	}
+	if n, memo := overdueAt("the town", town); n != first || memo { // all of them are site A's
+		t.Fatalf("the town: %d overdue, reused %v; want %d, found now", n, memo, first)
+	}
 	other := httptest.NewServer(center.NewServer(f.st, nil)) // another node on the same database
 	defer other.Close()
 	here := f.srv
@@ -97,6 +113,9 @@ func TestOverdueMemo(t *testing.T) {
 	f.srv = here
 	if n, memo := overdue("after another node's change"); n != first || !memo {
 		t.Errorf("after another node's change: %d overdue, reused %v; want the %d found before, said so", n, memo, first)
+	}
+	if n, memo := overdueAt("the town", town); n != first-1 || memo {
+		t.Errorf("the town, after another node's change: %d overdue, reused %v; want %d, found now", n, memo, first-1)
 	}
 	offset.Add(int64(31 * time.Second))
 	second, memo := overdue("31 s on")
