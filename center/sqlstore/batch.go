@@ -325,30 +325,8 @@ func (s *Store) loadCases(ctx context.Context, tx *sql.Tx, codes []string, into 
 
 // loadPending reads the site's changes to the given cases whose echo has not arrived, in seq order.
 func (s *Store) loadPending(ctx context.Context, tx *sql.Tx, siteID int64, codes []string) ([]*center.Pending, error) {
-	if len(codes) == 0 {
-		return nil, nil
-	}
-	args := []any{siteID}
-	for _, c := range codes {
-		args = append(args, c)
-	}
-	rows, err := tx.QueryContext(ctx, s.rebind(`SELECT seq, code, kind, status, note, by_name FROM changes
-		WHERE site_id = ? AND echo_event IS NULL AND code IN `+inList(len(codes))+` ORDER BY seq`), args...)
-	if err != nil {
-		return nil, dbErr("load pending changes", err)
-	}
-	defer rows.Close()
-	var out []*center.Pending
-	for rows.Next() {
-		pd := &center.Pending{}
-		var status string
-		if err := rows.Scan(&pd.Seq, &pd.Code, &pd.Kind, &status, &pd.Note, &pd.By); err != nil {
-			return nil, dbErr("load pending changes", err)
-		}
-		pd.Status = app.CaseStatus(status)
-		out = append(out, pd)
-	}
-	return out, dbErr("load pending changes", rows.Err())
+	pending, err := s.loadPendingOf(ctx, tx, []int64{siteID}, codes)
+	return pending[siteID], err
 }
 
 func (s *Store) writeCases(ctx context.Context, tx *sql.Tx, cases []*center.CaseState) error {

@@ -42,10 +42,8 @@ func (s *Store) FoldLedgerLog(ctx context.Context) error {
 // county and city, and region 0, in its month and in the empty month.
 const foldLedgerLog = `WITH moved AS (DELETE FROM ledger_log
 				RETURNING town_id, month, service, category, status, result, source, n),
-			up AS (SELECT a.region_id, mo.month, m.service, m.category, m.status, m.result, m.source, m.n FROM moved m
-				LEFT JOIN regions t ON t.id = m.town_id LEFT JOIN regions c ON c.id = t.parent_id
-				LEFT JOIN regions p ON p.id = c.parent_id
-				CROSS JOIN LATERAL (VALUES (0::bigint), (t.id), (c.id), (p.id)) AS a(region_id)
+			up AS (SELECT a.region_id, mo.month, m.service, m.category, m.status, m.result, m.source, m.n
+				FROM moved m` + changeRegions + `
 				CROSS JOIN LATERAL (VALUES (m.month), ('')) AS mo(month)
 				WHERE a.region_id IS NOT NULL)
 			INSERT INTO ledger_regions AS r (region_id, month, service, category, status, result, source, n)
@@ -84,7 +82,7 @@ func (s *Store) RegionCounts(ctx context.Context, region int64, sources []app.Ca
 	own, err = queryAll(ctx, s, "read region counts", s.rebind(`SELECT 0, month, service, category, status, result, source, sum(n)
 		FROM (SELECT month, service, category, status, result, source, n FROM ledger_regions
 				WHERE region_id = ? AND month <> ''
-			UNION ALL SELECT m.month, m.service, m.category, m.status, m.result, m.source, m.n FROM `+loggedRegions+`
+			UNION ALL SELECT m.month, m.service, m.category, m.status, m.result, m.source, m.n FROM ledger_log m`+changeRegions+`
 				WHERE a.region_id = ?) x
 		WHERE true`+where+` GROUP BY month, service, category, status, result, source HAVING sum(n) <> 0`), args, scanRegionCount)
 	if err != nil {
@@ -99,15 +97,16 @@ func (s *Store) RegionCounts(ctx context.Context, region int64, sources []app.Ca
 		SELECT region_id, '', service, category, status, result, '', sum(n)
 		FROM (SELECT region_id, service, category, status, result, source, n FROM ledger_regions
 				WHERE region_id IN (SELECT id FROM below) AND month = ''
-			UNION ALL SELECT a.region_id, m.service, m.category, m.status, m.result, m.source, m.n FROM `+loggedRegions+`
+			UNION ALL SELECT a.region_id, m.service, m.category, m.status, m.result, m.source, m.n FROM ledger_log m`+changeRegions+`
 				WHERE a.region_id IN (SELECT id FROM below)) x
 		WHERE true`+where+` GROUP BY region_id, service, category, status, result HAVING sum(n) <> 0`), args, scanRegionCount)
 	return own, below, err == nil, err
 }
 
-// loggedRegions is ledger_log m with each change once for each region a.region_id that counts
-// it (foldLedgerLog): its town, the town's county and city, and 0.
-const loggedRegions = `ledger_log m LEFT JOIN regions t ON t.id = m.town_id LEFT JOIN regions c ON c.id = t.parent_id
+// changeRegions joins a logged change m (a row of ledger_log) to each region a.region_id that
+// counts it: its town, the town's county and city, and 0 (NULL where the hall has no such
+// region). The fold and the readers of the unfolded log share it, so they count a change alike.
+const changeRegions = ` LEFT JOIN regions t ON t.id = m.town_id LEFT JOIN regions c ON c.id = t.parent_id
 	LEFT JOIN regions p ON p.id = c.parent_id
 	CROSS JOIN LATERAL (VALUES (0::bigint), (t.id), (c.id), (p.id)) AS a(region_id)`
 

@@ -270,14 +270,22 @@ func (s *Store) lockPushes(ctx context.Context, tx *sql.Tx, group []*queuedPush)
 	return locks, dbErr("lock sites", rows.Err())
 }
 
-// loadPendingOf reads, as loadPending, the changes of several sites to the given cases whose
-// echo has not arrived, by site in seq order (PostgreSQL).
+// loadPendingOf reads the changes of the sites to the given cases whose echo has not arrived,
+// by site in seq order.
 func (s *Store) loadPendingOf(ctx context.Context, tx *sql.Tx, sites []int64, codes []string) (map[int64][]*center.Pending, error) {
 	if len(codes) == 0 {
 		return nil, nil
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT site_id, seq, code, kind, status, note, by_name FROM changes
-		WHERE site_id = ANY($1) AND echo_event IS NULL AND code = ANY($2) ORDER BY site_id, seq`, sites, codes)
+	args := make([]any, 0, len(sites)+len(codes))
+	for _, id := range sites {
+		args = append(args, id)
+	}
+	for _, c := range codes {
+		args = append(args, c)
+	}
+	rows, err := tx.QueryContext(ctx, s.rebind(`SELECT site_id, seq, code, kind, status, note, by_name FROM changes
+		WHERE site_id IN `+inList(len(sites))+` AND echo_event IS NULL AND code IN `+inList(len(codes))+`
+		ORDER BY site_id, seq`), args...)
 	if err != nil {
 		return nil, dbErr("load pending changes", err)
 	}
